@@ -1,0 +1,20 @@
+"""Values every page's navigation needs."""
+
+from annotations.roles import can_annotate, can_import_articles, can_manage_registry, can_review
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from annotations.selectors import review_queue_count
+
+    return {
+        "nav": {
+            "can_annotate": can_annotate(user),
+            "can_review": can_review(user),
+            "can_manage_registry": can_manage_registry(user),
+            "can_import": can_import_articles(user),
+            "queue_count": review_queue_count(user) if can_review(user) else None,
+        }
+    }

@@ -1,0 +1,132 @@
+"""`python manage.py seed_demo`: the demo desk, created through the services. Idempotent."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from annotations import demo_data
+from annotations.models import Actor, ActorAlias, Claim
+from annotations.services.claims import ActorLink, SourceLink, claim_create, claim_submit
+from annotations.services.reviews import review_decide
+from articles.models import Article, Source
+from articles.services import article_create
+
+
+class Command(BaseCommand):
+    help = "Create demo users, actors, sources, articles and claims in every workflow state."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            users = self._users()
+            actors = self._actors()
+            sources = self._sources()
+            articles = self._articles(users["edith"], sources)
+            created = self._claims(users, actors, sources, articles)
+        self.stdout.write(self.style.SUCCESS(f"Demo ready ({created} new claims)."))
+        self.stdout.write(f"Demo logins (password for all: {demo_data.PASSWORD}):")
+        for username, groups, superuser in demo_data.USERS:
+            role = "superuser" if superuser else ", ".join(groups)
+            self.stdout.write(f"  {username:<8} {role}")
+
+    def _users(self):
+        User = get_user_model()
+        users = {}
+        for username, groups, superuser in demo_data.USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"email": f"{username}@demo.claimdesk.example"},
+            )
+            if created:
+                user.set_password(demo_data.PASSWORD)
+                user.is_superuser = user.is_staff = superuser
+                user.save()
+                user.groups.set(Group.objects.filter(name__in=groups))
+            users[username] = user
+        return users
+
+    def _actors(self):
+        actors = {}
+        for name, kind, aliases, parent, wikidata, description in demo_data.ACTORS:
+            actor, _ = Actor.objects.get_or_create(
+                name=name,
+                defaults={
+                    "kind": kind,
+                    "parent": actors.get(parent),
+                    "wikidata_id": wikidata,
+                    "description": description,
+                },
+            )
+            for alias in aliases:
+                if not actor.aliases.filter(name=alias).exists():
+                    ActorAlias.objects.create(actor=actor, name=alias)
+            actors[name] = actor
+        return actors
+
+    def _sources(self):
+        sources = {}
+        for name, kind, url, publisher in demo_data.SOURCES:
+            source, _ = Source.objects.get_or_create(
+                name=name, defaults={"kind": kind, "url": url, "publisher": publisher}
+            )
+            sources[name] = source
+        return sources
+
+    def _articles(self, user, sources):
+        outlet = sources["Claimdesk demo wire"]
+        articles = {}
+        for data in demo_data.ARTICLES:
+            article = Article.objects.filter(url=data["url"]).first()
+            if article is None:
+                article = article_create(
+                    user=user,
+                    title=data["title"],
+                    text=data["text"],
+                    url=data["url"],
+                    outlet=outlet,
+                    byline=data["byline"],
+                    published=dt.date.fromisoformat(data["published"]),
+                    note="Demo article",
+                )
+            articles[data["key"]] = article
+        return articles
+
+    def _claims(self, users, actors, sources, articles):
+        created = 0
+        for data in demo_data.CLAIMS:
+            article = articles[data["article"]]
+            if Claim.objects.filter(article=article, statement=data["statement"]).exists():
+                continue
+            author = users[data["author"]]
+            text = article.text
+            start = text.index(data["exact"])
+            claim = claim_create(
+                user=author,
+                article=article,
+                start=start,
+                end=start + len(data["exact"]),
+                exact=data["exact"],
+                statement=data["statement"],
+                claimant_id=actors[data["claimant"]].pk,
+                certainty=data["certainty"],
+                actors=[ActorLink(actor_id=actors[n].pk, role=r) for n, r in data["actors"]],
+                sources=[
+                    SourceLink(source_id=sources[n].pk, locator=loc) for n, loc in data["sources"]
+                ],
+            )
+            created += 1
+            for step in data["path"]:
+                if step == "submit":
+                    claim = claim_submit(user=author, claim_id=claim.pk, version=claim.version)
+                    continue
+                decision, reviewer, extra = step
+                claim = review_decide(
+                    user=users[reviewer],
+                    claim_id=claim.pk,
+                    version=claim.version,
+                    decision=decision,
+                    **extra,
+                )
+        return created

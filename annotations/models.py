@@ -1,0 +1,368 @@
+"""Claims and their attribution: actors, links, reviews and the audit trail.
+
+The database keeps the invariants (offsets, uniqueness, PROTECT where deleting would lose
+work); services in `annotations/services.py` keep the rules that span rows.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+from articles.models import Article, ArticleRevision, Source
+
+wikidata_id_validator = RegexValidator(
+    r"^Q[1-9][0-9]*$", "A Wikidata id is Q followed by digits, such as Q222.", code="wikidata_id"
+)
+
+
+class ActorKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+    STATE = "state", "State"
+    GROUP = "group", "Group"
+    OTHER = "other", "Other"
+
+
+class Actor(models.Model):
+    """Someone who makes claims or is named in them. `folded` is the name for matching."""
+
+    name = models.CharField(max_length=300)
+    folded = models.CharField(max_length=300, editable=False, db_index=True)
+    kind = models.CharField(max_length=16, choices=ActorKind.choices, default=ActorKind.OTHER)
+    description = models.TextField(blank=True, default="")
+    wikidata_id = models.CharField(
+        max_length=20, blank=True, default="", validators=[wikidata_id_validator]
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        permissions = [("merge_actor", "Can merge actors")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="actor_wikidata_unique_when_set",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="actor_not_own_parent"),
+        ]
+        indexes = [models.Index(fields=["name"], name="actor_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from annotations.text import fold
+
+        self.folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class ActorAlias(models.Model):
+    """Another name of an actor: "Tehran" and "the Iranian state" for Iran."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+    folded = models.CharField(max_length=300, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "actor aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "folded"], name="alias_unique_per_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from annotations.text import fold
+
+        self.folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class AnchorState(models.TextChoices):
+    ANCHORED = "anchored", "Anchored"
+    MOVED = "moved", "Moved"
+    FUZZY = "fuzzy", "Fuzzy"
+    ORPHANED = "orphaned", "Orphaned"
+
+
+class Certainty(models.TextChoices):
+    ASSERTED = "asserted", "Asserted"
+    ALLEGED = "alleged", "Alleged"
+    DENIED = "denied", "Denied"
+    CONFIRMED = "confirmed", "Confirmed"
+    SPECULATED = "speculated", "Speculated"
+
+
+class ActorRole(models.TextChoices):
+    ACCUSED = "accused", "Accused"
+    TARGET = "target", "Target"
+    SUPPORTER = "supporter", "Supporter"
+    DENIER = "denier", "Denier"
+    MENTIONED = "mentioned", "Mentioned"
+
+
+class RelationKind(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    CONTRADICTS = "contradicts", "Contradicts"
+    DENIES = "denies", "Denies"
+    REPEATS = "repeats", "Repeats"
+
+
+class Claim(models.Model):
+    """One annotation: a span of one article revision and what it asserts, by whom."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
+    revision = models.ForeignKey(ArticleRevision, on_delete=models.PROTECT, related_name="claims")
+    start = models.PositiveIntegerField(help_text="Code-point offset into the revision text.")
+    end = models.PositiveIntegerField(help_text="Code-point offset, exclusive.")
+    exact = models.TextField()
+    prefix = models.CharField(max_length=64, blank=True, default="")
+    suffix = models.CharField(max_length=64, blank=True, default="")
+    anchor_state = models.CharField(
+        max_length=16, choices=AnchorState.choices, default=AnchorState.ANCHORED
+    )
+    statement = models.TextField()
+    claimant = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="claims_made")
+    certainty = models.CharField(
+        max_length=16, choices=Certainty.choices, default=Certainty.ASSERTED
+    )
+    note = models.TextField(blank=True, default="")
+    status = models.CharField(max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["article_id", "start", "id"]
+        permissions = [("review_claim", "Can review claims")]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="claim_start_not_negative"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_start_before_end"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(anchor_state__in=AnchorState.values), name="claim_anchor_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(certainty__in=Certainty.values), name="claim_certainty_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="claim_status_submitted_idx"),
+            models.Index(fields=["article", "start"], name="claim_article_start_idx"),
+            models.Index(fields=["claimant", "status"], name="claim_claimant_status_idx"),
+            models.Index(fields=["anchor_state"], name="claim_anchor_state_idx"),
+            models.Index(fields=["certainty"], name="claim_certainty_idx"),
+            models.Index(fields=["created"], name="claim_created_idx"),
+            models.Index(fields=["reviewed_at"], name="claim_reviewed_at_idx"),
+            models.Index(fields=["author", "status"], name="claim_author_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Claim {self.pk}: {self.statement[:60]}"
+
+
+class ClaimActor(models.Model):
+    """A further actor of a claim, with its role (accused, target, denier…)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="actor_links")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="claim_links")
+    role = models.CharField(max_length=16, choices=ActorRole.choices)
+
+    class Meta:
+        ordering = ["claim_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "actor", "role"], name="claim_actor_role_unique"
+            ),
+            models.CheckConstraint(condition=Q(role__in=ActorRole.values), name="claim_role_valid"),
+        ]
+        indexes = [models.Index(fields=["actor", "role"], name="claimactor_actor_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.role})"
+
+
+class ClaimSource(models.Model):
+    """A source a claim cites, with an optional locator (page, paragraph, URL)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="source_links")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claim_links")
+    locator = models.CharField(max_length=500, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["claim_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "source", "locator"], name="claim_source_locator_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.locator}".strip()
+
+
+class ClaimRelation(models.Model):
+    """A claim relating to another: Tehran's denial contradicts Rama's accusation."""
+
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_out")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(max_length=16, choices=RelationKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_claim", "to_claim", "kind"], name="claim_relation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_claim=F("to_claim")), name="claim_relation_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_claim_id} {self.kind} {self.to_claim_id}"
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REJECT = "reject", "Reject"
+    REQUEST_CHANGES = "request_changes", "Request changes"
+
+
+class RejectReason(models.TextChoices):
+    MISATTRIBUTED = "misattributed", "Misattributed"
+    UNSUPPORTED = "unsupported", "Unsupported by sources"
+    NOT_A_CLAIM = "not_a_claim", "Not a claim"
+    DUPLICATE = "duplicate", "Duplicate"
+    OTHER = "other", "Other"
+
+
+class Review(models.Model):
+    """One reviewer's decision on one version of a claim."""
+
+    # A deleted draft takes its reviews along; the audit trail keeps each decision.
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
+    claim_version = models.PositiveIntegerField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    reason = models.CharField(max_length=20, choices=RejectReason.choices, blank=True, default="")
+    comment = models.TextField(blank=True, default="")
+    quote_checked = models.BooleanField(default=False)
+    claimant_checked = models.BooleanField(default=False)
+    sources_checked = models.BooleanField(default=False)
+    rating_value = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_label = models.CharField(max_length=100, blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "claim_version", "reviewer"],
+                name="review_once_per_version_and_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating_value__isnull=True)
+                | Q(rating_value__gte=1, rating_value__lte=5),
+                name="review_rating_between_1_and_5",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="reject") | ~Q(reason=""), name="review_reject_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["reviewer", "created"], name="review_reviewer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.decision} on claim {self.claim_id} v{self.claim_version}"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    EDITED = "edited", "Edited"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    APPROVAL_RECORDED = "approval_recorded", "Approval recorded"
+    REJECTED = "rejected", "Rejected"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    REANCHORED = "reanchored", "Re-anchored"
+    REATTACHED = "reattached", "Re-attached"
+    MERGED = "merged", "Actor merged"
+    RELATED = "related", "Relation added"
+    DELETED = "deleted", "Deleted"
+
+
+class ClaimEvent(models.Model):
+    """Append-only audit trail of a claim. Never updated, never deleted.
+
+    `claim` has no database constraint so that deleting a draft keeps its trail.
+    `changes` maps each changed field to [before, after].
+    """
+
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="events",
+    )
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claim_events",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    from_status = models.CharField(max_length=20, blank=True, default="")
+    to_status = models.CharField(max_length=20, blank=True, default="")
+    version = models.PositiveIntegerField(default=1)
+    changes = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["claim_id", "id"]
+        indexes = [models.Index(fields=["claim", "id"], name="claimevent_claim_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} claim {self.claim_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise RuntimeError("Claim events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Claim events are append-only.")

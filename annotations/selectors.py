@@ -1,0 +1,88 @@
+"""Reads: what a user may see, shaped for the page or endpoint that shows it.
+
+Every read of claims starts from `claims_visible_to`. Drafts are private to their
+author; everything else is readable by every logged-in user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from annotations.errors import InvalidInput
+from annotations.filters import ClaimFilter
+from annotations.models import (
+    Claim,
+    ClaimActor,
+    ClaimSource,
+    ClaimStatus,
+    Review,
+)
+
+
+def claims_visible_to(user) -> QuerySet[Claim]:
+    if not user.is_authenticated:
+        return Claim.objects.none()
+    if user.is_superuser:
+        return Claim.objects.all()
+    return Claim.objects.filter(~Q(status=ClaimStatus.DRAFT) | Q(author=user))
+
+
+def with_details(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Everything a claim's full representation reads, in a fixed number of queries."""
+    return queryset.select_related("claimant", "author", "article", "revision").prefetch_related(
+        Prefetch("actor_links", queryset=ClaimActor.objects.select_related("actor")),
+        Prefetch("source_links", queryset=ClaimSource.objects.select_related("source")),
+        Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
+    )
+
+
+def apply_claim_filters(queryset: QuerySet[Claim], filters: Mapping | None) -> QuerySet[Claim]:
+    """Apply ClaimFilter, raising InvalidInput (with the field) on any bad value.
+
+    Outside DRF's filter backend a FilterSet silently drops invalid values; we refuse them.
+    """
+    if not filters:
+        return queryset
+    filterset = ClaimFilter(data=filters, queryset=queryset)
+    if not filterset.is_valid():
+        errors = [
+            {"field": field, "code": "invalid", "detail": " ".join(str(m) for m in messages)}
+            for field, messages in filterset.errors.items()
+        ]
+        raise InvalidInput(errors[0]["detail"], field=errors[0]["field"], errors=errors)
+    return filterset.qs
+
+
+def claim_list(*, user, filters: Mapping | None = None) -> QuerySet[Claim]:
+    return with_details(apply_claim_filters(claims_visible_to(user), filters))
+
+
+def verified_claims(*, user, filters: Mapping | None = None) -> QuerySet[Claim]:
+    """Approved claims by default; a `status` filter widens or narrows that."""
+    queryset = claims_visible_to(user)
+    if not filters or not filters.get("status"):
+        queryset = queryset.filter(status=ClaimStatus.APPROVED)
+    return with_details(apply_claim_filters(queryset, filters))
+
+
+def review_queue(reviewer) -> QuerySet[Claim]:
+    """Submitted claims the reviewer did not write and has not approved this round,
+    oldest submission first."""
+    already_approved = Review.objects.filter(
+        claim=OuterRef("pk"),
+        reviewer=reviewer,
+        decision="approve",
+        created__gte=OuterRef("submitted_at"),
+    )
+    return (
+        Claim.objects.filter(status=ClaimStatus.SUBMITTED)
+        .exclude(author=reviewer)
+        .exclude(Exists(already_approved))
+        .order_by("submitted_at", "id")
+    )
+
+
+def review_queue_count(reviewer) -> int:
+    return review_queue(reviewer).count()

@@ -1,0 +1,316 @@
+"""Claim services: create, edit, submit, delete, re-attach.
+
+Each runs in one transaction that locks the claim row, checks the client's `version`,
+applies `annotations.workflow`, bumps the version with a conditional update (so a lost
+race is a `StaleVersion` on SQLite too, where row locks do nothing) and writes a
+`ClaimEvent`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from annotations import workflow
+from annotations.anchoring import anchor_from_selection
+from annotations.errors import InvalidInput, NotAllowed, StaleVersion
+from annotations.models import (
+    ActorRole,
+    AnchorState,
+    Certainty,
+    Claim,
+    ClaimActor,
+    ClaimSource,
+    EventKind,
+)
+from annotations.roles import can_annotate, can_review
+from annotations.services.events import claim_snapshot, diff_snapshots, record_event
+from articles.models import Article, ArticleRevision
+
+
+@dataclass(frozen=True)
+class ActorLink:
+    actor_id: int
+    role: str
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    source_id: int
+    locator: str = ""
+    note: str = ""
+
+
+def workflow_actor(*, user, claim: Claim) -> workflow.Actor:
+    return workflow.Actor(is_author=claim.author_id == user.pk, can_review=can_review(user))
+
+
+def _validate_links(
+    actors: Sequence[ActorLink], sources: Sequence[SourceLink], claimant_id: int | None
+) -> None:
+    limit = settings.MAX_LINKS_PER_CLAIM
+    if len(actors) > limit:
+        raise InvalidInput(f"A claim can name at most {limit} further actors.", field="actors")
+    if len(sources) > limit:
+        raise InvalidInput(f"A claim can cite at most {limit} sources.", field="sources")
+    seen = set()
+    for link in actors:
+        if link.role not in ActorRole.values:
+            raise InvalidInput(f"Unknown role {link.role!r}.", field="actors")
+        if (link.actor_id, link.role) in seen:
+            raise InvalidInput("The same actor is listed twice with the same role.", field="actors")
+        seen.add((link.actor_id, link.role))
+    seen_sources = set()
+    for link in sources:
+        key = (link.source_id, link.locator)
+        if key in seen_sources:
+            raise InvalidInput("The same source is cited twice at the same place.", field="sources")
+        seen_sources.add(key)
+    if claimant_id is None:
+        raise InvalidInput("Say who makes the claim.", field="claimant")
+
+
+def _full_clean(claim: Claim) -> None:
+    try:
+        claim.full_clean(exclude=["article", "revision", "author", "claimant"])
+    except ValidationError as exc:
+        errors = [
+            {"field": field, "code": err.code or "invalid", "detail": " ".join(err.messages)}
+            for field, errs in exc.error_dict.items()
+            for err in errs
+        ]
+        raise InvalidInput(errors[0]["detail"], field=errors[0]["field"], errors=errors) from exc
+
+
+def _replace_links(
+    claim: Claim, actors: Iterable[ActorLink] | None, sources: Iterable[SourceLink] | None
+) -> None:
+    if actors is not None:
+        claim.actor_links.all().delete()
+        ClaimActor.objects.bulk_create(
+            ClaimActor(claim=claim, actor_id=link.actor_id, role=link.role) for link in actors
+        )
+    if sources is not None:
+        claim.source_links.all().delete()
+        ClaimSource.objects.bulk_create(
+            ClaimSource(claim=claim, source_id=link.source_id, locator=link.locator, note=link.note)
+            for link in sources
+        )
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    user,
+    article: Article,
+    start: int,
+    end: int,
+    exact: str,
+    statement: str,
+    claimant_id: int,
+    certainty: str = Certainty.ASSERTED,
+    actors: Sequence[ActorLink] = (),
+    sources: Sequence[SourceLink] = (),
+    note: str = "",
+    revision: ArticleRevision | None = None,
+) -> Claim:
+    """Create a draft claim on the article's current revision.
+
+    Raises NotAllowed for users who may not annotate, AnchorMismatch when
+    `text[start:end] != exact`, InvalidInput for bad fields.
+    """
+    if not can_annotate(user):
+        raise NotAllowed("Only researchers can create claims.")
+    revision = revision or article.revisions.order_by("-number").first()
+    if revision is None:
+        raise InvalidInput("This article has no text to annotate.", field="article")
+    anchor = anchor_from_selection(text=revision.text, start=start, end=end, exact=exact)
+    _validate_links(actors, sources, claimant_id)
+    claim = Claim(
+        article=article,
+        revision=revision,
+        start=anchor.start,
+        end=anchor.end,
+        exact=anchor.exact,
+        prefix=anchor.prefix,
+        suffix=anchor.suffix,
+        anchor_state=AnchorState.ANCHORED,
+        statement=statement.strip(),
+        claimant_id=claimant_id,
+        certainty=certainty,
+        note=note,
+        status=workflow.Status.DRAFT,
+        author=user,
+    )
+    _full_clean(claim)
+    claim.save()
+    _replace_links(claim, actors, sources)
+    record_event(
+        claim=claim,
+        kind=EventKind.CREATED,
+        user=user,
+        to_status=claim.status,
+        changes=diff_snapshots({}, claim_snapshot(claim)),
+    )
+    return claim
+
+
+def lock_claim(claim_id: int, *, version: int | None) -> Claim:
+    """Lock the claim row for the rest of the transaction and check the client's version."""
+    claim = Claim.objects.select_for_update().get(pk=claim_id)
+    if version is not None and claim.version != version:
+        raise StaleVersion(
+            f"The claim is at version {claim.version}, not {version}; reload and try again.",
+            field="version",
+        )
+    return claim
+
+
+def save_transition(claim: Claim, *, expected_version: int, **fields: Any) -> Claim:
+    """Write `fields` and the next version only if nobody else has in the meantime."""
+    updated = Claim.objects.filter(pk=claim.pk, version=expected_version).update(
+        version=F("version") + 1, modified=timezone.now(), **fields
+    )
+    if updated != 1:
+        raise StaleVersion(field="version")
+    claim.refresh_from_db()
+    return claim
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    user,
+    claim_id: int,
+    version: int,
+    start: int | None = None,
+    end: int | None = None,
+    exact: str | None = None,
+    statement: str | None = None,
+    claimant_id: int | None = None,
+    certainty: str | None = None,
+    actors: Sequence[ActorLink] | None = None,
+    sources: Sequence[SourceLink] | None = None,
+    note: str | None = None,
+) -> Claim:
+    """Edit a claim. Only the author edits; a substantive edit of an approved claim
+    sends it back to `submitted` for review again. The anchor, when given, is checked
+    against the claim's current revision."""
+    claim = lock_claim(claim_id, version=version)
+    actor = workflow_actor(user=user, claim=claim)
+    # Who may edit does not depend on what changes: refuse others before reading input.
+    workflow.check_allowed(workflow.Action.EDIT, actor)
+    before = claim_snapshot(claim)
+    fields: dict[str, Any] = {}
+    if start is not None or end is not None or exact is not None:
+        anchor = anchor_from_selection(
+            text=claim.revision.text,
+            start=claim.start if start is None else start,
+            end=claim.end if end is None else end,
+            exact=claim.exact if exact is None else exact,
+        )
+        fields.update(
+            start=anchor.start,
+            end=anchor.end,
+            exact=anchor.exact,
+            prefix=anchor.prefix,
+            suffix=anchor.suffix,
+        )
+    if statement is not None:
+        fields["statement"] = statement.strip()
+    if claimant_id is not None:
+        fields["claimant_id"] = claimant_id
+    if certainty is not None:
+        fields["certainty"] = certainty
+    if note is not None:
+        fields["note"] = note
+    for key, value in fields.items():
+        setattr(claim, key, value)
+    _validate_links(
+        actors if actors is not None else [],
+        sources if sources is not None else [],
+        claim.claimant_id,
+    )
+    _full_clean(claim)
+
+    after = dict(before)
+    after.update(
+        {
+            key.removesuffix("_id"): value
+            for key, value in fields.items()
+            if key.removesuffix("_id") in before
+        }
+    )
+    if actors is not None:
+        after["actors"] = sorted([link.actor_id, link.role] for link in actors)
+    if sources is not None:
+        after["sources"] = sorted([link.source_id, link.locator, link.note] for link in sources)
+    changes = diff_snapshots(before, after)
+    target = workflow.next_status(claim.status, workflow.edit_action(changes), actor)
+    if not changes:
+        return claim
+
+    from_status = claim.status
+    extra = {}
+    if target != from_status:
+        extra["status"] = target
+    if workflow.starts_review_round(from_status, target):
+        # A new round: approvals given before this edit no longer count.
+        extra["submitted_at"] = timezone.now()
+    claim = save_transition(claim, expected_version=version, **fields, **extra)
+    _replace_links(claim, actors, sources)
+    record_event(
+        claim=claim,
+        kind=EventKind.EDITED,
+        user=user,
+        from_status=from_status,
+        to_status=claim.status,
+        changes=changes,
+        data={"resubmitted_for_review": True} if target != from_status else {},
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_submit(*, user, claim_id: int, version: int) -> Claim:
+    """Send a draft (or a claim whose changes were requested) to the review queue."""
+    claim = lock_claim(claim_id, version=version)
+    target = workflow.next_status(
+        claim.status, workflow.Action.SUBMIT, workflow_actor(user=user, claim=claim)
+    )
+    from_status = claim.status
+    claim = save_transition(
+        claim, expected_version=version, status=target, submitted_at=timezone.now()
+    )
+    record_event(
+        claim=claim, kind=EventKind.SUBMITTED, user=user, from_status=from_status, to_status=target
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_delete(*, user, claim_id: int, version: int | None = None) -> None:
+    """Delete the author's own draft (or a claim sent back for changes).
+
+    The audit trail stays: a `deleted` event keeps what the claim said.
+    """
+    claim = lock_claim(claim_id, version=version)
+    workflow.next_status(
+        claim.status, workflow.Action.DELETE, workflow_actor(user=user, claim=claim)
+    )
+    record_event(
+        claim=claim,
+        kind=EventKind.DELETED,
+        user=user,
+        from_status=claim.status,
+        to_status="",
+        data={"snapshot": claim_snapshot(claim), "article": claim.article_id},
+    )
+    claim.delete()

@@ -1,0 +1,210 @@
+"""Review decisions: four-eyes, REQUIRED_APPROVALS, and the author told after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from annotations import workflow
+from annotations.errors import InvalidInput, InvalidTransition, StaleVersion
+from annotations.models import Claim, Decision, EventKind, RejectReason, Review
+from annotations.notifications import notify_author_of_decision
+from annotations.services.claims import lock_claim, save_transition, workflow_actor
+from annotations.services.events import record_event
+
+DECISION_EVENTS = {
+    Decision.APPROVE: EventKind.APPROVED,
+    Decision.REJECT: EventKind.REJECTED,
+    Decision.REQUEST_CHANGES: EventKind.CHANGES_REQUESTED,
+}
+
+RATING_LABEL_MAX_LENGTH = Review._meta.get_field("rating_label").max_length
+
+
+def approvers_this_round(claim: Claim) -> set[int]:
+    """Ids of the distinct reviewers who approved the claim since it last entered
+    `submitted` (the services reset `submitted_at` whenever a new round starts)."""
+    reviews = Review.objects.filter(claim=claim, decision=Decision.APPROVE)
+    if claim.submitted_at is not None:
+        reviews = reviews.filter(created__gte=claim.submitted_at)
+    return set(reviews.values_list("reviewer_id", flat=True))
+
+
+def approval_counts(claims: Iterable[Claim]) -> dict[int, int]:
+    """`len(approvers_this_round(claim))` for many claims in one query."""
+    rows = (
+        Review.objects.filter(
+            claim__in=list(claims),
+            decision=Decision.APPROVE,
+        )
+        .filter(Q(claim__submitted_at__isnull=True) | Q(created__gte=F("claim__submitted_at")))
+        .values("claim_id")
+        .annotate(approvers=Count("reviewer_id", distinct=True))
+    )
+    return {row["claim_id"]: row["approvers"] for row in rows}
+
+
+def _checked(value: bool | None, *, decision: str) -> bool:
+    # An approval asserts all three checks, so a caller that does not state them (the
+    # API, the demo data) approves with them; other decisions record only what was ticked.
+    if value is None:
+        return decision == Decision.APPROVE
+    return bool(value)
+
+
+def _clean_decision_input(
+    *,
+    decision: str,
+    reason: str,
+    comment: str,
+    rating_value: int | None,
+    rating_label: str,
+    checks: tuple[bool, bool, bool],
+) -> None:
+    if decision not in Decision.values:
+        raise InvalidInput(f"Unknown decision {decision!r}.", field="decision")
+    if decision == Decision.REJECT and reason not in RejectReason.values:
+        raise InvalidInput("Say why the claim is rejected.", field="reason")
+    if decision != Decision.REJECT and reason:
+        raise InvalidInput("A reason goes with a rejection only.", field="reason")
+    if decision == Decision.REQUEST_CHANGES and not comment.strip():
+        raise InvalidInput("Say what should change.", field="comment")
+    if decision == Decision.APPROVE and not all(checks):
+        raise InvalidInput(
+            "Confirm the quote, the claimant and the sources before approving.",
+            field="checks",
+        )
+    if rating_value is not None and (
+        isinstance(rating_value, bool)
+        or not isinstance(rating_value, int)
+        or not 1 <= rating_value <= 5
+    ):
+        raise InvalidInput("A rating is a whole number from 1 to 5.", field="rating_value")
+    if rating_label and rating_value is None:
+        raise InvalidInput("A rating label goes with a rating value.", field="rating_label")
+    if len(rating_label) > RATING_LABEL_MAX_LENGTH:
+        raise InvalidInput(
+            f"A rating label has at most {RATING_LABEL_MAX_LENGTH} characters.",
+            field="rating_label",
+        )
+
+
+@transaction.atomic
+def review_decide(
+    *,
+    user,
+    claim_id: int,
+    version: int,
+    decision: str,
+    reason: str = "",
+    comment: str = "",
+    rating_value: int | None = None,
+    rating_label: str = "",
+    quote_checked: bool | None = None,
+    claimant_checked: bool | None = None,
+    sources_checked: bool | None = None,
+) -> Claim:
+    """Record one reviewer's decision on the version of the claim the reviewer saw.
+
+    Locks the claim row, then refuses, in this order: the author (`SelfReview`,
+    superusers included), users who may not review (`NotAllowed`), a stale `version`
+    (`StaleVersion`: someone else decided or the author edited since), a claim not
+    awaiting review or already approved by this reviewer in this round
+    (`InvalidTransition`), and bad input (`InvalidInput`). Nothing is written when any
+    of these is raised.
+
+    `approve` needs the quote, the claimant and the sources confirmed (unstated checks
+    count as confirmed for an approval); the claim becomes `approved` once
+    `REQUIRED_APPROVALS` distinct reviewers approved it in the current round, and stays
+    `submitted` (with a new version) before that. `reject` needs a reason,
+    `request_changes` a comment. Every decision writes a `Review` and a `ClaimEvent` and
+    bumps the version; the author is emailed after the transaction commits.
+    """
+    checks = (
+        _checked(quote_checked, decision=decision),
+        _checked(claimant_checked, decision=decision),
+        _checked(sources_checked, decision=decision),
+    )
+    comment = (comment or "").strip()
+    rating_label = (rating_label or "").strip()
+    reason = reason or ""
+
+    claim = lock_claim(claim_id, version=None)
+    actor = workflow_actor(user=user, claim=claim)
+    # Who may decide is checked before the version: whatever version they send, the
+    # author hears "not yours to review" and a non-reviewer "not allowed".
+    if decision in Decision.values:
+        workflow.check_allowed(decision, actor)
+    if claim.version != version:
+        raise StaleVersion(
+            f"The claim is at version {claim.version}, not {version}; reload and try again.",
+            field="version",
+        )
+    _clean_decision_input(
+        decision=decision,
+        reason=reason,
+        comment=comment,
+        rating_value=rating_value,
+        rating_label=rating_label,
+        checks=checks,
+    )
+    target = workflow.next_status(claim.status, decision, actor)
+    if decision == Decision.APPROVE:
+        approvers = approvers_this_round(claim)
+        if user.pk in approvers:
+            raise InvalidTransition("You have already approved this claim.")
+        target = workflow.approval_outcome(
+            approvals=len(approvers) + 1, required=settings.REQUIRED_APPROVALS
+        )
+
+    from_status = claim.status
+    # The conditional update comes first: a lost race raises here, before anything is
+    # written, even where row locks do nothing (SQLite).
+    claim = save_transition(
+        claim, expected_version=version, status=target, reviewed_at=timezone.now()
+    )
+    review = Review.objects.create(
+        claim=claim,
+        claim_version=version,
+        reviewer=user,
+        decision=decision,
+        reason=reason if decision == Decision.REJECT else "",
+        comment=comment,
+        rating_value=rating_value,
+        rating_label=rating_label,
+        quote_checked=checks[0],
+        claimant_checked=checks[1],
+        sources_checked=checks[2],
+    )
+    kind = DECISION_EVENTS[Decision(decision)]
+    if decision == Decision.APPROVE and target != workflow.Status.APPROVED:
+        kind = EventKind.APPROVAL_RECORDED
+    record_event(
+        claim=claim,
+        kind=kind,
+        user=user,
+        from_status=from_status,
+        to_status=target,
+        data={
+            "review": review.pk,
+            "decision": decision,
+            "reason": review.reason,
+            "comment": comment,
+            "rating_value": rating_value,
+            "rating_label": rating_label,
+            "checks": {
+                "quote": checks[0],
+                "claimant": checks[1],
+                "sources": checks[2],
+            },
+            "reviewed_version": version,
+        },
+    )
+    claim_pk, review_pk = claim.pk, review.pk
+    # robust: a mail failure after commit must not turn a recorded decision into an error.
+    transaction.on_commit(lambda: notify_author_of_decision(claim_pk, review_pk), robust=True)
+    return claim

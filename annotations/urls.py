@@ -1,0 +1,16 @@
+"""Pages of the annotations app; each page module lists its own URLs."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from annotations.views import articles, claims, registry, reviews, revisions
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    *articles.urlpatterns,
+    *claims.urlpatterns,
+    *reviews.urlpatterns,
+    *registry.urlpatterns,
+    *revisions.urlpatterns,
+]

@@ -1,0 +1,3 @@
+"""Pages (filled in by the module's owner)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the articles app: importing texts."""
+
+urlpatterns: list = []

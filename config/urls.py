@@ -1,0 +1,11 @@
+"""Top-level URLs: pages of both apps, the API, the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("annotations.api.urls")),
+    path("", include("articles.urls")),
+    path("", include("annotations.urls")),
+]

@@ -1,0 +1,77 @@
+"""Fixtures shared by the whole suite: one user per role, and a claim in each status."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.factories import ArticleFactory, UserFactory, make_claim
+
+REPO = Path(__file__).resolve().parent.parent
+CONFORMANCE = REPO.parent / "shared" / "conformance"
+
+
+@pytest.fixture
+def conformance_dir() -> Path:
+    if not CONFORMANCE.is_dir():
+        pytest.fail(
+            f"the shared conformance material is missing beside the repository: {CONFORMANCE}"
+        )
+    return CONFORMANCE
+
+
+@pytest.fixture
+def researcher(db):
+    return UserFactory(username="rita", roles=["researcher"])
+
+
+@pytest.fixture
+def other_researcher(db):
+    return UserFactory(username="oscar", roles=["researcher"])
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="vera", roles=["reviewer"])
+
+
+@pytest.fixture
+def second_reviewer(db):
+    return UserFactory(username="victor", roles=["reviewer"])
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="edith", roles=["editor"])
+
+
+@pytest.fixture
+def superuser(db):
+    user = UserFactory(username="root")
+    user.is_superuser = True
+    user.is_staff = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def reader(db):
+    """Logged in, but in no role."""
+    return UserFactory(username="nora")
+
+
+@pytest.fixture
+def article(db):
+    return ArticleFactory()
+
+
+@pytest.fixture
+def draft_claim(researcher, article):
+    return make_claim(author=researcher, article=article)
+
+
+@pytest.fixture
+def submitted_claim(researcher, article):
+    from annotations.services.claims import claim_submit
+
+    claim = make_claim(author=researcher, article=article)
+    return claim_submit(user=researcher, claim_id=claim.pk, version=claim.version)

@@ -27,14 +27,30 @@ Thresholds, and why:
 * Fuzzy matching allows ``len(exact) // 4`` edits (Levenshtein: insertions, deletions and
   substitutions), at most ``MAX_FUZZY_ERRORS``. A quarter keeps a claim through typo fixes
   and small rewording while refusing to pin it on a different sentence; Hypothesis allows
-  half, which we found too loose for attribution. Quotes shorter than four characters get
-  no fuzzy matching at all: one edit in "Iran" already reads "Iraq".
+  half, which we find too loose for attribution. Quotes shorter than ``MIN_FUZZY_LENGTH``
+  (8) characters get no fuzzy matching at all: one edit turns "Iran" into "Iraq".
 * A candidate is scored ``0.5 * quote + 0.2 * prefix + 0.2 * suffix + 0.1 * nearness``,
   each a similarity in [0, 1]; the quote similarity dominates, context separates repeated
-  quotes, nearness to the expected position breaks the remaining ties.
+  quotes, nearness to the expected position breaks the remaining ties. Context is compared
+  with the text touching the candidate, allowing its length to differ by up to half, so
+  that words inserted or removed next to the quote cost only their own characters.
+
+Where to look, and why: a changed passage is searched for with the full budget near where
+it is expected (its old offsets, or where a diff between the revisions says it went:
+within the budget plus ``2 * CONTEXT`` characters). Only when that fails is the rest of the
+text searched, around the places where verbatim pieces of the quote or of its context
+still occur (and, in texts up to 4096 characters, everywhere). A passage that moved *and*
+changed must earn belief: where at least two such pieces agree on its place it gets the
+full budget, elsewhere half. The piece search is exhaustive for passages within
+``len(exact) // 16`` edits (the quote is cut into that many pieces plus one, so one piece
+survives intact), unless all surviving pieces are phrases found more than 8 times in the
+text, which say nothing about place. A selector without an expected position
+(:func:`best_match` without ``hint``) gets the full budget everywhere. This keeps a whole
+article's re-anchoring well under a second.
 
 All edit distances come from rapidfuzz (C++); the position mapping between two revisions
-comes from diff-match-patch. This module imports nothing from Django's ORM, so it is
+comes from diff-match-patch; pieces are looked up with str.find or, for many at once, one
+Aho-Corasick pass (pyahocorasick). This module imports nothing from Django's ORM, so it is
 tested without a database.
 """
 
@@ -42,10 +58,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+import ahocorasick
 from diff_match_patch import diff_match_patch
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -58,6 +76,7 @@ __all__ = [
     "CONTEXT",
     "FUZZY",
     "MAX_FUZZY_ERRORS",
+    "MIN_FUZZY_LENGTH",
     "MOVED",
     "ORPHANED",
     "Anchor",
@@ -81,6 +100,9 @@ __all__ = [
 CONTEXT: Final = 32
 """Characters of prefix and suffix kept with a quote (as dom-anchor-text-quote does)."""
 
+MIN_FUZZY_LENGTH: Final = 8
+"""Shorter quotes are only ever re-found exactly (see :func:`max_fuzzy_errors`)."""
+
 MAX_FUZZY_ERRORS: Final = 256
 """Cap on the edits allowed for very long quotes, which keeps the search bounded."""
 
@@ -91,23 +113,47 @@ FUZZY: Final = "fuzzy"
 ORPHANED: Final = "orphaned"
 ANCHOR_STATES: Final = (ANCHORED, MOVED, FUZZY, ORPHANED)
 
-# Score weights; they sum to 1 so that a perfect fit scores exactly 1.0.
-_QUOTE_WEIGHT: Final = 0.5
-_PREFIX_WEIGHT: Final = 0.2
-_SUFFIX_WEIGHT: Final = 0.2
-_NEARNESS_WEIGHT: Final = 0.1
+# Score weights, in tenths (integers, so that a perfect fit scores exactly 1.0).
+_QUOTE_WEIGHT: Final = 5
+_PREFIX_WEIGHT: Final = 2
+_SUFFIX_WEIGHT: Final = 2
+_NEARNESS_WEIGHT: Final = 1
 
-# Characters searched on each side of the expected span before the whole text is tried:
-# enough for a quote whose neighbourhood was edited, small enough to stay cheap.
+# Characters searched beyond the budget on each side of an expected span: room for the
+# neighbourhood of the quote to have been edited too, small enough to stay cheap.
 _WINDOW_PAD: Final = 2 * CONTEXT
 
-# Texts up to this length are searched exhaustively for fuzzy matches; longer ones are
-# first narrowed to the best-aligned window that rapidfuzz finds (see _search_globally).
+# Beyond the expected window, texts up to this length are searched everywhere; longer ones
+# only around surviving pieces of the quote and its context (see _far_regions).
 _FULL_SCAN_MAX: Final = 4096
 
+# Distances are computed up to this much past the cutoff that matters, which lets a bad
+# start or end skip that far ahead (see _closest_spans).
+_SKIP: Final = 8
+
+# A quote is cut into one piece per this many characters, plus one (and pieces shorter
+# than _PIECE_MIN are not used): see the module docstring for what that guarantees.
+_PIECE_LENGTH: Final = 16
+_PIECE_MIN: Final = 8
+
+# At most this many places are searched for one quote in the far search, the places with
+# most surviving pieces first, so that a piece repeated all over the text stays cheap.
+_FAR_REGIONS_MAX: Final = 16
+
+# A piece found more often than this in the text is no clue to where the quote went.
+_PIECE_HITS_MAX: Final = 8
+
+# Each far region is seeded with at most this many likely spans.
+_SEEDS_MAX: Final = 4
+
+# Up to this many pieces are looked up one by one with str.find; more share one
+# Aho-Corasick pass over the text, which costs about as much as 50 finds.
+_FIND_ONE_BY_ONE_MAX: Final = 48
+
 # diff-match-patch gives up refining after this many seconds and returns a coarser (still
-# valid) diff; the mapped positions are only hints, so a coarse diff costs nothing but speed.
-_DIFF_TIMEOUT: Final = 0.25
+# valid) diff; mapped positions are only hints, so a coarse diff costs precision, not
+# correctness: the far search takes over.
+_DIFF_TIMEOUT: Final = 0.1
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
@@ -388,9 +434,12 @@ def max_fuzzy_errors(length: int) -> int:
     """Edits allowed when fuzzily matching a quote of ``length`` characters.
 
     A quarter of the quote, so that a corrected typo or a changed word keeps the claim
-    (and sends it back to review) while a rewritten sentence orphans it; zero below four
-    characters, where a single edit changes the meaning; capped at ``MAX_FUZZY_ERRORS``.
+    (and sends it back to review) while a rewritten sentence orphans it; zero below
+    ``MIN_FUZZY_LENGTH``, where a single edit can change the meaning (and a 2-edit match
+    of a 5-letter word turns up almost anywhere); capped at ``MAX_FUZZY_ERRORS``.
     """
+    if length < MIN_FUZZY_LENGTH:
+        return 0
     return min(length // 4, MAX_FUZZY_ERRORS)
 
 
@@ -399,8 +448,8 @@ def approx_search(text: str, pattern: str, *, max_errors: int) -> list[ApproxMat
 
     Only matches with the minimum edit count are returned, one per end offset (the longest
     one ending there), in text order, as approx-string-match reports them. An empty pattern
-    or text has no matches. The cost grows with ``len(text) * max_errors``: meant for
-    bounded texts, not for whole articles with a large error budget.
+    or text has no matches. Exhaustive: the cost grows with the length of the text, so it is
+    meant for bounded texts; :func:`best_match` is the one to use on whole articles.
     """
     if not pattern or not text or max_errors < 0:
         return []
@@ -420,81 +469,55 @@ def _closest_spans(
     max_errors: int,
     lo: int,
     hi: int,
-    seed: tuple[int, int] | None = None,
+    seeds: Sequence[tuple[int, int]] = (),
 ) -> tuple[list[tuple[int, int]], int]:
     """All non-empty spans inside ``text[lo:hi]`` with the fewest edits from ``pattern``.
 
     Returns the spans (by increasing start, then end) and their edit count; no spans when
     none is within ``max_errors``. rapidfuzz computes every distance; this function only
-    decides which spans are worth asking about:
+    decides which spans are worth asking about, using that an edit distance changes by at
+    most one per character added or removed:
 
-    * a span within ``best`` edits has a length within ``best`` of the pattern's;
-    * the distance to the fixed-length window at the same start is at most ``2 * best``
-      for such a span, so one cheap call rules most starts out;
-    * ``best`` shrinks as closer spans turn up (seeded from ``seed``, the expected span).
+    * a span within ``best`` edits has a length within ``best`` of the pattern's, and is
+      at most ``2 * best`` edits from the pattern-length window at its start;
+    * that window's distance changes by at most 2 from one start to the next, and a
+      span's by at most 1 from one end to the next, so a large distance skips ahead
+      (distances are capped at ``_SKIP`` past what is needed: rapidfuzz is fastest with
+      a tight cutoff);
+    * ``best`` shrinks as closer spans turn up, starting from the closest of ``seeds``
+      (likely spans, such as the expected one), which makes the rules bite early.
     """
     m = len(pattern)
     best = max_errors
-    if seed is not None and lo <= seed[0] < seed[1] <= hi:
-        best = min(best, Levenshtein.distance(pattern, text[seed[0] : seed[1]], score_cutoff=best))
+    for seed_start, seed_end in seeds:
+        if lo <= seed_start < seed_end <= hi:
+            seed_text = text[seed_start:seed_end]
+            best = min(best, Levenshtein.distance(pattern, seed_text, score_cutoff=best))
     spans: list[tuple[int, int]] = []
-    for start in range(lo, hi):
+    start = lo
+    while start < hi:
         window_end = min(hi, start + m)
-        window_errors = Levenshtein.distance(pattern, text[start:window_end], score_cutoff=2 * best)
+        window_errors = Levenshtein.distance(
+            pattern, text[start:window_end], score_cutoff=2 * best + 2 * _SKIP
+        )
         if window_errors > 2 * best:
+            start += (window_errors - 2 * best + 1) // 2
             continue
-        for end in range(max(start + 1, start + m - best), min(hi, start + m + best) + 1):
-            # Ending within (window_errors - best) of the window end cannot gain enough.
+        end, last_end = max(start + 1, start + m - best), min(hi, start + m + best)
+        while end <= last_end:
+            # Spans ending within (window_errors - best) of the window's end are too far.
             if abs(end - window_end) < window_errors - best:
+                end = window_end + window_errors - best
                 continue
-            errors = Levenshtein.distance(pattern, text[start:end], score_cutoff=best)
+            errors = Levenshtein.distance(pattern, text[start:end], score_cutoff=best + _SKIP)
             if errors < best:
                 best, spans = errors, [(start, end)]
+                last_end = min(hi, start + m + best)
             elif errors == best:
                 spans.append((start, end))
+            end += max(1, errors - best)
+        start += 1
     return spans, best
-
-
-def _fuzzy_spans(
-    text: str, pattern: str, *, max_errors: int, near: tuple[int, int] | None
-) -> tuple[list[tuple[int, int]], int]:
-    """Closest approximate spans: around ``near`` first, then in the whole text.
-
-    A passage near where the quote used to be is preferred over a closer one far away:
-    text edits rarely move a passage and change it at once.
-    """
-    if max_errors <= 0 or not pattern or not text:
-        return [], 0
-    if near is not None:
-        lo = max(0, near[0] - max_errors - _WINDOW_PAD)
-        hi = min(len(text), near[1] + max_errors + _WINDOW_PAD)
-        spans, errors = _search_region(text, pattern, max_errors, lo, hi, seed=near)
-        if spans or (lo == 0 and hi == len(text)):
-            return spans, errors
-    return _search_globally(text, pattern, max_errors)
-
-
-def _search_globally(text: str, pattern: str, max_errors: int) -> tuple[list[tuple[int, int]], int]:
-    """Fuzzy spans anywhere: exhaustive for short texts, narrowed first for long ones.
-
-    For long texts rapidfuzz's ``partial_ratio_alignment`` (C++, one pass) finds the
-    pattern-length window with the best Indel similarity, and only its surroundings are
-    searched. That is a heuristic: a passage that is closest by Levenshtein distance but
-    not by Indel similarity can be missed; the window search around the expected position
-    (``_fuzzy_spans``) covers the common case first.
-    """
-    n, m = len(text), len(pattern)
-    if n <= _FULL_SCAN_MAX or n < m:
-        return _search_region(text, pattern, max_errors, 0, n)
-    alignment = fuzz.partial_ratio_alignment(
-        pattern, text, score_cutoff=_ratio_floor(m, max_errors)
-    )
-    if alignment is None:
-        return [], 0
-    lo = max(0, alignment.dest_start - alignment.src_start - max_errors - _WINDOW_PAD)
-    hi = min(n, alignment.dest_end + (m - alignment.src_end) + max_errors + _WINDOW_PAD)
-    seed = (alignment.dest_start, alignment.dest_end)
-    return _search_region(text, pattern, max_errors, lo, hi, seed=seed)
 
 
 def _search_region(
@@ -503,26 +526,83 @@ def _search_region(
     max_errors: int,
     lo: int,
     hi: int,
-    seed: tuple[int, int] | None = None,
+    seeds: Sequence[tuple[int, int]] = (),
 ) -> tuple[list[tuple[int, int]], int]:
-    """``_closest_spans`` behind a one-call filter that rejects hopeless regions."""
-    if hi - lo >= len(pattern):
-        # A span within k edits lies in a pattern-length window at most 2k Indel edits
-        # away, so the best window's ratio is at least 100 * (1 - k / m) (see module tests).
-        ratio = fuzz.partial_ratio(
-            pattern, text[lo:hi], score_cutoff=_ratio_floor(len(pattern), max_errors)
-        )
-        if not ratio:
-            return [], 0
-    return _closest_spans(text, pattern, max_errors=max_errors, lo=lo, hi=hi, seed=seed)
+    """``_closest_spans`` in ``text[lo:hi]``, behind a cheap filter for hopeless regions.
+
+    The filter cuts the pattern into pieces of at most 64 characters (where rapidfuzz's
+    ``partial_ratio`` is fast). A span within k edits of the pattern has, among j pieces,
+    one within ``k // j`` edits of some stretch of the region; that piece's best window is
+    then at most ``2 * (k // j)`` insertions and deletions away (a substitution is one of
+    each, and the window makes up the length difference), so its ``partial_ratio`` is at
+    least ``100 * (1 - (k // j) / len(piece))``. No piece reaching that means no match.
+    Pieces that do reach it also say where the pattern probably starts: more seeds.
+    """
+    if max_errors < 0 or hi - lo <= 0:
+        return [], max_errors
+    m = len(pattern)
+    if hi - lo >= m:
+        region, count = text[lo:hi], -(-m // 64)
+        allowance = max_errors // count
+        likely: list[tuple[int, int]] = []
+        for number in range(count):
+            first, last = number * m // count, (number + 1) * m // count
+            piece = pattern[first:last]
+            floor = max(0.0, 100.0 * (1.0 - allowance / len(piece)) - 1e-6)
+            alignment = fuzz.partial_ratio_alignment(piece, region, score_cutoff=floor)
+            if alignment is not None:
+                start = lo + alignment.dest_start - alignment.src_start - first
+                likely.append((start, start + m))
+        if not likely:
+            return [], max_errors
+        seeds = [*seeds, *likely]
+    return _closest_spans(text, pattern, max_errors=max_errors, lo=lo, hi=hi, seeds=seeds)
 
 
-def _ratio_floor(length: int, max_errors: int) -> float:
-    """Lowest ``partial_ratio`` a region can have if it holds a match within the budget."""
-    return max(0.0, 100.0 * (1.0 - max_errors / length) - 1e-6)
+def _search_window(
+    text: str,
+    pattern: str,
+    max_errors: int,
+    lo: int,
+    hi: int,
+    seeds: Sequence[tuple[int, int]] = (),
+) -> tuple[list[tuple[int, int]], int]:
+    """``_search_region``, widened while the closest spans run into the window's edge.
+
+    A window can cut a passage in two, and its closest span is then a truncated one (with
+    extra edits): widening by a quote's length until no closest span comes within its own
+    edit count of an edge finds the whole passage. The budget shrinks to what was found,
+    as a wider window can only do as well or better.
+    """
+    reach = len(pattern) + max_errors
+    while True:
+        spans, errors = _search_region(text, pattern, max_errors, lo, hi, seeds)
+        left = lo > 0 and any(start <= lo + errors for start, _ in spans)
+        right = hi < len(text) and any(end >= hi - errors for _, end in spans)
+        if not (left or right):
+            return spans, errors
+        lo = max(0, lo - reach) if left else lo
+        hi = min(len(text), hi + reach) if right else hi
+        seeds, max_errors = [*seeds, *spans], errors
+
+
+def _window(start: int, length: int, budget: int, text_length: int) -> tuple[int, int]:
+    """The region searched for a quote of ``length`` expected to start at ``start``."""
+    reach = budget + _WINDOW_PAD
+    return max(0, start - reach), min(text_length, start + length + reach)
 
 
 # --------------------------------------------------------------------------- best match
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """One selector to find, with the span where it is expected (None: anywhere)."""
+
+    exact: str
+    prefix: str
+    suffix: str
+    expected: tuple[int, int] | None
 
 
 def best_match(
@@ -539,44 +619,190 @@ def best_match(
     Exact occurrences come first; among several, the best prefix/suffix fit and then the
     nearest to ``hint`` (the expected start offset) wins. Without an exact occurrence the
     closest passages within ``max_errors`` edits (default :func:`max_fuzzy_errors`) are
-    searched, near ``hint`` first, and scored the same way. An empty quote or text never
-    matches.
+    searched for near ``hint``, then elsewhere within half as many (see the module
+    docstring), and scored the same way. An empty quote or text never matches.
     """
-    near = None if hint is None else (hint, hint + len(exact))
-    return _best_match(text, exact, prefix, suffix, near=near, max_errors=max_errors)
+    expected = None if hint is None else (hint, hint + len(exact))
+    query = _Query(exact, prefix, suffix, expected)
+    return _best_matches(text, [query], max_errors=max_errors)[0]
 
 
-def _best_match(
-    text: str,
-    exact: str,
-    prefix: str,
-    suffix: str,
-    *,
-    near: tuple[int, int] | None,
-    max_errors: int | None,
-) -> QuoteMatch | None:
-    if not exact or not text:
-        return None
-    hint = None if near is None else near[0]
-    starts = find_exact_all(text, exact)
-    if starts:
-        start = max(
-            starts, key=lambda s: _score(text, s, s + len(exact), 0, exact, prefix, suffix, hint)
-        )
-        score = _score(text, start, start + len(exact), 0, exact, prefix, suffix, hint)
-        return QuoteMatch(start, start + len(exact), 0, score)
-    budget = max_fuzzy_errors(len(exact)) if max_errors is None else max_errors
-    spans, errors = _fuzzy_spans(text, exact, max_errors=budget, near=near)
-    if not spans:
-        return None
+def _best_matches(
+    text: str, queries: Sequence[_Query], *, max_errors: int | None = None
+) -> list[QuoteMatch | None]:
+    """:func:`best_match` for many selectors at once, sharing one far search."""
+    results: list[QuoteMatch | None] = [None] * len(queries)
+    budgets = [
+        max_fuzzy_errors(len(q.exact)) if max_errors is None else max_errors for q in queries
+    ]
+    far: list[int] = []
+    for index, query in enumerate(queries):
+        if not query.exact or not text:
+            continue
+        starts = find_exact_all(text, query.exact)
+        if starts:
+            spans = [(start, start + len(query.exact)) for start in starts]
+            results[index] = _pick(text, query, spans, errors=0)
+            continue
+        budget = budgets[index]
+        if budget <= 0:
+            continue
+        if query.expected is not None:
+            lo, hi = _window(query.expected[0], len(query.exact), budget, len(text))
+            spans, errors = _search_window(
+                text, query.exact, budget, lo, hi, seeds=[query.expected]
+            )
+            if spans:
+                results[index] = _pick(text, query, spans, errors=errors)
+                continue
+            if lo == 0 and hi == len(text):
+                continue
+        far.append(index)
+    if far:
+        regions = _far_regions(text, [queries[i] for i in far], [budgets[i] for i in far])
+        for index, places in zip(far, regions, strict=True):
+            query, best, found = queries[index], -1, []
+            for lo, hi, seeds, budget in places:
+                limit = budget if best < 0 else min(budget, best)
+                spans, errors = _search_window(text, query.exact, limit, lo, hi, seeds)
+                if spans and (best < 0 or errors < best):
+                    best, found = errors, spans
+                elif spans:
+                    found.extend(spans)
+            if found:
+                results[index] = _pick(text, query, sorted(set(found)), errors=best)
+    return results
 
-    def rank(span: tuple[int, int]) -> tuple[float, int]:
-        # Equal scores: prefer the span whose length is closest to the quote's.
-        score = _score(text, span[0], span[1], errors, exact, prefix, suffix, hint)
-        return score, -abs(span[1] - span[0] - len(exact))
 
-    start, end = max(spans, key=rank)
-    return QuoteMatch(start, end, errors, rank((start, end))[0])
+def _pick(text: str, query: _Query, spans: list[tuple[int, int]], *, errors: int) -> QuoteMatch:
+    """The best-scoring span; equal scores go to the length nearest the quote's, then to
+    the first in the text."""
+    hint = None if query.expected is None else query.expected[0]
+
+    def score(span: tuple[int, int]) -> float:
+        return _score(text, span[0], span[1], errors, query.exact, query.prefix, query.suffix, hint)
+
+    start, end = max(
+        spans, key=lambda span: (score(span), -abs(span[1] - span[0] - len(query.exact)))
+    )
+    return QuoteMatch(start, end, errors, score((start, end)))
+
+
+_Region = tuple[int, int, list[tuple[int, int]], int]  # lo, hi, seed spans, error budget
+
+
+def _far_regions(
+    text: str, queries: Sequence[_Query], budgets: Sequence[int]
+) -> list[list[_Region]]:
+    """For each query, where to search away from its expected position, and how loosely.
+
+    Windows around the places where pieces of the quote, the end of its prefix or the
+    start of its suffix occur verbatim (see :func:`_cluster_windows`); short texts are
+    also searched as a whole. A query with an expected position gets half its budget in
+    these regions unless two different probes agree on the place: a passage that moved
+    and changed must resemble the quote more closely, or show more of it, to be believed.
+    """
+    owners: dict[str, list[tuple[int, int, int]]] = {}
+    for number, query in enumerate(queries):
+        for probe, (piece, shift) in enumerate(_pieces(query)):
+            owners.setdefault(piece, []).append((number, shift, probe))
+    implied: list[list[tuple[int, int]]] = [[] for _ in queries]
+    for first, piece in _occurrences(text, list(owners)):
+        for number, shift, probe in owners[piece]:
+            implied[number].append((first + shift, probe))
+    regions = []
+    for hits, query, budget in zip(implied, queries, budgets, strict=True):
+        reduced = budget if query.expected is None else budget // 2
+        places = [
+            (lo, hi, seeds, budget if support >= 2 else reduced)
+            for lo, hi, seeds, support in _cluster_windows(hits, query, budget, len(text))
+        ]
+        if len(text) <= _FULL_SCAN_MAX:
+            places.append((0, len(text), [], reduced))
+        regions.append([place for place in places if place[3] > 0])
+    return regions
+
+
+def _pieces(query: _Query) -> list[tuple[str, int]]:
+    """Verbatim probes for a quote, each with the offset from the probe to the quote start.
+
+    The quote is cut into ``len // _PIECE_LENGTH + 1`` pieces, so a passage with fewer
+    edits than that keeps one piece intact wherever it went; the last characters of the
+    prefix and the first of the suffix are probes too, for quotes edited all over.
+    """
+    exact, probes = query.exact, []
+    count = min(len(exact) // _PIECE_LENGTH + 1, len(exact) // _PIECE_MIN)
+    for number in range(count):
+        first, last = number * len(exact) // count, (number + 1) * len(exact) // count
+        probes.append((exact[first:last], -first))
+    before, after = query.prefix[-_PIECE_LENGTH:], query.suffix[:_PIECE_LENGTH]
+    if len(before) >= _PIECE_MIN and not before.isspace():
+        probes.append((before, len(before)))
+    if len(after) >= _PIECE_MIN and not after.isspace():
+        probes.append((after, -len(exact)))
+    return probes
+
+
+def _occurrences(text: str, pieces: list[str]) -> list[tuple[int, str]]:
+    """Every (start, piece) where a piece occurs in ``text``, overlapping ones included.
+
+    Pieces found more than ``_PIECE_HITS_MAX`` times are left out: a phrase that is all
+    over the text says nothing about where the quote went, and would only cost time.
+    """
+    if len(pieces) <= _FIND_ONE_BY_ONE_MAX:
+        found = []
+        for piece in pieces:
+            starts, at = [], text.find(piece)
+            while at != -1 and len(starts) <= _PIECE_HITS_MAX:
+                starts.append(at)
+                at = text.find(piece, at + 1)
+            if len(starts) <= _PIECE_HITS_MAX:
+                found.extend((start, piece) for start in starts)
+        return found
+    automaton = ahocorasick.Automaton()
+    for piece in pieces:
+        automaton.add_word(piece, piece)
+    automaton.make_automaton()
+    found = [(last - len(piece) + 1, piece) for last, piece in automaton.iter(text)]
+    counts = Counter(piece for _, piece in found)
+    return [(start, piece) for start, piece in found if counts[piece] <= _PIECE_HITS_MAX]
+
+
+def _cluster_windows(
+    hits: list[tuple[int, int]], query: _Query, budget: int, text_length: int
+) -> list[tuple[int, int, list[tuple[int, int]], int]]:
+    """Search windows from probe hits: (lo, hi, seed spans, support).
+
+    ``hits`` are (implied quote start, probe number). Implied starts within ``budget`` of
+    each other (edits shift them that much at most) form one place, spanning at most the
+    quote's length so that a probe repeated all over a text cannot chain into one huge
+    window. Support is the number of different probes behind a place; the best supported
+    places come first (nearest the expected position among equals), at most
+    ``_FAR_REGIONS_MAX``, each seeded with its most frequent implied spans.
+    """
+    length = len(query.exact)
+    clusters: list[list[tuple[int, int]]] = []
+    for start, probe in sorted(hits):
+        last = clusters[-1] if clusters else None
+        if last and start - last[-1][0] <= max(1, budget) and start - last[0][0] <= length:
+            last.append((start, probe))
+        else:
+            clusters.append([(start, probe)])
+    home = None if query.expected is None else query.expected[0]
+
+    def rank(cluster: list[tuple[int, int]]) -> tuple[int, int]:
+        distance = 0 if home is None else min(abs(start - home) for start, _ in cluster)
+        return -len({probe for _, probe in cluster}), distance
+
+    clusters.sort(key=rank)
+    windows = []
+    for cluster in clusters[:_FAR_REGIONS_MAX]:
+        lo, _ = _window(cluster[0][0], length, budget, text_length)
+        _, hi = _window(cluster[-1][0], length, budget, text_length)
+        common = Counter(start for start, _ in cluster).most_common(_SEEDS_MAX)
+        seeds = [(start, start + length) for start, _ in common]
+        windows.append((lo, hi, seeds, len({probe for _, probe in cluster})))
+    return windows
 
 
 def _score(
@@ -594,21 +820,37 @@ def _score(
     A missing prefix, suffix or hint is no evidence either way and counts as a full fit.
     """
     quote = 1.0 - errors / len(exact)
-    before = (
-        Levenshtein.normalized_similarity(prefix, text[max(0, start - len(prefix)) : start])
-        if prefix
-        else 1.0
-    )
-    after = (
-        Levenshtein.normalized_similarity(suffix, text[end : end + len(suffix)]) if suffix else 1.0
-    )
+    before = _context_fit(prefix, text, start, before=True)
+    after = _context_fit(suffix, text, end, before=False)
     nearness = 1.0 if hint is None else max(0.0, 1.0 - abs(start - hint) / max(len(text), 1))
-    return (
+    weighted = (
         _QUOTE_WEIGHT * quote
         + _PREFIX_WEIGHT * before
         + _SUFFIX_WEIGHT * after
         + _NEARNESS_WEIGHT * nearness
     )
+    return weighted / (_QUOTE_WEIGHT + _PREFIX_WEIGHT + _SUFFIX_WEIGHT + _NEARNESS_WEIGHT)
+
+
+def _context_fit(context: str, text: str, edge: int, *, before: bool) -> float:
+    """Similarity in [0, 1] of ``context`` to the text that touches offset ``edge``.
+
+    The prefix is compared with text ending at ``edge`` (``before=True``), the suffix with
+    text starting there. The compared stretch may be up to half shorter or longer than the
+    context, and the best fit counts, so an edit next to the quote does not misalign the
+    rest of the context. An empty context is no evidence and fits fully.
+    """
+    if not context:
+        return 1.0
+    size = len(context)
+    room = edge if before else len(text) - edge
+    if (text[max(0, edge - size) : edge] if before else text[edge : edge + size]) == context:
+        return 1.0
+    best = 0.0
+    for length in range(min(room, size - size // 2), min(room, size + size // 2) + 1):
+        stretch = text[edge - length : edge] if before else text[edge : edge + length]
+        best = max(best, Levenshtein.normalized_similarity(context, stretch, score_cutoff=best))
+    return best
 
 
 # --------------------------------------------------------------------------- re-anchoring
@@ -621,7 +863,7 @@ def reanchor(*, anchor: Anchor, text: str) -> Reanchoring:
     old text is at hand: it expects each passage where a diff says it went, which is both
     faster and surer when the text before the passage changed length.
     """
-    return _reanchor(anchor, text, expected=(anchor.start, anchor.end))
+    return _reanchor(text, [anchor], [(anchor.start, anchor.end)])[0]
 
 
 def reanchor_many(*, anchors: Sequence[Anchor], old_text: str, text: str) -> list[Reanchoring]:
@@ -635,28 +877,43 @@ def reanchor_many(*, anchors: Sequence[Anchor], old_text: str, text: str) -> lis
     the head start. Results are in the order of ``anchors``.
     """
     if old_text == text:
-        return [reanchor(anchor=anchor, text=text) for anchor in anchors]
-    offsets = _OffsetMap(old_text, text)
-    return [
-        _reanchor(anchor, text, expected=offsets.span(anchor.start, anchor.end))
-        for anchor in anchors
+        expected = [(anchor.start, anchor.end) for anchor in anchors]
+    else:
+        offsets = _OffsetMap(old_text, text)
+        expected = [offsets.span(anchor.start, anchor.end) for anchor in anchors]
+    return _reanchor(text, anchors, expected)
+
+
+def _reanchor(
+    text: str, anchors: Sequence[Anchor], expected: Sequence[tuple[int, int]]
+) -> list[Reanchoring]:
+    results: list[Reanchoring | None] = []
+    searches: list[int] = []
+    for number, (anchor, (start, end)) in enumerate(zip(anchors, expected, strict=True)):
+        old = (anchor.start, anchor.end)
+        if text[start:end] == anchor.exact:
+            state: AnchorState = ANCHORED if (start, end) == old else MOVED
+            results.append(_found(state, anchor, text, (start, end), 0, start))
+        elif (start, end) != old and text[anchor.start : anchor.end] == anchor.exact:
+            results.append(_found(ANCHORED, anchor, text, old, 0, start))
+        else:
+            results.append(None)
+            searches.append(number)
+    queries = [
+        _Query(anchors[n].exact, anchors[n].prefix, anchors[n].suffix, expected[n])
+        for n in searches
     ]
-
-
-def _reanchor(anchor: Anchor, text: str, *, expected: tuple[int, int]) -> Reanchoring:
-    exp_start, exp_end = expected
-    old = (anchor.start, anchor.end)
-    if text[exp_start:exp_end] == anchor.exact:
-        return _found(ANCHORED if expected == old else MOVED, anchor, text, expected, 0, exp_start)
-    if expected != old and text[anchor.start : anchor.end] == anchor.exact:
-        return _found(ANCHORED, anchor, text, old, 0, exp_start)
-    match = _best_match(
-        text, anchor.exact, anchor.prefix, anchor.suffix, near=expected, max_errors=None
-    )
-    if match is None:
-        return Reanchoring(ORPHANED, *old, anchor.exact, anchor.prefix, anchor.suffix, 0.0)
-    state = MOVED if match.errors == 0 else FUZZY
-    return _found(state, anchor, text, (match.start, match.end), match.errors, exp_start)
+    for number, match in zip(searches, _best_matches(text, queries), strict=True):
+        anchor = anchors[number]
+        if match is None:
+            results[number] = Reanchoring(
+                ORPHANED, anchor.start, anchor.end, anchor.exact, anchor.prefix, anchor.suffix, 0.0
+            )
+        else:
+            state = MOVED if match.errors == 0 else FUZZY
+            span = (match.start, match.end)
+            results[number] = _found(state, anchor, text, span, match.errors, expected[number][0])
+    return [result for result in results if result is not None]
 
 
 def _found(
@@ -673,6 +930,7 @@ def _found(
 
 
 def _context(text: str, start: int, end: int) -> tuple[str, str]:
+    """The prefix and suffix stored with a span: ``CONTEXT`` characters each side."""
     return text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]
 
 

@@ -1,3 +1,392 @@
-"""Pages (filled in by the module's owner)."""
+"""Actor and source pages, and the actor suggestions of the claim form.
 
-urlpatterns: list = []
+Every logged-in user reads; changes follow `annotations.roles` (researchers add, editors
+change and merge) and go through `annotations.services.actors`. Claims are listed through
+`annotations.selectors.claims_visible_to`, so drafts stay private to their author.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from annotations import registry
+from annotations.errors import DomainError
+from annotations.models import Actor, ActorAlias, ActorKind
+from annotations.registry_forms import (
+    ActorForm,
+    ActorMergeForm,
+    SourceForm,
+    add_domain_error,
+)
+from annotations.roles import (
+    can_add_actor,
+    can_add_source,
+    can_manage_registry,
+    can_merge_actors,
+)
+from annotations.services.actors import (
+    actor_create,
+    actor_merge,
+    actor_update,
+    source_create,
+    source_update,
+)
+from articles.models import Article, Source, SourceKind
+
+PAGE_SIZE = 50
+CLAIMS_PAGE_SIZE = 25
+SUGGEST_LIMIT = 8
+MAX_SUGGESTIONS = 50
+
+
+def _page(request: HttpRequest, items, *, param: str = "page", size: int = PAGE_SIZE):
+    """One page of `items`, with `previous_query` and `next_query`: this request's query
+    string pointing at the neighbouring pages (other filters and pages kept)."""
+    page = Paginator(items, size).get_page(request.GET.get(param))
+    for attribute, has, number in (
+        ("previous_query", page.has_previous, "previous_page_number"),
+        ("next_query", page.has_next, "next_page_number"),
+    ):
+        query = None
+        if has():
+            params = request.GET.copy()
+            params[param] = getattr(page, number)()
+            query = "?" + params.urlencode()
+        setattr(page, attribute, query)
+    return page
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- Actors --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def actor_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    if kind not in ActorKind.values:
+        kind = ""
+    page = _page(request, registry.actor_search(query, kind=kind))
+    return render(
+        request,
+        "annotations/registry/actor_list.html",
+        {
+            "page": page,
+            "query": query,
+            "kind": kind,
+            "kinds": ActorKind.choices,
+            "can_add": can_add_actor(request.user),
+            "can_manage": can_manage_registry(request.user),
+        },
+    )
+
+
+def _with_roles_of(page, actor_ids: set[int]):
+    """Give each claim of the page `subject_links`: its links to the actors shown."""
+    for claim in page:
+        claim.subject_links = [
+            link for link in claim.actor_links.all() if link.actor_id in actor_ids
+        ]
+    return page
+
+
+@login_required
+@require_GET
+def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_object_or_404(
+        Actor.objects.select_related("parent").prefetch_related(
+            Prefetch("aliases", queryset=ActorAlias.objects.order_by("name", "pk"))
+        ),
+        pk=pk,
+    )
+    include_children = request.GET.get("include_children") == "1"
+    actor_ids = [actor.pk]
+    if include_children:
+        actor_ids += registry.descendant_ids(actor.pk)
+    claims = registry.actor_claims(user=request.user, actor_ids=actor_ids)
+    subjects = set(actor_ids)
+    return render(
+        request,
+        "annotations/registry/actor_detail.html",
+        {
+            "actor": actor,
+            "children": actor.children.order_by("name", "pk"),
+            "include_children": include_children,
+            "family_size": len(actor_ids),
+            "claims": claims,
+            "made": _page(request, claims.made, param="made", size=CLAIMS_PAGE_SIZE),
+            "about": _with_roles_of(
+                _page(request, claims.about, param="about", size=CLAIMS_PAGE_SIZE), subjects
+            ),
+            "denials": _with_roles_of(
+                _page(request, claims.denials, param="denials", size=CLAIMS_PAGE_SIZE), subjects
+            ),
+            "can_manage": can_manage_registry(request.user),
+            "can_merge": can_merge_actors(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actor_create_page(request: HttpRequest) -> HttpResponse:
+    _require(can_add_actor(request.user))
+    form = ActorForm(request.POST or None, initial={"name": request.GET.get("name", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actor = actor_create(user=request.user, **form.service_fields())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"Added {actor.name}.")
+            return redirect("actor_detail", actor.pk)
+    return render(request, "annotations/registry/actor_form.html", {"form": form, "actor": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_manage_registry(request.user))
+    actor = get_object_or_404(Actor.objects.select_related("parent"), pk=pk)
+    form = ActorForm(request.POST or None, initial=ActorForm.initial_for(actor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actor = actor_update(user=request.user, actor_id=actor.pk, **form.service_fields())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"Saved {actor.name}.")
+            return redirect("actor_detail", actor.pk)
+    return render(request, "annotations/registry/actor_form.html", {"form": form, "actor": actor})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actor_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pick the actor that stays, see what will move, confirm."""
+    _require(can_merge_actors(request.user))
+    actor = get_object_or_404(Actor, pk=pk)
+    data = request.POST if request.method == "POST" else None
+    if data is None and request.GET.get("into"):
+        data = {"into": request.GET["into"]}
+    form = ActorMergeForm(data)
+    preview = None
+    if data is not None and form.is_valid():
+        survivor = form.cleaned_data["into"]
+        if survivor.pk == actor.pk:
+            form.add_error("into", "Pick another actor: an actor cannot be merged into itself.")
+        elif request.method == "POST" and form.cleaned_data["confirm"]:
+            try:
+                survivor = actor_merge(user=request.user, actor_id=actor.pk, into_id=survivor.pk)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                summary = survivor.merge_summary
+                messages.success(
+                    request,
+                    f"Merged {actor.name} into {survivor.name}: {summary['claims']} claim(s) "
+                    f"and {summary['children']} part(s) moved.",
+                )
+                return redirect("actor_detail", survivor.pk)
+        else:
+            if actor.pk in registry.ancestor_ids(survivor.pk):
+                form.add_error(
+                    "into",
+                    f"{survivor.name} is part of {actor.name}; merge it the other way round.",
+                )
+            else:
+                preview = registry.merge_preview(actor, survivor)
+    return render(
+        request,
+        "annotations/registry/actor_merge.html",
+        {"actor": actor, "form": form, "preview": preview},
+    )
+
+
+@login_required
+@require_GET
+def actor_duplicates(request: HttpRequest) -> HttpResponse:
+    _require(can_merge_actors(request.user))
+    groups = registry.likely_duplicates()
+    return render(
+        request,
+        "annotations/registry/actor_duplicates.html",
+        {"page": _page(request, groups), "total": len(groups)},
+    )
+
+
+def _json_error(status: int, code: str, detail: str, field: str | None = None) -> JsonResponse:
+    errors = [{"field": field, "code": code, "detail": detail}] if field else []
+    return JsonResponse({"code": code, "detail": detail, "errors": errors}, status=status)
+
+
+@require_GET
+def actor_suggest(request: HttpRequest) -> JsonResponse:
+    """`GET /actors/suggest/?article=<id>&start=&end=&q=&limit=`: actors for the claim form.
+
+    The actors the article names in and around the selection come first (see
+    `annotations.registry.suggest_actors`); `q` narrows to names and aliases matching it
+    and fills up with search matches (then `article` may be left out). Offsets are code
+    points into the article's current text; without them the whole text is the passage.
+    `limit` is 8 by default, 50 at most. Answers
+    `{"actors": [{"id", "name", "kind", "matched", "found_in"}]}` (`found_in`: passage,
+    sentence, text or registry); 401 when not logged in, 404 for an unknown article,
+    400 for bad offsets.
+    """
+    if not request.user.is_authenticated:
+        return _json_error(401, "not_authenticated", "Log in first.")
+    query = request.GET.get("q", "").strip()
+    article_id = request.GET.get("article", "")
+    text = ""
+    if article_id or not query:
+        if not article_id.isdigit():
+            raise Http404
+        text = get_object_or_404(Article.objects.only("text"), pk=int(article_id)).text
+    offsets = {}
+    for name, default in (("start", 0), ("end", None)):
+        raw = request.GET.get(name, "")
+        if raw == "":
+            offsets[name] = default
+            continue
+        try:
+            offsets[name] = int(raw)
+        except ValueError:
+            return _json_error(400, "invalid", f"{name} is a whole number.", field=name)
+    start = offsets["start"]
+    end = len(text) if offsets["end"] is None else offsets["end"]
+    if not 0 <= start <= end <= len(text):
+        return _json_error(
+            400, "invalid", f"The range must lie within the text (0 to {len(text)}).", field="end"
+        )
+    try:
+        limit = min(max(int(request.GET.get("limit", SUGGEST_LIMIT)), 1), MAX_SUGGESTIONS)
+    except ValueError:
+        return _json_error(400, "invalid", "limit is a whole number.", field="limit")
+    actors = registry.suggest_actors(text=text, start=start, end=end, limit=limit, query=query)
+    return JsonResponse(
+        {
+            "actors": [
+                {
+                    "id": actor.pk,
+                    "name": actor.name,
+                    "kind": actor.kind,
+                    "matched": actor.matched,
+                    "found_in": actor.found_in,
+                }
+                for actor in actors
+            ]
+        }
+    )
+
+
+# --- Sources -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def source_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    if kind not in SourceKind.values:
+        kind = ""
+    return render(
+        request,
+        "annotations/registry/source_list.html",
+        {
+            "page": _page(request, registry.source_search(query, kind=kind)),
+            "query": query,
+            "kind": kind,
+            "kinds": SourceKind.choices,
+            "can_add": can_add_source(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source, pk=pk)
+    return render(
+        request,
+        "annotations/registry/source_detail.html",
+        {
+            "source": source,
+            "claims": _page(request, registry.source_claims(user=request.user, source=source)),
+            "article_count": source.articles.count(),
+            "can_manage": can_manage_registry(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_create_page(request: HttpRequest) -> HttpResponse:
+    _require(can_add_source(request.user))
+    form = SourceForm(request.POST or None)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = source_create(user=request.user, **form.service_fields())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            duplicate = getattr(exc, "existing", None)
+        else:
+            messages.success(request, f"Added {source.name}.")
+            return redirect("source_detail", source.pk)
+    return render(
+        request,
+        "annotations/registry/source_form.html",
+        {"form": form, "source": None, "duplicate": duplicate},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_manage_registry(request.user))
+    source = get_object_or_404(Source, pk=pk)
+    initial = {key: getattr(source, key) for key in ("name", "kind", "url", "publisher", "notes")}
+    form = SourceForm(request.POST or None, initial=initial)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = source_update(user=request.user, source_id=source.pk, **form.service_fields())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            duplicate = getattr(exc, "existing", None)
+        else:
+            messages.success(request, f"Saved {source.name}.")
+            return redirect(reverse("source_detail", args=[source.pk]))
+    return render(
+        request,
+        "annotations/registry/source_form.html",
+        {"form": form, "source": source, "duplicate": duplicate},
+    )
+
+
+urlpatterns = [
+    path("actors/", actor_list, name="actor_list"),
+    path("actors/new/", actor_create_page, name="actor_create"),
+    path("actors/duplicates/", actor_duplicates, name="actor_duplicates"),
+    path("actors/suggest/", actor_suggest, name="actor_suggest"),
+    path("actors/<int:pk>/", actor_detail, name="actor_detail"),
+    path("actors/<int:pk>/edit/", actor_edit, name="actor_edit"),
+    path("actors/<int:pk>/merge/", actor_merge_page, name="actor_merge"),
+    path("sources/", source_list, name="source_list"),
+    path("sources/new/", source_create_page, name="source_create"),
+    path("sources/<int:pk>/", source_detail, name="source_detail"),
+    path("sources/<int:pk>/edit/", source_edit, name="source_edit"),
+]

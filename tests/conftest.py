@@ -3,11 +3,38 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.factories import ArticleFactory, UserFactory, make_claim
+from tests.roles import ensure_role_groups
+
+# Hashing passwords properly is most of the cost of creating users; tests do not need it.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 REPO = Path(__file__).resolve().parent.parent
 CONFORMANCE = REPO.parent / "shared" / "conformance"
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(request):
+    """Bring back the role groups after a transactional test flushed the database."""
+    if not (
+        DATABASE_FIXTURES & set(request.fixturenames)
+        or request.node.get_closest_marker("django_db")
+    ):
+        return
+    request.getfixturevalue(
+        "transactional_db"
+        if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+        else "db"
+    )
+    from django.contrib.auth.models import Group
+
+    if Group.objects.count() < 3:
+        ensure_role_groups()
 
 
 @pytest.fixture

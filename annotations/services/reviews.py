@@ -112,10 +112,11 @@ def review_decide(
 
     Locks the claim row, then refuses, in this order: the author (`SelfReview`,
     superusers included), users who may not review (`NotAllowed`), a stale `version`
-    (`StaleVersion`: someone else decided or the author edited since), a claim not
-    awaiting review or already approved by this reviewer in this round
-    (`InvalidTransition`), and bad input (`InvalidInput`). Nothing is written when any
-    of these is raised.
+    (`StaleVersion`: someone decided first, or the claim changed since), bad input
+    (`InvalidInput`), and a claim not awaiting review or already approved by this
+    reviewer in this round (`InvalidTransition`). Nothing is written when any of these
+    is raised; a lost race that slips past the lock (SQLite) is a `StaleVersion` from
+    the conditional update.
 
     `approve` needs the quote, the claimant and the sources confirmed (unstated checks
     count as confirmed for an approval); the claim becomes `approved` once

@@ -1,7 +1,11 @@
 """The claim filters the pages, the API and the exports share."""
 
+import datetime as dt
+
 import django_filters
+from django import forms
 from django.db.models import Q
+from django_filters.fields import IsoDateTimeField
 
 from annotations.models import (
     Actor,
@@ -12,6 +16,27 @@ from annotations.models import (
     ClaimStatus,
 )
 from articles.models import Article, Source
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC here so that a value the database cannot
+    hold (year 1 with a positive offset, an offset PostgreSQL refuses) is a form error,
+    not a failed query."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(dt.UTC)
+        except (OverflowError, ValueError) as exc:
+            raise forms.ValidationError(
+                "Enter a date-time between the years 1 and 9999.", code="out_of_range"
+            ) from exc
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -29,9 +54,9 @@ class ClaimFilter(django_filters.FilterSet):
     )
     certainty = django_filters.MultipleChoiceFilter(choices=Certainty.choices)
     anchor_state = django_filters.MultipleChoiceFilter(choices=AnchorState.choices)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="lt")
-    reviewed_after = django_filters.IsoDateTimeFilter(field_name="reviewed_at", lookup_expr="gte")
+    created_after = UTCDateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = UTCDateTimeFilter(field_name="created", lookup_expr="lt")
+    reviewed_after = UTCDateTimeFilter(field_name="reviewed_at", lookup_expr="gte")
     q = django_filters.CharFilter(method="filter_text", label="Text search")
 
     class Meta:

@@ -10,6 +10,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from annotations.errors import DomainError
+from articles.services import DuplicateArticle
 
 
 def _flatten(detail, field: str | None = None) -> list[dict]:
@@ -38,6 +39,17 @@ def exception_handler(exc, context):
         set_rollback()
         return Response(
             {"code": exc.code, "detail": exc.detail, "errors": exc.errors}, status=exc.status
+        )
+    if isinstance(exc, DuplicateArticle):
+        set_rollback()
+        field = "url" if exc.why == "url" else "text"
+        return Response(
+            {
+                "code": exc.code,
+                "detail": str(exc),
+                "errors": [{"field": field, "code": exc.code, "detail": str(exc)}],
+            },
+            status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

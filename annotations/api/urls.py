@@ -1,9 +1,47 @@
-"""API URLs under /api/: the schema, the docs and version 1."""
+"""API URLs under /api/: the schema, the docs and version 1 (namespace `v1`)."""
 
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from annotations.api.views import annotations, articles, auth, claims, exports, registry
+
+v1_patterns = [
+    path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
+    path("sources/", registry.SourceListView.as_view(), name="source-list"),
+    path("sources/<int:pk>/", registry.SourceDetailView.as_view(), name="source-detail"),
+    path("actors/", registry.ActorListView.as_view(), name="actor-list"),
+    path("actors/<int:pk>/", registry.ActorDetailView.as_view(), name="actor-detail"),
+    path("actors/<int:pk>/merge/", registry.ActorMergeView.as_view(), name="actor-merge"),
+    path("articles/", articles.ArticleListView.as_view(), name="article-list"),
+    path("articles/<int:pk>/", articles.ArticleDetailView.as_view(), name="article-detail"),
+    path(
+        "articles/<int:pk>/revisions/",
+        articles.ArticleRevisionListView.as_view(),
+        name="article-revision-list",
+    ),
+    path(
+        "articles/<int:pk>/revisions/<int:number>/",
+        articles.ArticleRevisionDetailView.as_view(),
+        name="article-revision-detail",
+    ),
+    path("claims/", claims.ClaimListView.as_view(), name="claim-list"),
+    path("claims/<int:pk>/", claims.ClaimDetailView.as_view(), name="claim-detail"),
+    path("claims/<int:pk>/submit/", claims.ClaimSubmitView.as_view(), name="claim-submit"),
+    path("claims/<int:pk>/review/", claims.ClaimReviewView.as_view(), name="claim-review"),
+    path("claims/<int:pk>/events/", claims.ClaimEventListView.as_view(), name="claim-events"),
+    path(
+        "annotations/",
+        annotations.AnnotationContainerView.as_view(),
+        name="annotation-list",
+    ),
+    path("annotations/<int:pk>", annotations.AnnotationView.as_view(), name="annotation-detail"),
+    path("export/claims/", exports.ClaimExportView.as_view(), name="export-claims"),
+]
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its script from our origin: no inline script, so the
+    # Content-Security-Policy holds.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("v1/", include((v1_patterns, "v1"))),
 ]

@@ -1,0 +1,231 @@
+"""The read side of the W3C Web Annotation Protocol.
+
+`GET /api/v1/annotations/` is an LDP BasicContainer and AnnotationCollection of the
+verified claims (approved, unless a `status` filter says otherwise; any claim filter
+applies). By default the answer embeds the first page with full annotations; a client
+that sends `Prefer: return=representation;include="http://www.w3.org/ns/ldp#PreferMinimalContainer"`
+gets only `total`, `first` and `last`, and `...oa#PreferContainedIRIs` gets pages of
+annotation IRIs (`iris=1` in the page IRIs). Pages are `?page=N` from 1.
+
+`GET /api/v1/annotations/{id}` is one claim you can see as an Annotation.
+
+Answers are `application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"` (or
+`application/json` when asked for), with `ETag` (and 304 on `If-None-Match`), `Link`
+(`rel="type"`, and `ldp#constrainedBy` on the container), `Allow`, `Vary` and, on the
+container, `Content-Location`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import orjson
+from django.db.models import Count, Max
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
+
+from annotations.api import schema
+from annotations.api.views.base import ApiView, ClaimFilterBackend
+from annotations.exports import webannotation
+from annotations.exports.formats import collection_label, container_query
+from annotations.exports.records import Links, export_claims_queryset, iso, iter_records
+from annotations.models import Claim
+from annotations.selectors import claims_visible_to
+
+PREFER_MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
+PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
+PREFER_DESCRIPTIONS = "http://www.w3.org/ns/oa#PreferContainedDescriptions"
+_INCLUDE = re.compile(r'include\s*=\s*"([^"]*)"', re.IGNORECASE)
+
+
+class JsonLdRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+def preferences(header: str) -> set[str]:
+    """The IRIs of `include="..."` in a `Prefer` header."""
+    found: set[str] = set()
+    for match in _INCLUDE.finditer(header or ""):
+        found.update(match.group(1).split())
+    return found
+
+
+class ContainerQuerySerializer(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    iris = serializers.ChoiceField(choices=["0", "1"], required=False)
+
+
+class AnnotationProtocolView(ApiView):
+    renderer_classes = [JsonLdRenderer, JSONRenderer]
+    link_types: tuple[str, ...] = (webannotation.LDP_RESOURCE,)
+    constrained_by = False
+    vary = ("Accept",)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        links = [f'<{iri}>; rel="type"' for iri in self.link_types]
+        if self.constrained_by:
+            links.append(
+                f"<{webannotation.PROTOCOL_CONSTRAINTS}>; "
+                'rel="http://www.w3.org/ns/ldp#constrainedBy"'
+            )
+        response["Link"] = ", ".join(links)
+        patch_vary_headers(response, self.vary)
+        return response
+
+    def jsonld(self, request, data: dict, *, content_location: str | None = None) -> HttpResponse:
+        """The answer with its ETag; 304 when the client already has it."""
+        body = orjson.dumps(data)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+        if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+            response = HttpResponseNotModified()
+        else:
+            renderer = getattr(request, "accepted_renderer", None)
+            content_type = (
+                "application/json"
+                if renderer is not None and renderer.format == "json"
+                else webannotation.MEDIA_TYPE
+            )
+            response = HttpResponse(body, content_type=content_type)
+        response["ETag"] = etag
+        if content_location:
+            response["Content-Location"] = content_location
+        return response
+
+
+_JSONLD_HEADERS = [
+    OpenApiParameter(
+        "If-None-Match",
+        str,
+        OpenApiParameter.HEADER,
+        description="An ETag you hold: 304 when it still matches.",
+    ),
+]
+
+
+class AnnotationContainerView(AnnotationProtocolView):
+    link_types = (webannotation.LDP_BASIC_CONTAINER,)
+    constrained_by = True
+    vary = ("Accept", "Prefer")
+    filter_backends = [ClaimFilterBackend]
+    queryset = Claim.objects.none()  # for the schema; reads go through the export selector
+
+    @extend_schema(
+        operation_id="annotations_container",
+        tags=["annotations"],
+        filters=True,
+        parameters=[
+            OpenApiParameter("page", int, description="A page of the container, from 1."),
+            OpenApiParameter(
+                "iris", str, enum=["0", "1"], description="1: pages list annotation IRIs only."
+            ),
+            OpenApiParameter(
+                "Prefer",
+                str,
+                OpenApiParameter.HEADER,
+                description='return=representation;include="http://www.w3.org/ns/ldp#'
+                'PreferMinimalContainer" (no embedded page) or "http://www.w3.org/ns/oa#'
+                'PreferContainedIRIs" (IRIs only).',
+            ),
+            *_JSONLD_HEADERS,
+        ],
+        responses={
+            200: OpenApiResponse(
+                response=schema.CONTAINER_RESPONSE_SCHEMA,
+                description="The AnnotationCollection, or one AnnotationPage with `page`.",
+            ),
+            304: OpenApiResponse(description="Not modified."),
+            **schema.errors(400, 404, 406),
+        },
+    )
+    def get(self, request):
+        params = ContainerQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        include = preferences(request.headers.get("Prefer", ""))
+        if "iris" in params.validated_data:
+            iris = params.validated_data["iris"] == "1"
+        else:
+            iris = PREFER_IRIS in include and PREFER_DESCRIPTIONS not in include
+        links = Links.from_request(request)
+        page_size = webannotation.PAGE_SIZE
+        claims = export_claims_queryset(user=request.user, filters=request.query_params)
+        container = webannotation.Container(links, container_query(request.query_params), iris=iris)
+        stats = claims.order_by().aggregate(total=Count("pk"), modified=Max("modified"))
+        total, label = stats["total"], collection_label(request.query_params)
+        number = params.validated_data.get("page")
+        if number is not None:
+            if number > container.page_count(total, page_size):
+                raise NotFound("No such page.")
+            head = webannotation.page(
+                container,
+                links,
+                number=number,
+                total=total,
+                page_size=page_size,
+                label=label,
+            )
+            head["items"] = self._items(claims, links, number, page_size, iris=iris)
+            return self.jsonld(request, head, content_location=head["id"])
+        first = None
+        if total and PREFER_MINIMAL not in include:
+            first = webannotation.page(
+                container,
+                links,
+                number=1,
+                total=total,
+                page_size=page_size,
+                label=label,
+                embedded=True,
+            )
+            first["items"] = self._items(claims, links, 1, page_size, iris=iris)
+        data = webannotation.collection(
+            container,
+            links,
+            total=total,
+            page_size=page_size,
+            label=label,
+            modified=iso(stats["modified"]),
+            first=first,
+        )
+        response = self.jsonld(request, data, content_location=data["id"])
+        if include:
+            response["Preference-Applied"] = "return=representation"
+        return response
+
+    def _items(self, claims, links: Links, number: int, page_size: int, *, iris: bool) -> list:
+        start = (number - 1) * page_size
+        window = claims[start : start + page_size]
+        if iris:
+            return [links.annotation(pk) for pk in window.values_list("pk", flat=True)]
+        return [webannotation.annotation(record, links) for record in iter_records(window, links)]
+
+
+class AnnotationView(AnnotationProtocolView):
+    """One claim you can see as a W3C Annotation."""
+
+    @extend_schema(
+        operation_id="annotations_retrieve",
+        tags=["annotations"],
+        parameters=_JSONLD_HEADERS,
+        responses={
+            200: OpenApiResponse(response=schema.ANNOTATION_SCHEMA, description="The annotation."),
+            304: OpenApiResponse(description="Not modified."),
+            **schema.errors(404, 406),
+        },
+    )
+    def get(self, request, pk: int):
+        links = Links.from_request(request)
+        claims = claims_visible_to(request.user).filter(pk=pk)
+        record = next(iter_records(claims, links), None)
+        if record is None:
+            raise NotFound()
+        return self.jsonld(request, webannotation.annotation(record, links))
+
+    def get_queryset(self):
+        return Claim.objects.none()

@@ -1,0 +1,171 @@
+"""Articles and their revisions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from annotations import roles
+from annotations.api import schema
+from annotations.api.filters import ArticleFilter
+from annotations.api.serializers import (
+    ArticleDetailSerializer,
+    ArticleInputSerializer,
+    ArticleRevisedSerializer,
+    ArticleReviseInputSerializer,
+    ArticleSerializer,
+    RevisionDetailSerializer,
+    RevisionSerializer,
+)
+from annotations.api.views.base import ApiView
+from annotations.models import AnchorState
+from annotations.selectors import claims_visible_to
+from annotations.services.revisions import article_revise
+from articles.cleaning import normalise_text
+from articles.models import Article, ArticleRevision
+from articles.services import article_create
+
+
+def _articles() -> QuerySet[Article]:
+    latest = (
+        ArticleRevision.objects.filter(article=OuterRef("pk")).order_by("-number").values("number")
+    )
+    return Article.objects.select_related("outlet").annotate(revision_number=Subquery(latest[:1]))
+
+
+def claim_counts(user, article_ids) -> dict[int, dict[str, int]]:
+    """Claims the user can see, per article and status, in one query."""
+    rows = (
+        claims_visible_to(user)
+        .filter(article_id__in=list(article_ids))
+        .order_by()
+        .values("article_id", "status")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        counts[row["article_id"]][row["status"]] = row["n"]
+    return counts
+
+
+class ArticleListView(ApiView):
+    """Articles, newest first; `q` searches titles and bylines."""
+
+    capabilities = {"POST": roles.can_import_articles}
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ArticleFilter
+
+    def get_queryset(self):
+        return _articles().defer("text", "raw")
+
+    @extend_schema(
+        operation_id="articles_list",
+        tags=["articles"],
+        responses={200: ArticleSerializer(many=True), **schema.errors(400, 404)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {"claim_counts": claim_counts(request.user, (a.pk for a in page))}
+        return self.get_paginated_response(ArticleSerializer(page, many=True, context=context).data)
+
+    @extend_schema(
+        operation_id="articles_create",
+        tags=["articles"],
+        request=ArticleInputSerializer,
+        responses={201: ArticleDetailSerializer, **schema.errors(400, 403, 409, 413, 415)},
+    )
+    def post(self, request):
+        data = ArticleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        raw = fields.pop("text")
+        article = article_create(user=request.user, text=normalise_text(raw), raw=raw, **fields)
+        article = _articles().get(pk=article.pk)
+        return Response(ArticleDetailSerializer(article).data, status=status.HTTP_201_CREATED)
+
+
+class ArticleDetailView(ApiView):
+    """One article with its current text. PATCH sets a new text: it creates a revision
+    and re-anchors the article's claims, and answers with counts per anchor state."""
+
+    capabilities = {"PATCH": roles.can_revise_articles}
+
+    def get_queryset(self):
+        return _articles()
+
+    @extend_schema(
+        operation_id="articles_retrieve",
+        tags=["articles"],
+        responses={200: ArticleDetailSerializer, **schema.errors(404)},
+    )
+    def get(self, request, pk: int):
+        article = self.get_object()
+        context = {"claim_counts": claim_counts(request.user, [article.pk])}
+        return Response(ArticleDetailSerializer(article, context=context).data)
+
+    @extend_schema(
+        operation_id="articles_partial_update",
+        tags=["articles"],
+        request=ArticleReviseInputSerializer,
+        responses={200: ArticleRevisedSerializer, **schema.errors(400, 403, 404, 409, 413, 415)},
+    )
+    def patch(self, request, pk: int):
+        article = self.get_object()
+        data = ArticleReviseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = article_revise(
+            user=request.user,
+            article_id=article.pk,
+            text=data.validated_data["text"],
+            note=data.validated_data["note"],
+            expected_revision=data.validated_data["revision"],
+        )
+        article = _articles().get(pk=article.pk)
+        article.counts = {state: result.counts.get(state, 0) for state in AnchorState.values}
+        context = {"claim_counts": claim_counts(request.user, [article.pk])}
+        return Response(ArticleRevisedSerializer(article, context=context).data)
+
+
+class ArticleRevisionListView(ApiView):
+    """The article's revisions, oldest first (without their texts)."""
+
+    queryset = Article.objects.all()
+
+    @extend_schema(
+        operation_id="articles_revisions_list",
+        tags=["articles"],
+        responses={200: RevisionSerializer(many=True), **schema.errors(404)},
+    )
+    def get(self, request, pk: int):
+        article = get_object_or_404(Article.objects.only("pk"), pk=pk)
+        revisions = (
+            ArticleRevision.objects.filter(article=article)
+            .select_related("author")
+            .defer("text", "cleaning_report")
+            .order_by("number")
+        )
+        page = self.paginate_queryset(revisions)
+        return self.get_paginated_response(RevisionSerializer(page, many=True).data)
+
+
+class ArticleRevisionDetailView(ApiView):
+    """One revision with its text: the text a claim's offsets count in."""
+
+    queryset = Article.objects.all()
+
+    @extend_schema(
+        operation_id="articles_revisions_retrieve",
+        tags=["articles"],
+        responses={200: RevisionDetailSerializer, **schema.errors(404)},
+    )
+    def get(self, request, pk: int, number: int):
+        revision = get_object_or_404(
+            ArticleRevision.objects.select_related("author"), article_id=pk, number=number
+        )
+        return Response(RevisionDetailSerializer(revision).data)

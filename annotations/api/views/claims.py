@@ -1,0 +1,249 @@
+"""Claims: list and create, read, edit, delete, submit, review, and the audit trail.
+
+Every claim is looked up through `claims_visible_to`: a draft of someone else answers
+404. Changes go through `annotations.services.claims` and `.reviews`, which lock the
+row, check the `version` (409 `stale_version`) and the workflow (409
+`invalid_transition`, 403 `self_review` or `permission_denied`).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from annotations import roles
+from annotations.anchoring import utf16_to_codepoint
+from annotations.api import schema
+from annotations.api.pagination import ClaimCursorPagination
+from annotations.api.serializers import (
+    ClaimCreateInputSerializer,
+    ClaimEventSerializer,
+    ClaimSerializer,
+    ClaimUpdateInputSerializer,
+    OptionalVersionInputSerializer,
+    ReviewInputSerializer,
+    VersionInputSerializer,
+)
+from annotations.api.views.base import ApiView, ClaimFilterBackend
+from annotations.errors import AnchorMismatch, NotAllowed
+from annotations.models import Claim, ClaimEvent
+from annotations.selectors import claim_list, claims_visible_to, with_details
+from annotations.services.claims import (
+    ActorLink,
+    SourceLink,
+    claim_create,
+    claim_delete,
+    claim_submit,
+    claim_update,
+)
+from annotations.services.reviews import review_decide
+
+
+def _current_revision(article):
+    return article.revisions.order_by("-number").first()
+
+
+# Large columns of related rows that a claim's representation never reads.
+_HEAVY = ("article__text", "article__raw", "revision__text", "revision__cleaning_report")
+
+
+def _shaped(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+    return queryset.defer(*_HEAVY)
+
+
+def _claim_out(request, claim_id: int) -> dict:
+    """The claim as the caller now sees it, fully loaded."""
+    claim = _shaped(with_details(claims_visible_to(request.user))).get(pk=claim_id)
+    return ClaimSerializer(claim, context={"request": request}).data
+
+
+def _code_points(data: dict, text_of) -> dict:
+    """`start`/`end` in code points: UTF-16 offsets are converted against the revision
+    text (`text_of()`); an offset that cannot be converted is an `anchor_mismatch`."""
+    if data.pop("offset_unit", "codepoint") != "utf16":
+        return data
+    if data.get("start") is None and data.get("end") is None:
+        return data
+    text = text_of()
+    for key in ("start", "end"):
+        if data.get(key) is not None:
+            try:
+                data[key] = utf16_to_codepoint(text, data[key])
+            except ValueError as exc:
+                raise AnchorMismatch(str(exc), field=key) from exc
+    return data
+
+
+def _service_arguments(data: dict) -> dict:
+    """Service arguments from validated claim input."""
+    out = {}
+    for key, value in data.items():
+        if key == "actors":
+            out["actors"] = [ActorLink(actor_id=a["actor"], role=a["role"]) for a in value]
+        elif key == "sources":
+            out["sources"] = [
+                SourceLink(source_id=s["source"], locator=s["locator"], note=s["note"])
+                for s in value
+            ]
+        elif key == "claimant":
+            out["claimant_id"] = value.pk
+        else:
+            out[key] = value
+    return out
+
+
+class ClaimObjectMixin:
+    """Claims the caller can see; anything else is 404."""
+
+    def get_queryset(self):
+        if self.is_schema_view():
+            return Claim.objects.none()
+        return claims_visible_to(self.request.user)
+
+
+CLAIM_ERRORS = schema.errors(400, 403, 404, 409)
+CLAIM_WRITE_ERRORS = schema.errors(400, 403, 404, 409, 413, 415)
+
+
+class ClaimListView(ApiView):
+    """Claims you can see (drafts only your own), newest first, with cursor pagination."""
+
+    capabilities = {"POST": roles.can_annotate}
+    pagination_class = ClaimCursorPagination
+    filter_backends = [ClaimFilterBackend]
+    queryset = Claim.objects.none()  # for the schema; reads go through `claim_list`
+
+    @extend_schema(
+        operation_id="claims_list",
+        tags=["claims"],
+        responses={200: ClaimSerializer(many=True), **schema.errors(400, 404)},
+    )
+    def get(self, request):
+        claims = _shaped(claim_list(user=request.user, filters=request.query_params))
+        page = self.paginate_queryset(claims)
+        data = ClaimSerializer(page, many=True, context={"request": request}).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        operation_id="claims_create",
+        tags=["claims"],
+        request=ClaimCreateInputSerializer,
+        responses={201: ClaimSerializer, **schema.errors(400, 403, 413, 415)},
+    )
+    def post(self, request):
+        data = ClaimCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+
+        def revision_text():
+            revision = fields.get("revision") or _current_revision(fields["article"])
+            return revision.text if revision is not None else ""
+
+        claim = claim_create(
+            user=request.user, **_service_arguments(_code_points(fields, revision_text))
+        )
+        return Response(_claim_out(request, claim.pk), status=status.HTTP_201_CREATED)
+
+
+class ClaimDetailView(ClaimObjectMixin, ApiView):
+    """One claim. Only its author edits or deletes it, and only while it is a draft or
+    its changes were requested (an edit of an approved claim sends it back to review)."""
+
+    @extend_schema(
+        operation_id="claims_retrieve",
+        tags=["claims"],
+        responses={200: ClaimSerializer, **schema.errors(404)},
+    )
+    def get(self, request, pk: int):
+        claim = self.get_object()
+        return Response(_claim_out(request, claim.pk))
+
+    @extend_schema(
+        operation_id="claims_partial_update",
+        tags=["claims"],
+        request=ClaimUpdateInputSerializer,
+        responses={200: ClaimSerializer, **CLAIM_WRITE_ERRORS},
+    )
+    def patch(self, request, pk: int):
+        claim = self.get_object()
+        data = ClaimUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = _code_points(dict(data.validated_data), lambda: claim.revision.text)
+        claim_update(user=request.user, claim_id=claim.pk, **_service_arguments(fields))
+        return Response(_claim_out(request, claim.pk))
+
+    @extend_schema(
+        operation_id="claims_destroy",
+        tags=["claims"],
+        parameters=[
+            OpenApiParameter(
+                "version",
+                int,
+                description="When given, the claim must still be at this version.",
+            )
+        ],
+        responses={204: None, **CLAIM_ERRORS},
+    )
+    def delete(self, request, pk: int):
+        claim = self.get_object()
+        data = OptionalVersionInputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        claim_delete(
+            user=request.user, claim_id=claim.pk, version=data.validated_data.get("version")
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ClaimSubmitView(ClaimObjectMixin, ApiView):
+    """Send a draft (or a claim whose changes were requested) to review. Author only."""
+
+    @extend_schema(
+        operation_id="claims_submit",
+        tags=["claims"],
+        request=VersionInputSerializer,
+        responses={200: ClaimSerializer, **CLAIM_WRITE_ERRORS},
+    )
+    def post(self, request, pk: int):
+        claim = self.get_object()
+        data = VersionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        claim_submit(user=request.user, claim_id=claim.pk, version=data.validated_data["version"])
+        return Response(_claim_out(request, claim.pk))
+
+
+class ClaimReviewView(ClaimObjectMixin, ApiView):
+    """A reviewer's decision on the version they saw. Nobody reviews their own claim
+    (403 `self_review`); a reject needs a `reason`, a change request a `comment`."""
+
+    @extend_schema(
+        operation_id="claims_review",
+        tags=["claims"],
+        request=ReviewInputSerializer,
+        responses={200: ClaimSerializer, **CLAIM_WRITE_ERRORS},
+    )
+    def post(self, request, pk: int):
+        claim = self.get_object()
+        # The author hears `self_review` from the workflow; others need the role.
+        if claim.author_id != request.user.pk and not roles.can_review(request.user):
+            raise NotAllowed("Only reviewers can decide on claims.")
+        data = ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review_decide(user=request.user, claim_id=claim.pk, **data.validated_data)
+        return Response(_claim_out(request, claim.pk))
+
+
+class ClaimEventListView(ClaimObjectMixin, ApiView):
+    """The claim's audit trail, oldest first."""
+
+    @extend_schema(
+        operation_id="claims_events_list",
+        tags=["claims"],
+        responses={200: ClaimEventSerializer(many=True), **schema.errors(404)},
+    )
+    def get(self, request, pk: int):
+        claim = self.get_object()
+        events = ClaimEvent.objects.filter(claim_id=claim.pk).select_related("actor").order_by("id")
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(ClaimEventSerializer(page, many=True).data)

@@ -1,0 +1,189 @@
+"""Sources and actors: lists with search, creation, actor edits and merges."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from annotations import roles
+from annotations.api import schema
+from annotations.api.filters import ActorFilter, SourceFilter
+from annotations.api.serializers import (
+    ActorInputSerializer,
+    ActorMergeInputSerializer,
+    ActorSerializer,
+    ActorUpdateInputSerializer,
+    SourceInputSerializer,
+    SourceSerializer,
+    SourceUpdateInputSerializer,
+)
+from annotations.api.views.base import ApiView
+from annotations.models import Actor
+from annotations.services import actors as registry_services
+from articles.models import Source
+
+
+def _actors() -> QuerySet[Actor]:
+    return Actor.objects.select_related("parent").prefetch_related("aliases")
+
+
+# --------------------------------------------------------------------------- sources
+
+
+class SourceListView(ApiView):
+    """Sources: outlets, official statements, reports, sanctions notices, posts."""
+
+    capabilities = {"POST": roles.can_add_source}
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SourceFilter
+    queryset = Source.objects.all()
+
+    @extend_schema(
+        operation_id="sources_list",
+        tags=["sources"],
+        responses={200: SourceSerializer(many=True), **schema.errors(400, 404)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(SourceSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="sources_create",
+        tags=["sources"],
+        request=SourceInputSerializer,
+        responses={201: SourceSerializer, **schema.errors(400, 403, 413, 415)},
+    )
+    def post(self, request):
+        data = SourceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        source = registry_services.source_create(user=request.user, **data.validated_data)
+        return Response(SourceSerializer(source).data, status=status.HTTP_201_CREATED)
+
+
+class SourceDetailView(ApiView):
+    capabilities = {"PATCH": roles.can_manage_registry}
+    queryset = Source.objects.all()
+
+    @extend_schema(
+        operation_id="sources_retrieve",
+        tags=["sources"],
+        responses={200: SourceSerializer, **schema.errors(404)},
+    )
+    def get(self, request, pk: int):
+        return Response(SourceSerializer(self.get_object()).data)
+
+    @extend_schema(
+        operation_id="sources_partial_update",
+        tags=["sources"],
+        request=SourceUpdateInputSerializer,
+        responses={200: SourceSerializer, **schema.errors(400, 403, 404, 413, 415)},
+    )
+    def patch(self, request, pk: int):
+        source = self.get_object()
+        data = SourceUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        source = registry_services.source_update(
+            user=request.user, source_id=source.pk, **data.validated_data
+        )
+        return Response(SourceSerializer(source).data)
+
+
+# --------------------------------------------------------------------------- actors
+
+
+class ActorListView(ApiView):
+    """Actors. `q` matches names and aliases, ignoring case and accents."""
+
+    capabilities = {"POST": roles.can_add_actor}
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ActorFilter
+
+    def get_queryset(self):
+        return _actors()
+
+    @extend_schema(
+        operation_id="actors_list",
+        tags=["actors"],
+        responses={200: ActorSerializer(many=True), **schema.errors(400, 404)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(ActorSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="actors_create",
+        tags=["actors"],
+        request=ActorInputSerializer,
+        responses={201: ActorSerializer, **schema.errors(400, 403, 413, 415)},
+    )
+    def post(self, request):
+        data = ActorInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        parent = fields.pop("parent")
+        actor = registry_services.actor_create(
+            user=request.user, parent_id=parent.pk if parent else None, **fields
+        )
+        return Response(
+            ActorSerializer(_actors().get(pk=actor.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ActorDetailView(ApiView):
+    capabilities = {"PATCH": roles.can_manage_registry}
+
+    def get_queryset(self):
+        return _actors()
+
+    @extend_schema(
+        operation_id="actors_retrieve",
+        tags=["actors"],
+        responses={200: ActorSerializer, **schema.errors(404)},
+    )
+    def get(self, request, pk: int):
+        return Response(ActorSerializer(self.get_object()).data)
+
+    @extend_schema(
+        operation_id="actors_partial_update",
+        tags=["actors"],
+        request=ActorUpdateInputSerializer,
+        responses={200: ActorSerializer, **schema.errors(400, 403, 404, 413, 415)},
+    )
+    def patch(self, request, pk: int):
+        actor = self.get_object()
+        data = ActorUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        if "parent" in fields:
+            parent = fields.pop("parent")
+            fields["parent_id"] = parent.pk if parent else None
+        registry_services.actor_update(user=request.user, actor_id=actor.pk, **fields)
+        return Response(ActorSerializer(_actors().get(pk=actor.pk)).data)
+
+
+class ActorMergeView(ApiView):
+    """Merge this actor into `into`: every link moves to `into`, and this actor's name
+    becomes one of its aliases. Answers with the surviving actor."""
+
+    capabilities = {"POST": roles.can_merge_actors}
+
+    def get_queryset(self):
+        return _actors()
+
+    @extend_schema(
+        operation_id="actors_merge",
+        tags=["actors"],
+        request=ActorMergeInputSerializer,
+        responses={200: ActorSerializer, **schema.errors(400, 403, 404, 413, 415)},
+    )
+    def post(self, request, pk: int):
+        actor = self.get_object()
+        data = ActorMergeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        survivor = registry_services.actor_merge(
+            user=request.user, actor_id=actor.pk, into_id=data.validated_data["into"].pk
+        )
+        return Response(ActorSerializer(_actors().get(pk=survivor.pk)).data)

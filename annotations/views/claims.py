@@ -1,3 +1,316 @@
-"""Pages (filled in by the module's owner)."""
+"""Claim pages: the claim with its passage and timeline, and the forms that change it.
 
-urlpatterns: list = []
+Every change goes through `annotations.services.claims`; a domain error becomes a form
+error (at the field it names) or a message. A claim the user may not see is a 404 (other
+people's drafts); a visible claim the user may not change is a 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import select_template
+from django.urls import NoReverseMatch, path, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from annotations import workflow
+from annotations.errors import DomainError, NotAllowed, StaleVersion
+from annotations.forms import INTENT_SUBMIT, ClaimForm
+from annotations.models import ActorKind, ClaimEvent, ClaimRelation, ClaimStatus
+from annotations.roles import can_add_actor, can_add_source, can_annotate
+from annotations.selectors import claims_visible_to, with_details
+from annotations.services.claims import (
+    claim_create,
+    claim_delete,
+    claim_submit,
+    claim_update,
+    workflow_actor,
+)
+from annotations.views.articles import excerpt_html, reader_context
+from articles.models import Article, SourceKind
+
+TIMELINE_TEMPLATES = ["annotations/_timeline.html", "annotations/claims/_events.html"]
+EDIT_ACTIONS = {workflow.Action.EDIT, workflow.Action.EDIT_NOTE}
+REVIEW_ACTIONS = {
+    workflow.Action.APPROVE,
+    workflow.Action.REJECT,
+    workflow.Action.REQUEST_CHANGES,
+}
+
+
+def _visible_claim(user, claim_id: int):
+    return get_object_or_404(with_details(claims_visible_to(user)), pk=claim_id)
+
+
+def _actions(user, claim) -> set[str]:
+    return set(workflow.allowed_actions(claim.status, workflow_actor(user=user, claim=claim)))
+
+
+def _reader_url(article_id: int, claim_id: int | None = None) -> str:
+    url = reverse("article_reader", args=[article_id])
+    return f"{url}?claim={claim_id}#claim-{claim_id}" if claim_id else url
+
+
+# -- the claim page ----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def claim_detail(request, claim_id: int):
+    claim = _visible_claim(request.user, claim_id)
+    actions = _actions(request.user, claim)
+    visible = claims_visible_to(request.user)
+    relations = [
+        (
+            relation,
+            relation.to_claim if relation.from_claim_id == claim.pk else relation.from_claim,
+            relation.from_claim_id == claim.pk,
+        )
+        for relation in ClaimRelation.objects.filter(Q(from_claim=claim) | Q(to_claim=claim))
+        .filter(from_claim__in=visible, to_claim__in=visible)
+        .select_related("from_claim", "to_claim")
+    ]
+    events = list(
+        ClaimEvent.objects.filter(claim_id=claim.pk).select_related("actor").order_by("id")
+    )
+    labels = dict(ClaimStatus.choices)
+    for event in events:
+        event.from_label = labels.get(event.from_status, event.from_status).lower()
+        event.to_label = labels.get(event.to_status, event.to_status).lower()
+    return render(
+        request,
+        "annotations/claims/detail.html",
+        {
+            "claim": claim,
+            "excerpt": excerpt_html(claim),
+            "can_edit": bool(EDIT_ACTIONS & actions),
+            "can_submit": workflow.Action.SUBMIT in actions,
+            "can_delete": workflow.Action.DELETE in actions,
+            "can_decide": bool(REVIEW_ACTIONS & actions),
+            "review_url": _review_url(claim.pk),
+            "relations": relations,
+            "events": events,
+            "timeline_template": select_template(TIMELINE_TEMPLATES),
+        },
+    )
+
+
+def _review_url(claim_id: int) -> str:
+    """The review queue, opened at this claim."""
+    try:
+        return f"{reverse('review_queue')}?focus={claim_id}"
+    except NoReverseMatch:
+        return ""
+
+
+# -- create, edit, submit, delete --------------------------------------------------------
+
+
+@login_required
+@require_POST
+def claim_create_view(request, article_id: int):
+    """The reader's side panel posts here. Errors re-render the reader with the panel open."""
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
+    if not can_annotate(request.user):
+        raise PermissionDenied("Only researchers can create claims.")
+    form = ClaimForm(request.POST)
+    if form.is_valid():
+        revision = article.revisions.order_by("-number").first()
+        data = form.cleaned_data
+        if revision is None or data.get("revision") != revision.pk:
+            form.add_error(
+                None,
+                "The article's text changed after you opened it. Reload the page and "
+                "select the passage again.",
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    claim = claim_create(
+                        user=request.user,
+                        article=article,
+                        revision=revision,
+                        start=data["start"],
+                        end=data["end"],
+                        exact=data["exact"],
+                        statement=data["statement"],
+                        claimant_id=data["claimant"],
+                        certainty=data["certainty"],
+                        actors=form.actor_links,
+                        sources=form.source_links,
+                        note=data["note"],
+                    )
+                    if form.intent == INTENT_SUBMIT:
+                        claim = claim_submit(
+                            user=request.user, claim_id=claim.pk, version=claim.version
+                        )
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.detail) from exc
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                if form.intent == INTENT_SUBMIT:
+                    messages.success(request, "Claim saved and sent for review.")
+                else:
+                    messages.success(request, "Claim saved as a draft.")
+                return redirect(_reader_url(article.pk, claim.pk))
+    return render(
+        request, "annotations/articles/reader.html", reader_context(request, article, form=form)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_edit(request, claim_id: int):
+    claim = _visible_claim(request.user, claim_id)
+    actions = _actions(request.user, claim)
+    if not EDIT_ACTIONS & actions:
+        if claim.author_id == request.user.pk:
+            raise PermissionDenied(
+                f"A claim that is {claim.get_status_display().lower()} cannot be edited now."
+            )
+        raise PermissionDenied("Only the claim's author can edit it.")
+    if request.method == "POST":
+        form = ClaimForm(request.POST, instance=claim)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    updated = claim_update(
+                        user=request.user,
+                        claim_id=claim.pk,
+                        version=data["version"],
+                        statement=data["statement"],
+                        claimant_id=data["claimant"],
+                        certainty=data["certainty"],
+                        actors=form.actor_links,
+                        sources=form.source_links,
+                        note=data["note"],
+                    )
+                    changed = updated.version != data["version"]
+                    submitted = False
+                    if form.intent == INTENT_SUBMIT and workflow.Action.SUBMIT in _actions(
+                        request.user, updated
+                    ):
+                        updated = claim_submit(
+                            user=request.user, claim_id=updated.pk, version=updated.version
+                        )
+                        submitted = True
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.detail) from exc
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                if submitted:
+                    messages.success(request, "Claim saved and sent for review.")
+                elif not changed:
+                    messages.info(request, "Nothing changed.")
+                elif updated.status != claim.status:
+                    messages.success(
+                        request,
+                        f"Claim saved. It is {updated.get_status_display().lower()} again "
+                        "and needs review.",
+                    )
+                else:
+                    messages.success(request, "Claim saved.")
+                return redirect("claim_detail", claim_id=claim.pk)
+    else:
+        form = ClaimForm(instance=claim)
+    # Suggestions count offsets in the article's current text.
+    current = claim.revision.text == claim.article.text
+    suggest = reverse("actor_suggest") if current else ""
+    return render(
+        request,
+        "annotations/claims/edit.html",
+        {
+            "claim": claim,
+            "form": form,
+            "excerpt": excerpt_html(claim),
+            "can_submit": workflow.Action.SUBMIT in actions,
+            "pickers": picker_context(request.user, suggest=suggest),
+            "role_choices": form.role_choices,
+        },
+    )
+
+
+def _posted_version(request) -> int | None:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _transition(request, claim, change, success: str) -> bool:
+    """Run a submit or delete posted from a claim page; failures become messages."""
+    version = _posted_version(request)
+    try:
+        change(user=request.user, claim_id=claim.pk, version=version)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.detail) from exc
+    except StaleVersion:
+        messages.error(
+            request,
+            "This claim changed after you opened the page, so nothing was done. "
+            "Here is the current version; check it and try again.",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, success)
+        return True
+    return False
+
+
+@login_required
+@require_POST
+def claim_submit_view(request, claim_id: int):
+    if _posted_version(request) is None:
+        return HttpResponseBadRequest("The claim's version is missing.")
+    claim = _visible_claim(request.user, claim_id)
+    _transition(request, claim, claim_submit, "Claim sent for review.")
+    return redirect("claim_detail", claim_id=claim.pk)
+
+
+@login_required
+@require_POST
+def claim_delete_view(request, claim_id: int):
+    if _posted_version(request) is None:
+        return HttpResponseBadRequest("The claim's version is missing.")
+    claim = _visible_claim(request.user, claim_id)
+    if _transition(request, claim, claim_delete, "Draft deleted."):
+        return redirect(_reader_url(claim.article_id))
+    return redirect("claim_detail", claim_id=claim.pk)
+
+
+# -- pickers -----------------------------------------------------------------------------
+
+
+def picker_endpoints() -> dict[str, str]:
+    """The API's actor and source collections: search with `?q=`, create with POST."""
+    return {"actors": reverse("v1:actor-list"), "sources": reverse("v1:source-list")}
+
+
+def picker_context(user, *, suggest: str = "") -> dict:
+    """What the claim form's pickers need: endpoints, and whether the user may create."""
+    return {
+        **picker_endpoints(),
+        "suggest": suggest,
+        "can_add_actor": can_add_actor(user),
+        "can_add_source": can_add_source(user),
+        "actor_kinds": ActorKind.choices,
+        "source_kinds": SourceKind.choices,
+    }
+
+
+urlpatterns = [
+    path("articles/<int:article_id>/claims/new/", claim_create_view, name="claim_create"),
+    path("claims/<int:claim_id>/", claim_detail, name="claim_detail"),
+    path("claims/<int:claim_id>/edit/", claim_edit, name="claim_edit"),
+    path("claims/<int:claim_id>/submit/", claim_submit_view, name="claim_submit"),
+    path("claims/<int:claim_id>/delete/", claim_delete_view, name="claim_delete"),
+]

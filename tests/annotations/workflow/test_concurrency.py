@@ -14,8 +14,8 @@ from annotations.errors import StaleVersion
 from annotations.models import Claim, ClaimEvent, EventKind, Review
 from annotations.services.claims import claim_submit
 from annotations.services.reviews import review_decide
-from tests.roles import ensure_role_groups
 from tests.factories import make_claim
+from tests.roles import ensure_role_groups
 
 ROUNDS = 20
 DECISION_KINDS = {

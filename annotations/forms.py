@@ -1,0 +1,348 @@
+"""The claim form: the reader's side panel and the claim edit page.
+
+It only parses and checks what the browser sent; the rules (anchoring, links, workflow)
+stay in `annotations.services.claims`, whose domain errors come back into the form
+through `ClaimForm.add_domain_error`.
+
+Further actors and cited sources arrive as parallel lists, one entry per row, so the
+browser can add and remove rows without renumbering:
+`actor`, `actor_label`, `role` and `source`, `source_label`, `locator`, `source_note`.
+An id is what the pickers fill in; a label alone (typed without picking, or sent by a
+browser without JavaScript) is looked up by name or alias and must name exactly one entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import zip_longest
+
+from django import forms
+from django.db.models import Q
+
+from annotations.errors import AnchorMismatch, DomainError, StaleVersion
+from annotations.models import Actor, ActorRole, Certainty
+from annotations.services.claims import ActorLink, SourceLink
+from annotations.text import fold
+from articles.models import Source
+
+INTENT_SAVE, INTENT_SUBMIT = "save", "submit"
+
+# Where a service's error field shows up in the form.
+_ERROR_FIELDS = {
+    "start": "exact",
+    "end": "exact",
+    "exact": "exact",
+    "claimant_id": "claimant",
+    "claimant": "claimant",
+    "statement": "statement",
+    "certainty": "certainty",
+    "note": "note",
+    "actors": "actors",
+    "sources": "sources",
+}
+
+
+@dataclass
+class ActorRow:
+    actor: str = ""
+    label: str = ""
+    role: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SourceRow:
+    source: str = ""
+    label: str = ""
+    locator: str = ""
+    note: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+class ClaimForm(forms.Form):
+    """Create (`instance=None`, with the anchor) or edit (`instance=claim`, with `version`)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    start = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={"required": "Select a passage of the text first."},
+    )
+    end = forms.IntegerField(
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={"required": "Select a passage of the text first."},
+    )
+    exact = forms.CharField(
+        strip=False,
+        widget=forms.HiddenInput,
+        error_messages={"required": "Select a passage of the text first."},
+    )
+    statement = forms.CharField(
+        label="Statement",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The claim in plain words, as the text attributes it.",
+        error_messages={"required": "Write the claim in plain words."},
+    )
+    claimant = forms.CharField(required=False, widget=forms.HiddenInput)
+    claimant_label = forms.CharField(label="Claimant", required=False, max_length=300)
+    certainty = forms.ChoiceField(
+        label="Certainty",
+        choices=Certainty.choices,
+        initial=Certainty.ASSERTED,
+        widget=forms.RadioSelect,
+        help_text="As the text reports it.",
+        error_messages={
+            "required": "Say how certain the text is.",
+            "invalid_choice": "Pick one of the listed certainties.",
+        },
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For you and the reviewers; not part of the claim.",
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Error holders for the row lists, which are parsed by hand.
+    actors = forms.Field(required=False, widget=forms.HiddenInput)
+    sources = forms.Field(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        if instance is not None and not args and "initial" not in kwargs:
+            kwargs["initial"] = self._initial_from(instance)
+        super().__init__(*args, **kwargs)
+        if instance is not None:
+            for name in ("revision", "start", "end", "exact"):
+                del self.fields[name]
+            self.fields["version"].required = True
+        self.actor_rows, self.source_rows = self._rows()
+        self.actor_links: list[ActorLink] = []
+        self.source_links: list[SourceLink] = []
+        self.claimant_actor: Actor | None = None
+
+    # -- rows ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _initial_from(claim) -> dict:
+        return {
+            "statement": claim.statement,
+            "claimant": str(claim.claimant_id),
+            "claimant_label": claim.claimant.name,
+            "certainty": claim.certainty,
+            "note": claim.note,
+            "version": claim.version,
+            "actor_rows": [
+                ActorRow(str(link.actor_id), link.actor.name, link.role)
+                for link in claim.actor_links.all()
+            ],
+            "source_rows": [
+                SourceRow(str(link.source_id), link.source.name, link.locator, link.note)
+                for link in claim.source_links.all()
+            ],
+        }
+
+    def _list(self, name: str) -> list[str]:
+        if hasattr(self.data, "getlist"):
+            return self.data.getlist(name)
+        value = self.data.get(name, [])
+        return [value] if isinstance(value, str) else list(value)
+
+    def _rows(self) -> tuple[list[ActorRow], list[SourceRow]]:
+        if not self.is_bound:
+            return (
+                list(self.initial.get("actor_rows", [])),
+                list(self.initial.get("source_rows", [])),
+            )
+        actor_rows = [
+            ActorRow((a or "").strip(), (lbl or "").strip(), (r or "").strip())
+            for a, lbl, r in zip_longest(
+                self._list("actor"), self._list("actor_label"), self._list("role")
+            )
+        ]
+        source_rows = [
+            SourceRow(
+                (s or "").strip(), (lbl or "").strip(), (loc or "").strip(), (n or "").strip()
+            )
+            for s, lbl, loc, n in zip_longest(
+                self._list("source"),
+                self._list("source_label"),
+                self._list("locator"),
+                self._list("source_note"),
+            )
+        ]
+        return (
+            [row for row in actor_rows if row.actor or row.label or row.role],
+            [row for row in source_rows if row.source or row.label or row.locator or row.note],
+        )
+
+    @property
+    def role_choices(self):
+        return ActorRole.choices
+
+    @property
+    def intent(self) -> str:
+        value = self.data.get("intent") if self.is_bound else None
+        return INTENT_SUBMIT if value == INTENT_SUBMIT else INTENT_SAVE
+
+    # -- cleaning -----------------------------------------------------------------------
+
+    def clean_exact(self) -> str:
+        # Browsers send every line break of a form value as CRLF; the text has LF only.
+        return self.cleaned_data["exact"].replace("\r\n", "\n")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start is not None and end is not None and start >= end:
+            self.add_error("exact", "The passage is empty; select some text.")
+
+        actor_ids = {_int_or_none(row.actor) for row in self.actor_rows}
+        actor_ids.add(_int_or_none(cleaned.get("claimant")))
+        actor_ids.discard(None)
+        actors = Actor.objects.in_bulk(actor_ids) if actor_ids else {}
+        source_ids = {_int_or_none(row.source) for row in self.source_rows} - {None}
+        sources = Source.objects.in_bulk(source_ids) if source_ids else {}
+
+        self._clean_claimant(cleaned, actors)
+        self._clean_actor_rows(actors)
+        self._clean_source_rows(sources)
+        return cleaned
+
+    def _clean_claimant(self, cleaned: dict, actors: dict[int, Actor]) -> None:
+        raw, label = cleaned.get("claimant") or "", (cleaned.get("claimant_label") or "").strip()
+        if raw:
+            actor = actors.get(_int_or_none(raw))
+            if actor is None:
+                self.add_error("claimant", "That actor no longer exists; pick another.")
+                return
+        elif label:
+            actor, error = _actor_named(label)
+            if error:
+                self.add_error("claimant", error)
+                return
+        else:
+            self.add_error("claimant", "Say who makes the claim: pick the claimant.")
+            return
+        self.claimant_actor = actor
+        self.cleaned_data["claimant"] = actor.pk
+        self.cleaned_data["claimant_label"] = actor.name
+
+    def _clean_actor_rows(self, actors: dict[int, Actor]) -> None:
+        links, seen, failed = [], set(), False
+        roles = dict(ActorRole.choices)
+        for row in self.actor_rows:
+            actor = None
+            if row.actor:
+                actor = actors.get(_int_or_none(row.actor))
+                if actor is None:
+                    row.errors.append("That actor no longer exists; pick another.")
+            elif row.label:
+                actor, error = _actor_named(row.label)
+                if error:
+                    row.errors.append(error)
+            else:
+                row.errors.append("Pick an actor for this role, or remove the row.")
+            if actor is not None:
+                row.actor, row.label = str(actor.pk), actor.name
+            if not row.role:
+                row.errors.append(f"Pick the role of {row.label or 'this actor'}.")
+            elif row.role not in roles:
+                row.errors.append("Pick one of the listed roles.")
+            if actor is not None and row.role in roles:
+                if (actor.pk, row.role) in seen:
+                    row.errors.append(
+                        f"{actor.name} is already listed as {roles[row.role].lower()}."
+                    )
+                seen.add((actor.pk, row.role))
+            if row.errors:
+                failed = True
+            elif actor is not None:
+                links.append(ActorLink(actor_id=actor.pk, role=row.role))
+        if failed:
+            self.add_error("actors", "Check the further actors.")
+        self.actor_links = links
+
+    def _clean_source_rows(self, sources: dict[int, Source]) -> None:
+        links, seen, failed = [], set(), False
+        for row in self.source_rows:
+            source = None
+            if row.source:
+                source = sources.get(_int_or_none(row.source))
+                if source is None:
+                    row.errors.append("That source no longer exists; pick another.")
+            elif row.label:
+                source, error = _source_named(row.label)
+                if error:
+                    row.errors.append(error)
+            else:
+                row.errors.append("Pick a source, or remove the row.")
+            if len(row.locator) > 500:
+                row.errors.append("Keep the locator under 500 characters.")
+            if source is not None:
+                row.source, row.label = str(source.pk), source.name
+                if (source.pk, row.locator) in seen:
+                    row.errors.append(f"{source.name} is already cited at this place.")
+                seen.add((source.pk, row.locator))
+            if row.errors:
+                failed = True
+            elif source is not None:
+                links.append(SourceLink(source_id=source.pk, locator=row.locator, note=row.note))
+        if failed:
+            self.add_error("sources", "Check the cited sources.")
+        self.source_links = links
+
+    # -- service errors -----------------------------------------------------------------
+
+    def add_domain_error(self, exc: DomainError) -> None:
+        """Show a service's error at the field it names, or above the form."""
+        if isinstance(exc, StaleVersion):
+            self.add_error(
+                None,
+                "Someone changed this claim after you opened it. Reload the page to see "
+                "the current version; what you typed is kept below so you can copy it.",
+            )
+            return
+        if isinstance(exc, AnchorMismatch):
+            self.add_error(
+                "exact" if "exact" in self.fields else None,
+                f"{exc.detail} Select the passage again.",
+            )
+            return
+        errors = exc.errors or [{"field": exc.field, "detail": exc.detail}]
+        for error in errors:
+            name = _ERROR_FIELDS.get(error.get("field") or "")
+            self.add_error(name if name in self.fields else None, error["detail"])
+
+
+def _actor_named(label: str) -> tuple[Actor | None, str]:
+    """The one actor whose name or an alias is `label` (ignoring case and accents)."""
+    folded = fold(label)
+    matches = list(
+        Actor.objects.filter(Q(folded=folded) | Q(aliases__folded=folded)).distinct()[:2]
+    )
+    if not matches:
+        return None, f"No actor is called “{label}”. Pick one from the list, or create it."
+    if len(matches) > 1:
+        return None, f"Several actors are called “{label}”; pick one from the list."
+    return matches[0], ""
+
+
+def _source_named(label: str) -> tuple[Source | None, str]:
+    matches = list(Source.objects.filter(name__iexact=label)[:2])
+    if not matches:
+        return None, f"No source is called “{label}”. Pick one from the list, or create it."
+    if len(matches) > 1:
+        return None, f"Several sources are called “{label}”; pick one from the list."
+    return matches[0], ""

@@ -1,4 +1,4 @@
-"""Article services: create an article with its first revision.
+"""Article services: create an article with its first revision, import a text.
 
 Changing the text of an article that may have claims is `annotations.services.revisions.
 article_revise`, because it re-anchors claims; `articles` knows nothing of claims.
@@ -7,12 +7,14 @@ article_revise`, because it re-anchors claims; `articles` knows nothing of claim
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from articles.models import Article, ArticleRevision, Source, text_sha256
+from articles.cleaning import CleanResult, clean_field, clean_text
+from articles.models import Article, ArticleRevision, Source, SourceKind, text_sha256
 
 
 class DuplicateArticle(Exception):
@@ -96,3 +98,172 @@ def article_create(
         cleaning_report=cleaning_report or {},
     )
     return article
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What importing a text would create, worked out without writing anything.
+
+    `cleaning` holds the cleaned text, the report of what cleaning removed and the
+    normalised input the report's offsets point into.
+    """
+
+    title: str
+    raw: str
+    url: str
+    outlet_name: str
+    byline: str
+    published: dt.date | None
+    language: str
+    cleaning: CleanResult
+
+    @property
+    def text(self) -> str:
+        return self.cleaning.text
+
+    @property
+    def report(self) -> dict:
+        return self.cleaning.report
+
+
+def article_import_plan(
+    *,
+    title: str,
+    text: str,
+    raw: str = "",
+    url: str = "",
+    outlet_name: str = "",
+    byline: str = "",
+    published: dt.date | None = None,
+    language: str = "en",
+) -> ImportPlan:
+    """Clean an incoming text and check it could be imported; writes nothing.
+
+    `text` is the article text as it arrived (scraped, pasted, extracted from a page);
+    `raw` is what was read, kept for provenance (the text itself when not given).
+
+    Raises ValidationError with field errors (empty title, a text that is empty once
+    cleaned, too long or holds NUL, a bad url) and DuplicateArticle when an article with
+    the same url or the same cleaned text exists.
+    """
+    if "\x00" in text:
+        # Refused before cleaning: ftfy would silently drop the control character.
+        check_article_text(text)
+    cleaning = clean_text(text)
+    plan = ImportPlan(
+        title=clean_field(title),
+        raw=raw or text,
+        url=url.strip(),
+        outlet_name=clean_field(outlet_name),
+        byline=clean_field(byline),
+        published=published,
+        language=(language or "en").strip().lower(),
+        cleaning=cleaning,
+    )
+    errors: dict[str, list[str]] = {}
+    if not plan.title:
+        errors["title"] = ["The article needs a title."]
+    try:
+        check_article_text(plan.text)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    candidate = Article(
+        title=plan.title or "-",
+        text=plan.text or "-",
+        url=plan.url,
+        byline=plan.byline,
+        published=plan.published,
+        language=plan.language,
+    )
+    try:
+        candidate.clean_fields(exclude=["text_sha256", "outlet", "created_by", "raw"])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if len(plan.outlet_name) > Source._meta.get_field("name").max_length:
+        errors["outlet"] = ["The outlet's name is too long."]
+    if errors:
+        raise ValidationError(errors)
+    duplicate = find_duplicate(url=plan.url, text=plan.text)
+    if duplicate:
+        raise DuplicateArticle(*duplicate)
+    return plan
+
+
+def outlet_for_name(name: str) -> Source | None:
+    """The outlet called `name` (case-insensitive), created as an outlet when missing.
+
+    An outlet of that name is preferred over another kind of source of that name.
+    Returns None for a blank name. Call inside the importing transaction, so that an
+    import that fails creates no outlet.
+    """
+    name = clean_field(name)
+    if not name:
+        return None
+    same_name = Source.objects.filter(name__iexact=name)
+    existing = same_name.filter(kind=SourceKind.OUTLET).order_by("id").first()
+    if existing is None:
+        existing = same_name.order_by("id").first()
+    if existing is not None:
+        return existing
+    outlet = Source(name=name, kind=SourceKind.OUTLET)
+    outlet.full_clean()
+    outlet.save()
+    return outlet
+
+
+@transaction.atomic
+def article_import(
+    *,
+    user,
+    title: str,
+    text: str,
+    raw: str = "",
+    url: str = "",
+    outlet_name: str = "",
+    byline: str = "",
+    published: dt.date | None = None,
+    language: str = "en",
+    note: str = "",
+) -> Article:
+    """Clean an incoming text and create the article with revision 1.
+
+    The article keeps `raw` (or the text as it arrived) for provenance; revision 1
+    carries the cleaning report. The outlet is looked up by name and created when
+    missing. One transaction: an import that fails leaves neither article nor outlet.
+
+    Raises ValidationError (field errors, see `article_import_plan`) and DuplicateArticle
+    (same url or same cleaned text), also when a concurrent import of the same url
+    commits first.
+    """
+    plan = article_import_plan(
+        title=title,
+        text=text,
+        raw=raw,
+        url=url,
+        outlet_name=outlet_name,
+        byline=byline,
+        published=published,
+        language=language,
+    )
+    try:
+        with transaction.atomic():
+            return article_create(
+                user=user,
+                title=plan.title,
+                text=plan.text,
+                raw=plan.raw,
+                url=plan.url,
+                outlet=outlet_for_name(plan.outlet_name),
+                byline=plan.byline,
+                published=plan.published,
+                language=plan.language,
+                note=note or "Imported",
+                cleaning_report=plan.report,
+            )
+    except IntegrityError:
+        # The url is unique: a concurrent import of the same page won the race.
+        duplicate = find_duplicate(url=plan.url, text=plan.text)
+        if duplicate:
+            raise DuplicateArticle(*duplicate) from None
+        raise

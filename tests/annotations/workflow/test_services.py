@@ -590,3 +590,33 @@ def test_no_email_for_an_author_without_address(
     with django_capture_on_commit_callbacks(execute=True):
         decide(reviewer, submitted_claim, "approve")
     assert mailoutbox == []
+
+
+def test_fuzzy_reanchor_of_a_submitted_claim_starts_a_new_round(
+    settings, researcher, reviewer, second_reviewer, article
+):
+    """An approval given to the old quote must not count once the quote changed."""
+    from annotations.models import ClaimStatus
+    from annotations.services.claims import claim_submit
+    from annotations.services.reviews import review_decide
+    from annotations.services.revisions import article_revise
+    from tests.factories import make_claim
+
+    settings.REQUIRED_APPROVALS = 2
+    claim = make_claim(author=researcher, article=article)
+    claim = claim_submit(user=researcher, claim_id=claim.pk, version=claim.version)
+    claim = review_decide(
+        user=reviewer, claim_id=claim.pk, version=claim.version, decision="approve"
+    )
+    assert claim.status == ClaimStatus.SUBMITTED
+    article_revise(
+        user=researcher,
+        article_id=article.pk,
+        text=article.text.replace("July cyberattacks", "July cyber attacks"),
+    )
+    claim.refresh_from_db()
+    assert claim.anchor_state == "fuzzy"
+    claim = review_decide(
+        user=second_reviewer, claim_id=claim.pk, version=claim.version, decision="approve"
+    )
+    assert claim.status == ClaimStatus.SUBMITTED, "the earlier approval still counted"

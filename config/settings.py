@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves our own static files (CSS, JavaScript, the API docs' assets) under gunicorn.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,6 +83,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, so that their 413, 503 and JSON 404 answers still get the headers above.
+    "config.middleware.ApiErrorContractMiddleware",
+    "config.middleware.RequestLimitsMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -137,6 +143,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Failed logins are counted per username and per client address in the shared cache;
+# past a limit, logging in is refused without checking the password until the window ends.
+AUTHENTICATION_BACKENDS = ["annotations.auth.ThrottledModelBackend"]
+LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "article_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -149,10 +162,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Without `collectstatic`, WhiteNoise finds files where runserver would.
+WHITENOISE_USE_FINDERS = True
 
 # Request limits: a body larger than this answers 413 (see config/middleware if added).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A multipart body (an upload on the import page) above this answers 413.
+MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
 MAX_ARTICLE_LENGTH = env_int("MAX_ARTICLE_LENGTH", 500_000)
 MAX_LINKS_PER_CLAIM = 50
 
@@ -200,6 +217,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "annotations.api.pagination.PageNumberPagination",
+    # DRF's parsers, with JSON nested too deeply answering 400 instead of 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.security.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
@@ -224,6 +247,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "annotations.models.ActorKind",
+        "SourceKindEnum": "articles.models.SourceKind",
+        "EventKindEnum": "annotations.models.EventKind",
+    },
 }
 
 LOGGING = {

@@ -139,7 +139,10 @@ def test_settings_start_with_a_secret_key():
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_SSL_REDIRECT"}}
+    # The browser tests allow sync ORM calls next to Playwright's loop in this process;
+    # a deployment must not inherit that.
+    harness = {"DEBUG", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in harness}
     env.update(
         SECRET_KEY="p" * 20 + "roduction-key-" + "k" * 30, ALLOWED_HOSTS="claims.example.org"
     )

@@ -1,0 +1,114 @@
+"""Error answers that must work when little else does.
+
+Pages get a plain page rendered without the request (no context processors, so no
+session or database query); the API, and any client that asks for JSON, gets the API's
+error contract `{code, detail, errors}`. `server_error` is a `handler500` that turns a
+lost database connection into a 503 as well, for failures the middleware cannot see
+(for example while a session is saved).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.template.exceptions import TemplateDoesNotExist
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
+
+API_PREFIX = "/api/"
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+TOO_LARGE = ("too_large", "The request is larger than this server accepts.")
+UNAVAILABLE = (
+    "service_unavailable",
+    "The database is not reachable just now; nothing was saved. Try again in a moment.",
+)
+SERVER_ERROR = ("server_error", "Something went wrong on our side; nothing was saved.")
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """The API, and scripts of our pages that ask for JSON, get JSON errors."""
+    if request.path_info.startswith(API_PREFIX):
+        return True
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_answer(
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    template: str,
+    field: str | None = None,
+    extra: dict | None = None,
+) -> HttpResponse:
+    """The same error as JSON (API contract) or as a standalone page."""
+    errors = [{"field": field, "code": code, "detail": detail}] if field else []
+    if wants_json(request):
+        return JsonResponse(
+            {"code": code, "detail": detail, "errors": errors, **(extra or {})}, status=status
+        )
+    context = {"code": code, "detail": detail, "status": status, **(extra or {})}
+    try:
+        body = loader.render_to_string(template, context)
+    except TemplateDoesNotExist:
+        body = f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+    return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    code, detail = UNAVAILABLE
+    response = error_answer(request, status=503, code=code, detail=detail, template="503.html")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def request_too_large(request: HttpRequest, *, limit: int, upload: bool) -> HttpResponse:
+    code, _ = TOO_LARGE
+    what = "An upload" if upload else "A request"
+    detail = f"{what} may hold at most {limit // 1024} KiB; this one holds more."
+    return error_answer(
+        request,
+        status=413,
+        code=code,
+        detail=detail,
+        template="413.html",
+        extra={"limit": limit},
+    )
+
+
+def null_character(request: HttpRequest, *, field: str) -> HttpResponse:
+    return error_answer(
+        request,
+        status=400,
+        code="null_characters_not_allowed",
+        detail=f"{field}: null characters are not allowed.",
+        template="400.html",
+        field=field,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """`handler500`: a 503 when the database went away, else a plain 500."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_ERRORS):
+        return database_unavailable(request)
+    code, detail = SERVER_ERROR
+    return error_answer(request, status=500, code=code, detail=detail, template="500.html")
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, except that a body nested too deeply for Python's parser (a few
+    hundred kilobytes of `[[[[…`) is a 400 `parse_error`, not a RecursionError and a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError("JSON parse error - the body is nested too deeply.") from exc

@@ -1,0 +1,134 @@
+"""One small desk with a user per role and an object in each state, built through the
+services: what the permission matrix, the header checks and the fault tests need.
+
+`author` is a researcher who owns the claims; `researcher` is another researcher, the
+"same role, not the author" case. `superuser` owns one submitted claim of their own, so
+that self-review is tried with every power.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractUser, Group, Permission
+
+from annotations.models import Actor, Claim
+from annotations.services.claims import SourceLink, claim_create, claim_submit
+from annotations.services.revisions import article_revise
+from articles.models import Article, Source
+from articles.services import article_create
+from tests.factories import ARTICLE_TEXT, ActorFactory, UserFactory
+
+PASSWORD = "correct-horse-battery"
+ROLES = ("anon", "author", "researcher", "reviewer", "editor", "superuser")
+QUOTE = "the Iranian state was behind the July cyberattacks"
+DENIAL = "Tehran rejected the accusation as baseless"
+
+
+@dataclass
+class World:
+    users: dict[str, AbstractUser | None] = field(default_factory=dict)
+    article: Article | None = None
+    orphan_article: Article | None = None
+    actor: Actor | None = None
+    other_actor: Actor | None = None
+    source: Source | None = None
+    draft: Claim | None = None
+    submitted: Claim | None = None
+    superuser_submitted: Claim | None = None
+    orphaned: Claim | None = None
+
+    def claim_kwargs(self, claim: Claim) -> dict:
+        return {
+            "version": claim.version,
+            "statement": "Edited: " + claim.statement,
+            "claimant": claim.claimant_id,
+            "certainty": claim.certainty,
+        }
+
+
+def ensure_roles() -> None:
+    """Create the role groups as the data migration does. A transactional test's flush
+    empties every table, the groups included, and nothing migrates them back."""
+    roles = importlib.import_module("annotations.migrations.0002_roles").ROLES
+    for role, codenames in roles.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in codenames
+            ]
+        )
+
+
+def make_users() -> dict[str, AbstractUser | None]:
+    users = {
+        "anon": None,
+        "author": UserFactory(username="sec-author", roles=["researcher"]),
+        "researcher": UserFactory(username="sec-researcher", roles=["researcher"]),
+        "reviewer": UserFactory(username="sec-reviewer", roles=["reviewer"]),
+        "editor": UserFactory(username="sec-editor", roles=["editor"]),
+        "superuser": UserFactory(username="sec-root"),
+    }
+    root = users["superuser"]
+    root.is_superuser = root.is_staff = True
+    root.save()
+    return users
+
+
+def _claim(*, user, article, exact, claimant, source=None, statement="A claim.") -> Claim:
+    text = article.revisions.order_by("-number").first().text
+    start = text.index(exact)
+    return claim_create(
+        user=user,
+        article=article,
+        start=start,
+        end=start + len(exact),
+        exact=exact,
+        statement=statement,
+        claimant_id=claimant.pk,
+        sources=[SourceLink(source_id=source.pk, locator="p. 1")] if source else [],
+    )
+
+
+def build_world() -> World:
+    world = World(users=make_users())
+    author, root = world.users["author"], world.users["superuser"]
+    world.source = Source.objects.create(name="Sec outlet", kind="outlet")
+    world.actor = ActorFactory(name="Edi Rama")
+    world.other_actor = ActorFactory(name="Iran", kind="state")
+    world.article = article_create(
+        user=author, title="Albania cuts ties", text=ARTICLE_TEXT, outlet=world.source
+    )
+    world.draft = _claim(
+        user=author, article=world.article, exact=QUOTE, claimant=world.actor, source=world.source
+    )
+    submitted = _claim(user=author, article=world.article, exact=DENIAL, claimant=world.other_actor)
+    world.submitted = claim_submit(user=author, claim_id=submitted.pk, version=submitted.version)
+    own = _claim(user=root, article=world.article, exact="Washington", claimant=world.actor)
+    world.superuser_submitted = claim_submit(user=root, claim_id=own.pk, version=own.version)
+
+    # A submitted claim whose passage a later revision removed: orphaned.
+    world.orphan_article = article_create(
+        user=author,
+        title="Sanctions",
+        text="Washington announced sanctions on the ministry.\n\nA second paragraph.",
+    )
+    orphan = _claim(
+        user=author,
+        article=world.orphan_article,
+        exact="announced sanctions on the ministry",
+        claimant=world.actor,
+    )
+    claim_submit(user=author, claim_id=orphan.pk, version=orphan.version)
+    article_revise(
+        user=author,
+        article_id=world.orphan_article.pk,
+        text="Something else entirely.\n\nA second paragraph.",
+    )
+    world.orphaned = Claim.objects.get(pk=orphan.pk)
+    assert world.orphaned.anchor_state == "orphaned", world.orphaned.anchor_state
+    for name in ("draft", "submitted", "superuser_submitted"):
+        getattr(world, name).refresh_from_db()
+    return world

@@ -272,3 +272,21 @@ def test_query_count_stays_the_same_when_claims_double(
     with django_assert_num_queries(len(before.captured_queries)):
         response = client.get(url)
     assert len(response.context["items"]) == 16
+
+
+def test_reader_shows_a_claim_naming_over_a_thousand_actors(client, researcher, article):
+    """SQLite refuses the query a second prefetch by a thousand actor ids would build."""
+    from annotations.models import Actor, ClaimActor
+    from tests.factories import make_claim
+
+    claim = make_claim(author=researcher, article=article)
+    actors = Actor.objects.bulk_create(
+        Actor(name=f"Crowd member {n}", folded=f"crowd member {n}") for n in range(1100)
+    )
+    ClaimActor.objects.bulk_create(
+        ClaimActor(claim=claim, actor=actor, role="mentioned") for actor in actors
+    )
+    client.force_login(researcher)
+    response = client.get(f"/articles/{article.pk}/")
+    assert response.status_code == 200
+    assert "Crowd member 1099" in response.content.decode()

@@ -3,18 +3,25 @@
 from annotations.roles import can_annotate, can_import_articles, can_manage_registry, can_review
 
 
+def _queue_count(request, user) -> int:
+    counted = getattr(request, "review_queue_count", None)
+    if counted is not None:
+        return counted
+    from annotations.selectors import review_queue_count
+
+    return review_queue_count(user)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from annotations.selectors import review_queue_count
-
     return {
         "nav": {
             "can_annotate": can_annotate(user),
             "can_review": can_review(user),
             "can_manage_registry": can_manage_registry(user),
             "can_import": can_import_articles(user),
-            "queue_count": review_queue_count(user) if can_review(user) else None,
+            "queue_count": _queue_count(request, user) if can_review(user) else None,
         }
     }

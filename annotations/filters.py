@@ -40,7 +40,8 @@ class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 class ClaimFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=ClaimStatus.choices)
+    # distinct=False: one value per claim, so no SELECT DISTINCT over every column.
+    status = django_filters.MultipleChoiceFilter(choices=ClaimStatus.choices, distinct=False)
     article = django_filters.ModelChoiceFilter(queryset=Article.objects.all())
     actor = django_filters.ModelChoiceFilter(
         queryset=Actor.objects.all(), method="filter_actor", label="Actor (any role)"
@@ -52,8 +53,8 @@ class ClaimFilter(django_filters.FilterSet):
     source = django_filters.ModelChoiceFilter(
         queryset=Source.objects.all(), field_name="source_links__source", distinct=True
     )
-    certainty = django_filters.MultipleChoiceFilter(choices=Certainty.choices)
-    anchor_state = django_filters.MultipleChoiceFilter(choices=AnchorState.choices)
+    certainty = django_filters.MultipleChoiceFilter(choices=Certainty.choices, distinct=False)
+    anchor_state = django_filters.MultipleChoiceFilter(choices=AnchorState.choices, distinct=False)
     created_after = UTCDateTimeFilter(field_name="created", lookup_expr="gte")
     created_before = UTCDateTimeFilter(field_name="created", lookup_expr="lt")
     reviewed_after = UTCDateTimeFilter(field_name="reviewed_at", lookup_expr="gte")

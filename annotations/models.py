@@ -173,6 +173,10 @@ class Claim(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="claim_status_submitted_idx"),
+            # Exports and the annotation container page approved claims by id and
+            # report their latest change.
+            models.Index(fields=["status", "id"], name="claim_status_id_idx"),
+            models.Index(fields=["status", "modified"], name="claim_status_modified_idx"),
             models.Index(fields=["article", "start"], name="claim_article_start_idx"),
             models.Index(fields=["claimant", "status"], name="claim_claimant_status_idx"),
             models.Index(fields=["anchor_state"], name="claim_anchor_state_idx"),

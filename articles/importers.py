@@ -47,8 +47,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import trafilatura
-
 from articles.cleaning import clean_field, is_boilerplate_line
 
 __all__ = [
@@ -278,6 +276,9 @@ def _read_html(
 ) -> Iterator[ArticleInput | ImportFailure]:
     origin = str(path)
     try:
+        # Imported here: trafilatura is heavy, and only HTML needs it.
+        import trafilatura
+
         document = trafilatura.bare_extraction(
             decoded.text,
             with_metadata=True,

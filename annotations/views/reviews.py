@@ -276,6 +276,8 @@ def _render_queue(
 ) -> HttpResponse:
     paginator = Paginator(_queue_queryset(request.user), QUEUE_PAGE_SIZE)
     page = paginator.get_page(page_number)
+    # The navigation shows the same number: count once.
+    request.review_queue_count = paginator.count
     items = _items(list(page.object_list), page=page.number, bound=bound)
     return render(
         request,

@@ -17,9 +17,8 @@ from annotations.services.claims import claim_submit
 from annotations.services.reviews import review_decide
 from tests.factories import ActorFactory, ArticleFactory, UserFactory, make_claim
 
-# serialized_rollback: the flush after each test would otherwise take the role groups
-# (made by a data migration) away from every test that runs later.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The flush after each test takes the role groups; tests/conftest.py brings them back.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "correct-horse-battery"
 

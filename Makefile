@@ -7,7 +7,10 @@ SIZE ?= small
 # Development settings for `make run` only; production sets its own environment.
 RUN_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-dev-only-not-secret-$$(hostname)}
 
-.PHONY: help install run serve test test-fast lint format bench loadtest clean
+LOAD_USERS ?= 20
+LOAD_SECONDS ?= 60
+
+.PHONY: help install run test lint format bench loadtest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -38,6 +41,9 @@ format: install ## Format the code with ruff
 
 bench: install ## Benchmark (SIZE=small|large; DATABASE_URL for PostgreSQL)
 	$(PY) bench/run.py --size $(SIZE)
+
+loadtest: install ## Load test: locust against gunicorn on PostgreSQL (LOAD_USERS, LOAD_SECONDS)
+	$(PY) bench/loadtest.py --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
 
 clean: ## Remove the virtualenv and local databases
 	rm -rf $(VENV) db.sqlite3 staticfiles

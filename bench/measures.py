@@ -1,0 +1,751 @@
+"""The benchmark's measurements.
+
+Each measurement is a function of a `Bench` that returns figures. A measurement whose
+feature does not exist yet (a module, a URL or a command that is missing) raises
+`NotAvailable` and is reported as such; `run.py` runs whatever exists.
+
+Conventions:
+- a figure holds one value per run and is summarised by median, min and max;
+- latencies are measured over HTTP against gunicorn (`bench.server`), one request a
+  connection, after a few warm-up requests; each run's p50 and p95 are one value each;
+- SQL queries are counted in this process with Django's test client and
+  `CaptureQueriesContext`, for the same requests;
+- anything a measurement writes (articles for re-anchoring, imported articles) is
+  deleted again, so that every run finds the dataset as generated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib
+import importlib.util
+import io
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import exporting
+from bench.figures import Figure, Target, failed, not_available, percentile
+from bench.server import Client, Gunicorn
+
+EXPORT_RATIO = Target(">=", 0.5, "≥ 0.50 x floor")
+EXPORT_MEMORY = Target("<", 150, "< 150 MB")
+MEMORY_FLAT = Target("<=", 10, "≤ 10 MB")
+PAGE_100_P50 = Target("<", 50, "< 50 ms")
+READER_P50 = Target("<", 200, "< 200 ms")
+REANCHOR = Target("<", 1.0, "< 1 s")
+MENTIONS = Target("<", 0.5, "< 0.5 s")
+SAME_QUERIES = Target("==", 0, "constant")
+
+HOT_ARTICLE_TITLE = "The cyberattacks on Albania: the full investigation"
+
+
+class NotAvailable(Exception):
+    """The feature a measurement needs does not exist (yet)."""
+
+
+def needs_module(name: str) -> None:
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        found = False
+    if not found:
+        raise NotAvailable(f"no module {name}")
+
+
+def needs_attribute(module: str, name: str):
+    needs_module(module)
+    value = getattr(importlib.import_module(module), name, None)
+    if value is None:
+        raise NotAvailable(f"no {module}.{name}")
+    return value
+
+
+def needs_url(name: str, *args) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        raise NotAvailable(f"no URL named {name}") from None
+
+
+def needs_command(name: str) -> None:
+    from django.core.management import get_commands
+
+    if name not in get_commands():
+        raise NotAvailable(f"no management command {name}")
+
+
+@dataclass
+class Bench:
+    """What the measurements share: the size, the number of runs, a scratch folder,
+    the users the benchmark acts as and, once started, the gunicorn server."""
+
+    size: str
+    runs: int
+    log: Callable[[str], None] = print
+    workers: int = 4
+    formats: tuple[str, ...] = exporting.FORMATS
+    work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="claimdesk-bench-")))
+    _server: Gunicorn | None = None
+    _floor_rate: float | None = None
+
+    def close(self) -> None:
+        self.stop_server()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    # -- the server ------------------------------------------------------------------
+
+    def server(self) -> Gunicorn:
+        if self._server is None:
+            self.log(f"  starting gunicorn ({self.workers} workers)")
+            self._server = Gunicorn(workers=self.workers, log=self.work / "gunicorn.log")
+            self._server.start()
+        return self._server
+
+    def stop_server(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    # -- users -------------------------------------------------------------------------
+
+    def user(self, username: str):
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.get(username=username)
+
+    def token(self, username: str) -> str:
+        from rest_framework.authtoken.models import Token
+
+        token, _ = Token.objects.get_or_create(user=self.user(username))
+        return token.key
+
+    def api_client(self, username: str = "bench-reader") -> Client:
+        return Client(self.server().port, {"Authorization": f"Token {self.token(username)}"})
+
+    def page_client(self, username: str) -> Client:
+        from django.test import Client as DjangoClient
+
+        django_client = DjangoClient()
+        django_client.force_login(self.user(username))
+        cookie = django_client.cookies["sessionid"].value
+        return Client(self.server().port, {"Cookie": f"sessionid={cookie}"})
+
+    def query_client(self, username: str, *, token: bool):
+        """Django's test client in this process, as `username`."""
+        from django.test import Client as DjangoClient
+
+        if token:
+            return DjangoClient(headers={"Authorization": f"Token {self.token(username)}"})
+        django_client = DjangoClient()
+        django_client.force_login(self.user(username))
+        return django_client
+
+
+def count_queries(django_client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = django_client.get(path)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)  # a streamed body queries as it goes
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} answered {response.status_code}")
+    return len(queries)
+
+
+def latency_runs(
+    bench: Bench,
+    client: Client,
+    paths: Callable[[int], Iterable[str]],
+    *,
+    requests: int,
+    warmup: int = 3,
+    budget: float = 20.0,
+    at_least: int = 10,
+) -> tuple[list[float], list[float], list[float]]:
+    """Per run: the p50 and p95 in ms of `requests` requests (fewer, but `at_least`,
+    when a run would take more than `budget` seconds), and the mean CPU time in ms the
+    server's workers spent per request (robust to other work on the machine, which
+    stretches wall-clock times). Request i fetches every path of `paths(i)` in turn and
+    counts as their summed time."""
+    server = bench.server()
+    p50s, p95s, cpus = [], [], []
+    for _ in range(warmup):
+        for path in paths(0):
+            _checked(client.get(path), path)
+    for _ in range(bench.runs):
+        samples: list[float] = []
+        started, cpu = time.perf_counter(), server.cpu_seconds()
+        for index in range(requests):
+            if len(samples) >= at_least and time.perf_counter() - started > budget:
+                break
+            total = 0.0
+            for path in paths(index):
+                total += _checked(client.get(path), path).seconds
+            samples.append(total * 1000)
+        cpus.append((server.cpu_seconds() - cpu) * 1000 / len(samples))
+        p50s.append(percentile(samples, 0.5))
+        p95s.append(percentile(samples, 0.95))
+    return p50s, p95s, cpus
+
+
+def _checked(response, path: str):
+    if response.status != 200:
+        raise RuntimeError(f"GET {path} answered {response.status}: {response.body[:300]!r}")
+    return response
+
+
+# -- the floor and the exports -----------------------------------------------------------
+
+
+def _floor_once(bench: Bench) -> tuple[int, float, float]:
+    """One floor run: (claims, claims/s, claims per CPU second)."""
+    count, seconds, cpu = exporting.run_floor(bench.work / "floor.jsonl")
+    return count, count / seconds, count / max(cpu, 1e-9)
+
+
+def measure_floor(bench: Bench) -> list[Figure]:
+    """Approved claims written as JSON Lines from one plain SQL query (see
+    `bench.exporting`). The export figures measure it again before each of their runs,
+    so that each ratio compares runs made side by side."""
+    _floor_once(bench)  # warm-up: the first read of the tables comes from disk
+    rates, cpu_rates = [], []
+    for _ in range(bench.runs):
+        count, rate, cpu_rate = _floor_once(bench)
+        rates.append(rate)
+        cpu_rates.append(cpu_rate)
+    bench._floor_rate = statistics.median(rates)
+    return [
+        Figure("Export floor", "one SQL query + orjson, JSON Lines", "claims/s", rates),
+        Figure(
+            "Export floor",
+            "the same per CPU second",
+            "claims/s",
+            cpu_rates,
+            note=f"{count:,} approved claims",
+        ),
+    ]
+
+
+@dataclass
+class _ExportRuns:
+    expected: int | None = None
+    rates: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)
+    cpu_ratios: list[float] = field(default_factory=list)
+    peaks: list[float] = field(default_factory=list)
+    growths: list[float] = field(default_factory=list)
+    error: Exception | None = None
+
+
+def _export_runs(bench: Bench, export_once) -> tuple[list[Figure], dict[str, _ExportRuns]]:
+    """Run `export_once(fmt, output) -> (seconds, cpu_seconds, peak_mb, growth_mb)` for
+    every format, `bench.runs` times, the floor measured afresh before each round."""
+    figures: list[Figure] = []
+    if bench._floor_rate is None:
+        figures += measure_floor(bench)
+    results = {fmt: _ExportRuns() for fmt in bench.formats}
+    for run in range(bench.runs):
+        _, floor, floor_cpu = _floor_once(bench)
+        for fmt, runs in results.items():
+            if runs.error is not None:
+                continue
+            output = bench.work / f"export.{fmt}"
+            try:
+                if runs.expected is None:
+                    runs.expected = exporting.expected_count(fmt)
+                seconds, cpu_seconds, peak, growth = export_once(fmt, output)
+                if run == 0:
+                    found = exporting.count_records(fmt, output)
+                    if found != runs.expected:
+                        raise RuntimeError(f"exported {found} claims, expected {runs.expected}")
+            except Exception as exc:  # one format failing must not hide the others
+                runs.error = exc
+                continue
+            finally:
+                output.unlink(missing_ok=True)
+            rate = runs.expected / seconds
+            runs.rates.append(rate)
+            runs.ratios.append(rate / floor)
+            runs.cpu_ratios.append(runs.expected / max(cpu_seconds, 1e-9) / floor_cpu)
+            runs.peaks.append(peak)
+            if growth is not None:
+                runs.growths.append(growth)
+    return figures, results
+
+
+def _export_figures(section: str, runs: _ExportRuns, *, peak_name: str) -> list[Figure]:
+    if runs.error is not None:
+        return [failed(section, "export", runs.error, EXPORT_RATIO)]
+    figures = [
+        Figure(section, "throughput", "claims/s", runs.rates, note=f"{runs.expected:,} claims"),
+        Figure(section, "export / floor", "x", runs.ratios, EXPORT_RATIO),
+        Figure(section, "export / floor, CPU time", "x", runs.cpu_ratios),
+        Figure(section, peak_name, "MB", runs.peaks, EXPORT_MEMORY),
+    ]
+    if runs.growths:
+        figures.append(
+            Figure(
+                section,
+                "RSS growth while exporting (2nd → 4th quarter)",
+                "MB",
+                runs.growths,
+                MEMORY_FLAT,
+            )
+        )
+    return figures
+
+
+def measure_export_command(bench: Bench) -> list[Figure]:
+    """`export_claims` in a child process, per format: throughput, export/floor ratio
+    (wall-clock and CPU time), peak RSS, and how much the resident set grows while the
+    export runs (flat memory does not grow with the number of claims written)."""
+    needs_command("export_claims")
+    needs_module("annotations.exports.formats")
+
+    def once(fmt: str, output: Path):
+        result = exporting.run_export_child(fmt, output)
+        return (
+            result["seconds"],
+            result["cpu_seconds"],
+            result["peak_rss_mb"],
+            result["rss_growth_mb"],
+        )
+
+    figures, results = _export_runs(bench, once)
+    for fmt, runs in results.items():
+        figures += _export_figures(f"Export {fmt} (command)", runs, peak_name="peak RSS")
+    return figures
+
+
+def measure_export_http(bench: Bench) -> list[Figure]:
+    """`GET /api/v1/export/claims/?format=…` on gunicorn, per format: throughput,
+    export/floor ratio (wall-clock, and the serving worker's CPU time) and the serving
+    worker's peak RSS."""
+    base = needs_url("v1:export-claims")
+    client = bench.api_client("bench-reader")
+    server = bench.server()
+    peak_reset = server.reset_peak_memory()
+
+    def once(fmt: str, output: Path):
+        server.reset_peak_memory()
+        cpu = server.cpu_seconds()
+        with output.open("wb") as sink:
+            response = client.get(f"{base}?format={fmt}", sink=sink)
+        if response.status != 200:
+            raise RuntimeError(f"answered {response.status}: {output.read_bytes()[:300]!r}")
+        return response.seconds, server.cpu_seconds() - cpu, server.peak_memory_mb(), None
+
+    figures, results = _export_runs(bench, once)
+    name = "worker peak RSS" if peak_reset else "worker peak RSS (since the worker started)"
+    for fmt, runs in results.items():
+        figures += _export_figures(f"Export {fmt} (HTTP)", runs, peak_name=name)
+    return figures
+
+
+# -- the API --------------------------------------------------------------------------
+
+
+@dataclass
+class Endpoint:
+    name: str
+    url_names: tuple[str, ...]
+    paths: Callable[[int], list[str]]
+    target: Target | None = None
+
+
+def _samples(bench: Bench) -> tuple[list[int], list[int]]:
+    """Claim ids and article ids the API figures rotate through (fixed by a seed)."""
+    from annotations.models import Claim
+    from articles.models import Article
+
+    rng = random.Random(7)
+    claim_ids = list(Claim.objects.filter(status="approved").values_list("pk", flat=True))
+    article_ids = list(
+        Article.objects.exclude(title=HOT_ARTICLE_TITLE)
+        .filter(claims__isnull=False)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    return rng.sample(claim_ids, min(200, len(claim_ids))), rng.sample(
+        article_ids, min(200, len(article_ids))
+    )
+
+
+def api_endpoints(bench: Bench) -> list[Endpoint]:
+    from django.urls import NoReverseMatch, reverse
+
+    claim_ids, article_ids = _samples(bench)
+
+    def url(name: str, *args) -> str:
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            return ""
+
+    def claim(i: int) -> list[str]:
+        return [url("v1:claim-detail", claim_ids[i % len(claim_ids)])]
+
+    def article(i: int) -> list[str]:
+        article_id = article_ids[i % len(article_ids)]
+        return [
+            url("v1:article-detail", article_id),
+            f"{url('v1:claim-list')}?article={article_id}&page_size=100",
+        ]
+
+    def annotation(i: int) -> list[str]:
+        return [url("v1:annotation-detail", claim_ids[i % len(claim_ids)])]
+
+    from annotations.models import Claim
+
+    approved = Claim.objects.filter(status="approved").count()
+    last_page = max((approved + 99) // 100, 1)
+    return [
+        Endpoint(
+            "claims, page of 10",
+            ("v1:claim-list",),
+            lambda i: [f"{url('v1:claim-list')}?page_size=10"],
+        ),
+        Endpoint(
+            "claims, page of 100",
+            ("v1:claim-list",),
+            lambda i: [f"{url('v1:claim-list')}?page_size=100"],
+            PAGE_100_P50,
+        ),
+        Endpoint("one claim", ("v1:claim-detail",), claim),
+        Endpoint(
+            "article + its claims (2 requests)", ("v1:article-detail", "v1:claim-list"), article
+        ),
+        Endpoint(
+            "annotation container (first page of 100 embedded)",
+            ("v1:annotation-list",),
+            lambda i: [url("v1:annotation-list")],
+        ),
+        Endpoint(
+            f"annotation container, last page ({last_page})",
+            ("v1:annotation-list",),
+            lambda i: [f"{url('v1:annotation-list')}?page={last_page}"],
+        ),
+        Endpoint("one annotation", ("v1:annotation-detail",), annotation),
+    ]
+
+
+LIST_ENDPOINTS = (
+    ("claims", "v1:claim-list"),
+    ("articles", "v1:article-list"),
+    ("actors", "v1:actor-list"),
+    ("sources", "v1:source-list"),
+)
+
+
+def measure_api(bench: Bench) -> list[Figure]:
+    """Latency p50/p95 over HTTP and SQL queries per request, for the read endpoints;
+    and whether each list endpoint costs the same queries for 10 rows as for 100."""
+    needs_module("annotations.api.urls")
+    needs_url("v1:claim-list")
+    figures: list[Figure] = []
+    client = bench.api_client("bench-reader")
+    counter = bench.query_client("bench-reader", token=True)
+    for endpoint in api_endpoints(bench):
+        section = f"API: {endpoint.name}"
+        try:
+            for name in endpoint.url_names:
+                needs_url(name, *([1] if "detail" in name else []))
+        except NotAvailable as exc:
+            figures.append(not_available(section, "latency", str(exc)))
+            continue
+        try:
+            queries = sum(count_queries(counter, path) for path in endpoint.paths(0))
+            p50s, p95s, cpus = latency_runs(bench, client, endpoint.paths, requests=40)
+        except Exception as exc:
+            figures.append(failed(section, "p50", exc, endpoint.target))
+            continue
+        figures += [
+            Figure(section, "p50", "ms", p50s, endpoint.target),
+            Figure(section, "p95", "ms", p95s),
+            Figure(section, "server CPU per request", "ms", cpus),
+            Figure(section, "SQL queries", "queries", [queries]),
+        ]
+    for label, name in LIST_ENDPOINTS:
+        section = "API: queries by page size"
+        try:
+            path = needs_url(name)
+            small = count_queries(counter, f"{path}?page_size=10")
+            large = count_queries(counter, f"{path}?page_size=100")
+        except NotAvailable as exc:
+            figures.append(not_available(section, label, str(exc)))
+            continue
+        figures.append(
+            Figure(
+                section,
+                f"{label} list, 10 → 100 rows",
+                "queries",
+                [large - small],
+                SAME_QUERIES,
+                text=f"{small} → {large}",
+            )
+        )
+    return figures
+
+
+# -- pages ---------------------------------------------------------------------------
+
+
+def hot_article():
+    """The dataset's article with the most claims (1,000 awaiting review)."""
+    from django.db.models import Count
+
+    from articles.models import Article
+
+    return Article.objects.annotate(n=Count("claims")).order_by("-n", "pk").first()
+
+
+def measure_pages(bench: Bench) -> list[Figure]:
+    """The reader on the article with 1,000 claims, and the review queue whose first
+    pages hold that article's claims: latency over HTTP and SQL queries."""
+    article = hot_article()
+    claims = article.n if article else 0
+    pages = [
+        (
+            f"Reader, article with {claims:,} claims",
+            "article_reader",
+            (article.pk,),
+            "bench-reader",
+            READER_P50,
+        ),
+        ("Review queue, first page", "review_queue", (), "bench-reviewer", None),
+    ]
+    figures: list[Figure] = []
+    for section, url_name, args, username, target in pages:
+        try:
+            path = needs_url(url_name, *args)
+        except NotAvailable as exc:
+            figures.append(not_available(section, "latency", str(exc)))
+            continue
+        try:
+            queries = count_queries(bench.query_client(username, token=False), path)
+            client = bench.page_client(username)
+            size = len(_checked(client.get(path), path).body)
+            p50s, p95s, cpus = latency_runs(
+                bench, client, lambda i, p=path: [p], requests=15, warmup=2
+            )
+        except Exception as exc:
+            figures.append(failed(section, "p50", exc, target))
+            continue
+        figures += [
+            Figure(section, "p50", "ms", p50s, target, note=f"{size / 1024:,.0f} KB of HTML"),
+            Figure(section, "p95", "ms", p95s),
+            Figure(section, "server CPU per request", "ms", cpus),
+            Figure(section, "SQL queries", "queries", [queries]),
+        ]
+    return figures
+
+
+# -- re-anchoring -------------------------------------------------------------------------
+
+
+def edited_text(rng: random.Random, text: str, registry) -> str:
+    """An editor's revision of a long article. The first third stays as it was (its
+    claims stay anchored); after it, a paragraph is added (the claims after it move),
+    words change in one paragraph in five (those claims match fuzzily or move), two
+    paragraphs are cut (their claims are orphaned) and two are swapped."""
+    from bench.generate import write_text
+
+    paragraphs = text.split("\n\n")
+    third = len(paragraphs) // 3
+    for index in range(third + 1, len(paragraphs), 5):
+        paragraphs[index] = paragraphs[index].replace(" the ", " a ", 2).replace(" said ", " says ")
+    added, _ = write_text(rng, registry, 600)
+    paragraphs.insert(third, added)
+    del paragraphs[third + 6]
+    del paragraphs[third + 16]
+    paragraphs[third + 3], paragraphs[-4] = paragraphs[-4], paragraphs[third + 3]
+    return "\n\n".join(paragraphs)
+
+
+def _delete_articles(article_ids: list[int]) -> None:
+    """Delete articles without claims (imported ones) and their revisions."""
+    from django.db import transaction
+
+    from articles.models import Article, ArticleRevision
+
+    with transaction.atomic():
+        ArticleRevision.objects.filter(article_id__in=article_ids).delete()
+        Article.objects.filter(pk__in=article_ids).delete()
+
+
+class _Undo(Exception):
+    """Raised to roll back what a measurement wrote."""
+
+
+def measure_reanchor(bench: Bench) -> list[Figure]:
+    """`article_revise` on a 100,000-character article with 1,000 claims of every
+    status, after an edit that moves, changes and removes passages.
+
+    The article is made for each run and everything is rolled back afterwards (the audit
+    trail refuses deletes), so the timing leaves out the final commit.
+    """
+    article_revise = needs_attribute("annotations.services.revisions", "article_revise")
+    from django.db import transaction
+
+    from annotations import models as m
+    from articles import models as a
+    from bench.generate import Builder, explicit_timestamps, load_registry
+
+    registry = load_registry()
+    editor = bench.user("editor")
+    seconds, counts = [], {}
+    for run in range(bench.runs):
+        builder = Builder(random.Random(11), registry)
+        try:
+            with transaction.atomic():
+                with explicit_timestamps(
+                    a.Article, a.ArticleRevision, m.Claim, m.Review, m.ClaimEvent
+                ):
+                    builder.add_article(
+                        number=9_000_000 + run,
+                        chars=100_000,
+                        claims=1_000,
+                        created=dt.datetime(2024, 6, 1, tzinfo=dt.UTC),
+                        title=f"Re-anchoring fixture {run}",
+                    )
+                    article = builder.articles[0]
+                    builder.write()
+                text = edited_text(random.Random(12), article.text, registry)
+                started = time.perf_counter()
+                result = article_revise(
+                    user=editor, article_id=article.pk, text=text, note="Benchmark edit"
+                )
+                seconds.append(time.perf_counter() - started)
+                counts = getattr(result, "counts", {}) or {}
+                raise _Undo
+        except _Undo:
+            pass
+    states = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
+    return [
+        Figure(
+            "Re-anchoring",
+            "1,000 claims after an edit of a 100,000-character article",
+            "s",
+            seconds,
+            REANCHOR,
+            note=states,
+        )
+    ]
+
+
+# -- mention detection ------------------------------------------------------------------
+
+
+def measure_mentions(bench: Bench) -> list[Figure]:
+    """`MentionIndex` over 5,000 actors (three names each) on 100,000 characters, with
+    the registry and text of `bench/mentions_bench.py`."""
+    mention_index = needs_attribute("annotations.mentions", "MentionIndex")
+    from bench import mentions_bench
+
+    rng = random.Random(1)
+    entries = mentions_bench.registry(rng, 5_000, 3)
+    sample = mentions_bench.text(rng, entries, 100_000)
+    builds, finds = [], []
+    for _ in range(max(bench.runs, 5)):
+        started = time.perf_counter()
+        index = mention_index.build(entries)
+        built = time.perf_counter()
+        found = index.find(sample)
+        builds.append(built - started)
+        finds.append(time.perf_counter() - built)
+    return [
+        Figure(
+            "Mention detection",
+            "find in 100,000 characters, 5,000 actors",
+            "s",
+            finds,
+            MENTIONS,
+            note=f"{len(found):,} mentions; the index is built once per registry change",
+        ),
+        Figure("Mention detection", "build the index of 15,000 names", "s", builds),
+    ]
+
+
+# -- import ------------------------------------------------------------------------------
+
+
+def write_import_folder(folder: Path, count: int, registry, seed: int = 5) -> None:
+    """`count` text files as they arrive from the web: a headline, paragraphs, ad-slot
+    markers, a paragraph repeated, stray spaces and a "Source link" trailer."""
+    from bench.generate import write_text
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        text, _ = write_text(rng, registry, 6_000)
+        paragraphs = text.split("\n\n")
+        paragraphs.insert(len(paragraphs) // 2, "[ad_1]")
+        paragraphs.insert(3, paragraphs[1])
+        body = "\n\n".join(p.replace(". ", ".  ", 1) for p in paragraphs)
+        headline = f"Imported report {seed}-{number} on the attacks"
+        (folder / f"report-{number:04d}.txt").write_text(
+            f"{headline}\n\n{body}\n\nSource link\n", encoding="utf-8"
+        )
+
+
+def measure_import(bench: Bench) -> list[Figure]:
+    """`import_articles FOLDER` on a folder of text files, in this process."""
+    needs_command("import_articles")
+    from django.core.management import call_command
+
+    from bench.generate import load_registry
+
+    count = 100
+    folder = bench.work / "import"
+    write_import_folder(folder, count, load_registry())
+    rates = []
+    for _ in range(bench.runs):
+        out, err = io.StringIO(), io.StringIO()
+        started = time.perf_counter()
+        try:
+            with contextlib.redirect_stderr(err):
+                call_command("import_articles", str(folder), stdout=out, stderr=err)
+        finally:
+            seconds = time.perf_counter() - started
+            ids = [
+                int(line.split("\t")[0])
+                for line in out.getvalue().splitlines()
+                if line[:1].isdigit()
+            ]
+            _delete_articles(ids)
+        if len(ids) != count:
+            raise RuntimeError(f"imported {len(ids)} of {count} files: {err.getvalue()[-500:]}")
+        rates.append(count / seconds)
+    return [
+        Figure(
+            "Import",
+            f"folder of {count} text files of ~6,000 characters",
+            "articles/s",
+            rates,
+        )
+    ]
+
+
+# In the order they run: those on the server first, then those that write.
+MEASURES: dict[str, Callable[[Bench], list[Figure]]] = {
+    "floor": measure_floor,
+    "api": measure_api,
+    "pages": measure_pages,
+    "export-http": measure_export_http,
+    "export": measure_export_command,
+    "reanchor": measure_reanchor,
+    "mentions": measure_mentions,
+    "import": measure_import,
+}
+SERVER_MEASURES = {"api", "pages", "export-http"}

@@ -1,0 +1,46 @@
+"""The benchmark's plumbing: where its database is, and how figures are summarised."""
+
+import pytest
+
+from bench.environment import DATA_DIR, bench_database_url
+from bench.figures import Figure, Target, failed, percentile, text_table
+
+
+def test_postgres_benchmark_uses_a_database_of_its_own():
+    url = bench_database_url(
+        "small", "postgres://me:secret@db.example:6543/claimdesk?sslmode=require"
+    )
+    assert url == "postgres://me:secret@db.example:6543/claimdesk_bench_small?sslmode=require"
+
+
+@pytest.mark.parametrize("base", ["", "sqlite:///db.sqlite3"])
+def test_sqlite_benchmark_uses_a_file_under_bench_data(base):
+    assert (
+        bench_database_url("large", base) == f"sqlite:///{DATA_DIR}/claimdesk-bench-large.sqlite3"
+    )
+
+
+def test_benchmark_database_names_are_plain():
+    with pytest.raises(ValueError):
+        bench_database_url("small; drop", "")
+
+
+def test_percentile_interpolates_between_samples():
+    assert percentile([4, 1, 3, 2], 0.5) == 2.5
+    assert percentile([10, 20], 0.95) == pytest.approx(19.5)
+    assert percentile([7], 0.95) == 7
+
+
+def test_figure_passes_on_its_median():
+    figure = Figure("API", "p50", "ms", [70, 30, 40], Target("<", 50, "< 50 ms"))
+    assert figure.median == 40
+    assert figure.passed is True
+    assert Figure("API", "p50", "ms", [70, 60, 40], Target("<", 50, "< 50 ms")).passed is False
+
+
+def test_failed_measurement_is_reported_as_a_failure():
+    figure = failed("Export", "jsonl", RuntimeError("boom"), Target(">=", 0.5, "≥ 0.5"))
+    assert figure.passed is False
+    table = text_table([figure, Figure("Import", "rate", "articles/s", [12.0, 14.0])])
+    assert "FAIL" in table
+    assert "boom" in table

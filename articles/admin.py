@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.db import models
 
 from articles.models import Article, ArticleRevision, Source
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "publisher", "url"]
     list_filter = ["kind"]
     search_fields = ["name", "publisher", "url"]
@@ -24,6 +26,7 @@ class RevisionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "outlet", "published", "language", "created"]
     list_filter = ["outlet", "language", "published"]
     search_fields = ["title", "byline", "url"]

@@ -9,3 +9,6 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("annotations.urls")),
 ]
+
+# Unhandled errors: JSON under /api/, a plain page elsewhere, 503 when the database is gone.
+handler500 = "config.security.server_error"

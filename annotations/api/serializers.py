@@ -27,6 +27,7 @@ from annotations.models import (
     RejectReason,
     wikidata_id_validator,
 )
+from annotations.roles import can_read_note
 from annotations.services.claims import workflow_actor
 from articles.models import Article, Source, SourceKind
 
@@ -374,9 +375,9 @@ class ClaimSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_note(self, claim) -> str:
-        """The private note, for the author only."""
+        """The note, for the author and the reviewers only."""
         request = self.context.get("request")
-        return claim.note if request is not None and claim.author_id == request.user.pk else ""
+        return claim.note if request is not None and can_read_note(request.user, claim) else ""
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS)))
     def get_allowed_actions(self, claim) -> list[str]:

@@ -22,7 +22,13 @@ from annotations import workflow
 from annotations.errors import DomainError, NotAllowed, StaleVersion
 from annotations.forms import INTENT_SUBMIT, ClaimForm
 from annotations.models import ActorKind, ClaimEvent, ClaimRelation, ClaimStatus
-from annotations.roles import can_add_actor, can_add_source, can_annotate
+from annotations.roles import (
+    can_add_actor,
+    can_add_source,
+    can_annotate,
+    can_read_note,
+    hide_note_from,
+)
 from annotations.selectors import claims_visible_to, with_details
 from annotations.services.claims import (
     claim_create,
@@ -75,8 +81,10 @@ def claim_detail(request, claim_id: int):
         .filter(from_claim__in=visible, to_claim__in=visible)
         .select_related("from_claim", "to_claim")
     ]
-    events = list(
-        ClaimEvent.objects.filter(claim_id=claim.pk).select_related("actor").order_by("id")
+    events = hide_note_from(
+        ClaimEvent.objects.filter(claim_id=claim.pk).select_related("actor").order_by("id"),
+        user=request.user,
+        claim=claim,
     )
     labels = dict(ClaimStatus.choices)
     for event in events:
@@ -95,6 +103,7 @@ def claim_detail(request, claim_id: int):
             "review_url": _review_url(claim.pk),
             "relations": relations,
             "events": events,
+            "can_read_note": can_read_note(request.user, claim),
             "timeline_template": select_template(TIMELINE_TEMPLATES),
         },
     )

@@ -428,9 +428,6 @@ def _admin_kwargs(route: Route) -> dict | None:
     return kwargs
 
 
-# The admin's URLField form fields warn about Django 6's default scheme; that warning is
-# not what this test is about (see the report), so it does not fail it.
-@pytest.mark.filterwarnings("ignore::django.utils.deprecation.RemovedInDjango60Warning")
 @pytest.mark.django_db
 def test_admin_is_staff_only(quiet_request_log):
     world = build_world()

@@ -29,6 +29,7 @@ from annotations.api.serializers import (
 from annotations.api.views.base import ApiView, ClaimFilterBackend
 from annotations.errors import AnchorMismatch, NotAllowed
 from annotations.models import Claim, ClaimEvent
+from annotations.roles import hide_note_from
 from annotations.selectors import claim_list, claims_visible_to, with_details
 from annotations.services.claims import (
     ActorLink,
@@ -245,5 +246,5 @@ class ClaimEventListView(ClaimObjectMixin, ApiView):
     def get(self, request, pk: int):
         claim = self.get_object()
         events = ClaimEvent.objects.filter(claim_id=claim.pk).select_related("actor").order_by("id")
-        page = self.paginate_queryset(events)
+        page = hide_note_from(self.paginate_queryset(events), user=request.user, claim=claim)
         return self.get_paginated_response(ClaimEventSerializer(page, many=True).data)

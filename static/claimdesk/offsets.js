@@ -40,3 +40,57 @@ export function trimRange(points, start, end) {
   while (end > start && SPACE.test(points[end - 1])) end--;
   return [start, end];
 }
+
+// -- selections over server-rendered runs ------------------------------------------------
+//
+// The reader and the re-attach page render the text as runs,
+// `<span class="run" data-start data-end>`, each holding one text node. A selection
+// boundary inside a run's text node is the run's start plus the code points before it; a
+// boundary anywhere else (between paragraphs, on a claim number) snaps to the nearest run
+// edge, so nothing the markup adds is ever counted.
+
+export function collapsedAt(container, offset) {
+  const point = document.createRange();
+  point.setStart(container, offset);
+  return point;
+}
+
+/** Code-point offset of a DOM boundary point; `isEnd` says which way to snap in gaps. */
+function offsetAt(textEl, runs, length, container, offset, isEnd) {
+  const element = container.nodeType === Node.ELEMENT_NODE ? container : container.parentElement;
+  const run = element && element.closest(".run");
+  if (run && textEl.contains(run)) {
+    if (container.nodeType === Node.TEXT_NODE) {
+      return Number(run.dataset.start) + codePointsBefore(container.data, offset);
+    }
+    const node = document.createTreeWalker(run, NodeFilter.SHOW_TEXT).nextNode();
+    return node && collapsedAt(container, offset).comparePoint(node, 0) >= 0
+      ? Number(run.dataset.start)
+      : Number(run.dataset.end);
+  }
+  // Outside every run: find the first run that starts after the point.
+  const point = collapsedAt(container, offset);
+  let lo = 0;
+  let hi = runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (point.comparePoint(runs[mid], 0) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  if (isEnd) return lo > 0 ? Number(runs[lo - 1].dataset.end) : 0;
+  return lo < runs.length ? Number(runs[lo].dataset.start) : length;
+}
+
+/** The document's selection in `textEl` as trimmed code-point [start, end], or null. */
+export function selectedOffsets(textEl, runs, points) {
+  const selection = document.getSelection();
+  if (!textEl || !selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+  const range = selection.getRangeAt(0);
+  if (!range.intersectsNode(textEl)) return null;
+  const [start, end] = trimRange(
+    points,
+    offsetAt(textEl, runs, points.length, range.startContainer, range.startOffset, false),
+    offsetAt(textEl, runs, points.length, range.endContainer, range.endOffset, true),
+  );
+  return start < end ? [start, end] : null;
+}

@@ -6,7 +6,7 @@
 // text node is the run's start plus the code points before it; a boundary anywhere else
 // (between paragraphs, on a claim number) snaps to the nearest run edge. Nothing the
 // markup adds is ever counted.
-import { codePoints, codePointsBefore, trimRange, utf16Offset } from "./offsets.js";
+import { codePoints, collapsedAt, selectedOffsets, utf16Offset } from "./offsets.js";
 import { initClaimForm } from "./pickers.js";
 
 const textEl = document.getElementById("reader-text");
@@ -32,50 +32,11 @@ function runTextNode(run) {
   return document.createTreeWalker(run, NodeFilter.SHOW_TEXT).nextNode();
 }
 
-function collapsedAt(container, offset) {
-  const point = document.createRange();
-  point.setStart(container, offset);
-  return point;
-}
-
-/** Code-point offset of a DOM boundary point; `isEnd` says which way to snap in gaps. */
-function offsetAt(container, offset, isEnd) {
-  const element = container.nodeType === Node.ELEMENT_NODE ? container : container.parentElement;
-  const run = element && element.closest(".run");
-  if (run && textEl.contains(run)) {
-    if (container.nodeType === Node.TEXT_NODE) {
-      return runStart(run) + codePointsBefore(container.data, offset);
-    }
-    const node = runTextNode(run);
-    return node && collapsedAt(container, offset).comparePoint(node, 0) >= 0
-      ? runStart(run)
-      : runEnd(run);
-  }
-  // Outside every run: find the first run that starts after the point.
-  const point = collapsedAt(container, offset);
-  let lo = 0;
-  let hi = runs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (point.comparePoint(runs[mid], 0) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  if (isEnd) return lo > 0 ? runEnd(runs[lo - 1]) : 0;
-  return lo < runs.length ? runStart(runs[lo]) : points.length;
-}
-
 /** The current selection in the text as {start, end, exact, range}, or null. */
 function selectedPassage() {
-  const selection = document.getSelection();
-  if (!textEl || !selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
-  const range = selection.getRangeAt(0);
-  if (!range.intersectsNode(textEl)) return null;
-  const [start, end] = trimRange(
-    points,
-    offsetAt(range.startContainer, range.startOffset, false),
-    offsetAt(range.endContainer, range.endOffset, true),
-  );
-  if (start >= end) return null;
+  const offsets = selectedOffsets(textEl, runs, points);
+  if (!offsets) return null;
+  const [start, end] = offsets;
   return { start, end, exact: points.slice(start, end).join(""), range: rangeFor(start, end) };
 }
 

@@ -1,11 +1,8 @@
 // Re-attaching a claim: turn a selection in the article text into code-point offsets and
 // the quote, and fill the form with them.
 //
-// The server renders the text as runs, `<span class="run" data-start data-end>`, each
-// holding one text node; a boundary inside a run's text node is the run's start plus
-// the code points before it, a boundary anywhere else snaps to the nearest run edge.
-// Offsets typed into the form update the quote shown, so the form works either way.
-import { codePoints, codePointsBefore, trimRange } from "./offsets.js";
+// The selection is mapped to offsets by `selectedOffsets` (offsets.js). Offsets typed into the form update the quote shown, so the form works either way.
+import { codePoints, selectedOffsets } from "./offsets.js";
 
 const textEl = document.getElementById("reattach-text");
 const form = document.getElementById("reattach-form");
@@ -15,46 +12,9 @@ const startInput = form.elements.start;
 const endInput = form.elements.end;
 const exactInput = form.elements.exact;
 
-function collapsedAt(container, offset) {
-  const point = document.createRange();
-  point.setStart(container, offset);
-  return point;
-}
-
-/** Code-point offset of a DOM boundary point; `isEnd` says which way to snap in gaps. */
-function offsetAt(container, offset, isEnd) {
-  const element = container.nodeType === Node.ELEMENT_NODE ? container : container.parentElement;
-  const run = element && element.closest(".run");
-  if (run && textEl.contains(run)) {
-    if (container.nodeType === Node.TEXT_NODE) {
-      return Number(run.dataset.start) + codePointsBefore(container.data, offset);
-    }
-    const first = document.createTreeWalker(run, NodeFilter.SHOW_TEXT).nextNode();
-    return first && collapsedAt(container, offset).comparePoint(first, 0) >= 0
-      ? Number(run.dataset.start)
-      : Number(run.dataset.end);
-  }
-  // Between runs (a paragraph break): the first run starting after the point decides.
-  const point = collapsedAt(container, offset);
-  const next = runs.findIndex((candidate) => point.comparePoint(candidate, 0) >= 0);
-  if (isEnd) {
-    const before = next === -1 ? runs.length - 1 : next - 1;
-    return before >= 0 ? Number(runs[before].dataset.end) : 0;
-  }
-  return next === -1 ? points.length : Number(runs[next].dataset.start);
-}
-
 function selectedPassage() {
-  const selection = document.getSelection();
-  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
-  const range = selection.getRangeAt(0);
-  if (!range.intersectsNode(textEl)) return null;
-  const [start, end] = trimRange(
-    points,
-    offsetAt(range.startContainer, range.startOffset, false),
-    offsetAt(range.endContainer, range.endOffset, true),
-  );
-  return start < end ? { start, end } : null;
+  const offsets = selectedOffsets(textEl, runs, points);
+  return offsets ? { start: offsets[0], end: offsets[1] } : null;
 }
 
 function fill({ start, end }) {

@@ -145,7 +145,9 @@ def test_unknown_claim_is_not_found(as_user, researcher):
     assert response.status_code == 404
 
 
-def test_private_note_is_shown_to_the_author_only(desk, as_user, researcher, reviewer):
+def test_note_is_shown_to_the_author_and_reviewers_only(
+    desk, as_user, researcher, reviewer, other_researcher
+):
     claim = make_claim(author=researcher, article=desk.article)
     as_user(researcher).patch(
         url("claim-detail", claim), {"version": claim.version, "note": "ask Tirana"}
@@ -155,7 +157,8 @@ def test_private_note_is_shown_to_the_author_only(desk, as_user, researcher, rev
 
     submit(claim, researcher)
     assert as_user(researcher).get(url("claim-detail", claim)).json()["note"] == "ask Tirana"
-    assert as_user(reviewer).get(url("claim-detail", claim)).json()["note"] == ""
+    assert as_user(reviewer).get(url("claim-detail", claim)).json()["note"] == "ask Tirana"
+    assert as_user(other_researcher).get(url("claim-detail", claim)).json()["note"] == ""
 
 
 # --------------------------------------------------------------------------- creating

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.browser_support import browser, login, page  # noqa: F401  (fixtures)
 from tests.factories import ArticleFactory, UserFactory, make_claim
 from tests.roles import ensure_role_groups
 

@@ -50,7 +50,17 @@ def page(browser, live_server):
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors
+    in_flight = set()
+    context.on("request", lambda request: in_flight.add(request))
+    context.on("requestfinished", lambda request: in_flight.discard(request))
+    context.on("requestfailed", lambda request: in_flight.discard(request))
     yield page
+    # A fetch still being served when the test ends keeps the live server's thread in
+    # the database while the test database is flushed; SQLite then refuses the flush.
+    for _ in range(100):
+        if not in_flight:
+            break
+        page.wait_for_timeout(50)
     context.close()
 
 

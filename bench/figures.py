@@ -197,3 +197,52 @@ def markdown_table(figures: Sequence[Figure]) -> str:
         value = f"{median} {unit}".strip() if median != "not available" else median
         out.append(f"| {section}: {name} | {value} | {spread} | {target} | {result} |")
     return "\n".join(out)
+
+
+def _cell(figure: Figure | None) -> str:
+    """One run's figure in a comparison: the median, the spread, and the verdict."""
+    if figure is None:
+        return ""
+    if not figure.available:
+        return "not available"
+    if figure.error:
+        return "error: FAIL"
+    median = figure.text or number(figure.median, figure.unit)
+    unit = "" if figure.text else f" {figure.unit}"
+    spread = ""
+    if len(figure.values) > 1 and not figure.text:
+        low, high = number(min(figure.values), figure.unit), number(max(figure.values), figure.unit)
+        spread = f" ({low} to {high})"
+    result = verdict(figure)
+    return f"{median}{unit}{spread}" + (f" **{result}**" if result else "")
+
+
+def markdown_comparison(
+    runs: Sequence[tuple[str, Sequence[Figure]]], *, targets_only: bool = False
+) -> str:
+    """Several runs side by side, one column each (`runs` = (heading, figures)): every
+    figure any run has, in the order they first appear, with its target. With
+    `targets_only`, the figures that have a target (the table of what must hold)."""
+    keys: list[tuple[str, str]] = []
+    found: list[dict[tuple[str, str], Figure]] = []
+    targets: dict[tuple[str, str], str] = {}
+    for _, figures in runs:
+        by_key = {}
+        for figure in figures:
+            key = (figure.section, figure.name)
+            by_key[key] = figure
+            if key not in keys:
+                keys.append(key)
+            if figure.target is not None:
+                targets[key] = figure.target.label
+        found.append(by_key)
+    if targets_only:
+        keys = [key for key in keys if key in targets]
+    out = [
+        "| Figure | Target | " + " | ".join(heading for heading, _ in runs) + " |",
+        "|---|---|" + "---:|" * len(runs),
+    ]
+    for key in keys:
+        cells = [_cell(by_key.get(key)) for by_key in found]
+        out.append(f"| {key[0]}: {key[1]} | {targets.get(key, '')} | " + " | ".join(cells) + " |")
+    return "\n".join(out)

@@ -1,15 +1,16 @@
 """Claimdesk's benchmark: the figures of the README's Performance section.
 
     .venv/bin/python bench/run.py --size small|large [--runs N] [--only NAME[,NAME...]]
-    .venv/bin/python bench/run.py --markdown bench/results/FILE.json
+    .venv/bin/python bench/run.py --markdown bench/results/FILE.json [FILE.json ...]
 
 `make bench` runs the small size, `make bench SIZE=large` the large one. The dataset is
 generated on first use into the benchmark's own database (SQLite under bench/data/, or
 `claimdesk_bench_<size>` on the PostgreSQL server of `DATABASE_URL`) and reused while it
 matches (`--regenerate` forces a new one). Each figure is the median of `--runs` runs
 with their min and max; the table is printed with the targets beside the figures and
-saved as JSON under bench/results/. `--markdown` prints a saved run as the Markdown
-table the README shows.
+saved as JSON under bench/results/. `--markdown` prints saved runs as the Markdown
+tables the README shows: one run as a table, several side by side (`--targets-only`
+keeps the figures that have a target).
 
 Measurements (`--only` takes these names): floor, api, pages, export-http, export,
 reanchor, mentions, import. One whose feature does not exist is reported as "not
@@ -32,7 +33,14 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import environment
-from bench.figures import Figure, failed, markdown_table, not_available, text_table
+from bench.figures import (
+    Figure,
+    failed,
+    markdown_comparison,
+    markdown_table,
+    not_available,
+    text_table,
+)
 
 SECTIONS = {
     "floor": "Export floor",
@@ -162,18 +170,39 @@ def run(args) -> Path:
     return path
 
 
-def markdown(path: Path) -> str:
+def _load(path: Path) -> tuple[dict, list[Figure]]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    figures = [Figure.from_dict(item) for item in data["figures"]]
+    return data, [Figure.from_dict(item) for item in data["figures"]]
+
+
+def _describe_run(data: dict) -> str:
     counts = data["dataset"]["counts"]
+    return (
+        f"Size `{data['size']}`: {counts['articles']:,} articles, {counts['claims']:,} "
+        f"claims ({counts['approved_claims']:,} approved), {data['database']}; "
+        f"median of {data['runs']} runs. Machine: {describe_machine(data['machine'])}; "
+        f"load average {data['load_average']['before']:.1f} when it started."
+    )
+
+
+def _heading(data: dict) -> str:
+    return f"{data['machine']['database']}, {data['size']}"
+
+
+def markdown(paths: list[Path], *, targets_only: bool = False) -> str:
+    """One saved run as a table, or several side by side."""
+    loaded = [_load(path) for path in paths]
+    if len(loaded) == 1 and not targets_only:
+        data, figures = loaded[0]
+        return "\n".join([_describe_run(data), "", markdown_table(figures)])
     return "\n".join(
         [
-            f"Size `{data['size']}`: {counts['articles']:,} articles, {counts['claims']:,} "
-            f"claims ({counts['approved_claims']:,} approved), {data['database']}; "
-            f"median of {data['runs']} runs.",
-            f"Machine: {describe_machine(data['machine'])}.",
+            *(f"- {_heading(data)}: {_describe_run(data)}" for data, _ in loaded),
             "",
-            markdown_table(figures),
+            markdown_comparison(
+                [(_heading(data), figures) for data, figures in loaded],
+                targets_only=targets_only,
+            ),
         ]
     )
 
@@ -187,10 +216,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
     parser.add_argument("--regenerate", action="store_true", help="Generate the dataset again.")
-    parser.add_argument("--markdown", type=Path, help="Print a saved run as a Markdown table.")
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        nargs="+",
+        help="Print saved runs as a Markdown table (several: side by side).",
+    )
+    parser.add_argument(
+        "--targets-only", action="store_true", help="With --markdown: figures with a target."
+    )
     args = parser.parse_args(argv)
     if args.markdown:
-        print(markdown(args.markdown))
+        print(markdown(args.markdown, targets_only=args.targets_only))
         return
     if args.runs < 1:
         parser.error("--runs must be 1 or more")

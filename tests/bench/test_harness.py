@@ -3,7 +3,7 @@
 import pytest
 
 from bench.environment import DATA_DIR, bench_database_url
-from bench.figures import Figure, Target, failed, percentile, text_table
+from bench.figures import Figure, Target, failed, markdown_comparison, percentile, text_table
 
 
 def test_postgres_benchmark_uses_a_database_of_its_own():
@@ -44,3 +44,20 @@ def test_failed_measurement_is_reported_as_a_failure():
     table = text_table([figure, Figure("Import", "rate", "articles/s", [12.0, 14.0])])
     assert "FAIL" in table
     assert "boom" in table
+
+
+def test_comparison_puts_runs_side_by_side_with_their_verdicts():
+    target = Target("<", 50, "< 50 ms")
+    sqlite = [
+        Figure("API", "p50", "ms", [40.0, 44.0, 61.0], target),
+        Figure("Import", "rate", "articles/s", [12.0]),
+    ]
+    postgres = [Figure("API", "p50", "ms", [55.0, 52.0, 58.0], target)]
+    table = markdown_comparison([("SQLite", sqlite), ("PostgreSQL", postgres)]).splitlines()
+    assert table[0] == "| Figure | Target | SQLite | PostgreSQL |"
+    assert table[2] == (
+        "| API: p50 | < 50 ms | 44.0 ms (40.0 to 61.0) **pass** | 55.0 ms (52.0 to 58.0) **FAIL** |"
+    )
+    assert table[3] == "| Import: rate |  | 12.0 articles/s |  |"
+    only = markdown_comparison([("SQLite", sqlite)], targets_only=True).splitlines()
+    assert len(only) == 3 and only[2].startswith("| API: p50 |")

@@ -42,8 +42,9 @@ def apply_claim_filters(queryset: QuerySet[Claim], filters: Mapping | None) -> Q
     """Apply ClaimFilter, raising InvalidInput (with the field) on any bad value.
 
     Outside DRF's filter backend a FilterSet silently drops invalid values; we refuse them.
+    Parameters that are not filters (`page`, `page_size`, `format`…) are not looked at.
     """
-    if not filters:
+    if not filters or not any(name in filters for name in ClaimFilter.base_filters):
         return queryset
     filterset = ClaimFilter(data=filters, queryset=queryset)
     if not filterset.is_valid():

@@ -27,9 +27,9 @@ from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.renderers import JSONRenderer
 
 from annotations.api import schema
+from annotations.api.renderers import JsonLdRenderer, JSONRenderer
 from annotations.api.views.base import ApiView, ClaimFilterBackend
 from annotations.exports import webannotation
 from annotations.exports.formats import collection_label, container_query
@@ -41,11 +41,6 @@ PREFER_MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
 PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
 PREFER_DESCRIPTIONS = "http://www.w3.org/ns/oa#PreferContainedDescriptions"
 _INCLUDE = re.compile(r'include\s*=\s*"([^"]*)"', re.IGNORECASE)
-
-
-class JsonLdRenderer(JSONRenderer):
-    media_type = "application/ld+json"
-    format = "jsonld"
 
 
 def preferences(header: str) -> set[str]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api import schema
+from annotations.api.renderers import JSONRenderer
 from annotations.api.serializers import TokenRequestSerializer, TokenSerializer
 from annotations.api.throttling import TokenAddressThrottle, TokenUsernameThrottle
 

@@ -9,9 +9,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import JSONRenderer
 
 from annotations.api.permissions import HasCapability
+from annotations.api.renderers import JSONRenderer
 from annotations.filters import ClaimFilter
 from annotations.models import Actor
 

@@ -8,7 +8,7 @@ row, check the `version` (409 `stale_version`) and the workflow (409
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -17,6 +17,11 @@ from annotations import roles
 from annotations.anchoring import utf16_to_codepoint
 from annotations.api import schema
 from annotations.api.pagination import ClaimCursorPagination
+from annotations.api.representations import (
+    claim_representation,
+    claim_representations,
+    claim_rows,
+)
 from annotations.api.serializers import (
     ClaimCreateInputSerializer,
     ClaimEventSerializer,
@@ -30,7 +35,7 @@ from annotations.api.views.base import ApiView, ClaimFilterBackend
 from annotations.errors import AnchorMismatch, NotAllowed
 from annotations.models import Claim, ClaimEvent
 from annotations.roles import hide_note_from
-from annotations.selectors import claim_list, claims_visible_to, with_details
+from annotations.selectors import claim_list, claims_visible_to
 from annotations.services.claims import (
     ActorLink,
     SourceLink,
@@ -46,18 +51,14 @@ def _current_revision(article):
     return article.revisions.order_by("-number").first()
 
 
-# Large columns of related rows that a claim's representation never reads.
-_HEAVY = ("article__text", "article__raw", "revision__text", "revision__cleaning_report")
-
-
-def _shaped(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-    return queryset.defer(*_HEAVY)
-
-
 def _claim_out(request, claim_id: int) -> dict:
-    """The claim as the caller now sees it, fully loaded."""
-    claim = _shaped(with_details(claims_visible_to(request.user))).get(pk=claim_id)
-    return ClaimSerializer(claim, context={"request": request}).data
+    """The claim as the caller now sees it (404 when they cannot see it)."""
+    try:
+        return claim_representation(
+            claims_visible_to(request.user), user=request.user, claim_id=claim_id
+        )
+    except Claim.DoesNotExist:
+        raise Http404 from None
 
 
 def _code_points(data: dict, text_of) -> dict:
@@ -122,10 +123,9 @@ class ClaimListView(ApiView):
         responses={200: ClaimSerializer(many=True), **schema.errors(400, 404)},
     )
     def get(self, request):
-        claims = _shaped(claim_list(user=request.user, filters=request.query_params))
-        page = self.paginate_queryset(claims)
-        data = ClaimSerializer(page, many=True, context={"request": request}).data
-        return self.get_paginated_response(data)
+        claims = claim_list(user=request.user, filters=request.query_params)
+        page = self.paginate_queryset(claim_rows(claims))
+        return self.get_paginated_response(claim_representations(page, user=request.user))
 
     @extend_schema(
         operation_id="claims_create",
@@ -158,8 +158,7 @@ class ClaimDetailView(ClaimObjectMixin, ApiView):
         responses={200: ClaimSerializer, **schema.errors(404)},
     )
     def get(self, request, pk: int):
-        claim = self.get_object()
-        return Response(_claim_out(request, claim.pk))
+        return Response(_claim_out(request, pk))
 
     @extend_schema(
         operation_id="claims_partial_update",

@@ -7,9 +7,9 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import JSONRenderer
 
 from annotations.api import schema
+from annotations.api.renderers import JSONRenderer
 from annotations.api.views.base import ApiView, ClaimFilterBackend
 from annotations.exports import claimreview, csv_format, webannotation
 from annotations.exports.formats import FORMATS, Export

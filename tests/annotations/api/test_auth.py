@@ -139,7 +139,7 @@ def test_session_write_with_csrf_token_goes_through(session_client, desk):
 
 
 def test_api_requests_are_throttled_per_user(desk, as_user, researcher, reviewer, monkeypatch):
-    from rest_framework.throttling import UserRateThrottle
+    from annotations.api.throttling import UserRateThrottle
 
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute"})
     client = as_user(researcher)

@@ -19,8 +19,8 @@ A text cell that a spreadsheet would read as a formula (it starts with `=`, `+`,
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from annotations.models import ActorRole, Decision
@@ -65,6 +65,11 @@ COLUMNS = (
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(_FORMULA_START)
+_ROLES = tuple(ActorRole.values)  # read once: `values` builds a new list every time
+_APPROVE = Decision.APPROVE.value
+_NO_RATING: dict[str, Any] = {}
+_NO_NAMES = (None,) * len(_ROLES)
 
 
 def safe_cell(value: Any) -> Any:
@@ -86,72 +91,88 @@ def _source(source: dict[str, Any]) -> str:
 
 
 def row(record: dict[str, Any]) -> list[Any]:
-    """The record as one CSV row, in `COLUMNS` order, already neutralised."""
-    by_role = {role: [] for role in ActorRole.values}
-    for actor in record["actors"]:
-        by_role[actor["role"]].append(actor["name"])
-    rating = record["rating"] or {}
-    values = {
-        "id": record["id"],
-        "url": record["url"],
-        "status": record["status"],
-        "version": record["version"],
-        "certainty": record["certainty"],
-        "statement": record["statement"],
-        "claimant_id": record["claimant"]["id"],
-        "claimant": record["claimant"]["name"],
-        "claimant_wikidata_id": record["claimant"]["wikidata_id"],
-        **{role: SEPARATOR.join(names) for role, names in by_role.items()},
-        "sources": SEPARATOR.join(_source(s) for s in record["sources"]),
-        "article_id": record["article"]["id"],
-        "article_title": record["article"]["title"],
-        "article_url": record["article"]["url"],
-        "outlet": record["article"]["outlet"],
-        "published": record["article"]["published"],
-        "language": record["article"]["language"],
-        "revision": record["revision"]["number"],
-        "start": record["anchor"]["start"],
-        "end": record["anchor"]["end"],
-        "exact": record["anchor"]["exact"],
-        "prefix": record["anchor"]["prefix"],
-        "suffix": record["anchor"]["suffix"],
-        "anchor_state": record["anchor"]["state"],
-        "author": record["author"]["username"],
-        "created": record["created"],
-        "modified": record["modified"],
-        "submitted_at": record["submitted_at"],
-        "reviewed_at": record["reviewed_at"],
-        "approvals": SEPARATOR.join(
-            r["reviewer"] for r in record["reviews"] if r["decision"] == Decision.APPROVE
-        ),
-        "rating_value": rating.get("value"),
-        "rating_label": rating.get("label"),
-    }
-    return [safe_cell(values[column]) for column in COLUMNS]
+    """The record as one CSV row, in `COLUMNS` order, already neutralised (None for an
+    empty cell)."""
+    actors = record["actors"]
+    if actors:
+        by_role: dict[str, str | None] = dict.fromkeys(_ROLES)
+        for actor in actors:
+            role, name, before = actor["role"], actor["name"], by_role[actor["role"]]
+            by_role[role] = name if before is None else f"{before}{SEPARATOR}{name}"
+        names = by_role.values()  # None: nobody in that role
+    else:
+        names = _NO_NAMES
+    claimant, article, anchor = record["claimant"], record["article"], record["anchor"]
+    rating = record["rating"] or _NO_RATING
+    values = (
+        record["id"],
+        record["url"],
+        record["status"],
+        record["version"],
+        record["certainty"],
+        record["statement"],
+        claimant["id"],
+        claimant["name"],
+        claimant["wikidata_id"],
+        *names,  # one column a role, in `ActorRole` order
+        SEPARATOR.join([_source(source) for source in record["sources"]]),
+        article["id"],
+        article["title"],
+        article["url"],
+        article["outlet"],
+        article["published"],
+        article["language"],
+        record["revision"]["number"],
+        anchor["start"],
+        anchor["end"],
+        anchor["exact"],
+        anchor["prefix"],
+        anchor["suffix"],
+        anchor["state"],
+        record["author"]["username"],
+        record["created"],
+        record["modified"],
+        record["submitted_at"],
+        record["reviewed_at"],
+        SEPARATOR.join([r["reviewer"] for r in record["reviews"] if r["decision"] == _APPROVE]),
+        rating.get("value"),
+        rating.get("label"),
+    )
+    # `safe_cell` written out, as it runs for every cell (the csv writer writes None as
+    # an empty cell too).
+    return [
+        "'" + value if isinstance(value, str) and value[:1] in _FORMULA_FIRST else value
+        for value in values
+    ]
+
+
+# Rows written a piece (some hundred kilobytes): far fewer writes than one a row.
+ROWS_A_PIECE = 100
 
 
 class _Line:
     """A write-only file that hands back what the csv writer wrote."""
 
     def __init__(self) -> None:
-        self.buffer = io.StringIO()
-
-    def write(self, text: str) -> int:
-        return self.buffer.write(text)
+        self.written: list[str] = []
+        self.write = self.written.append
 
     def take(self) -> bytes:
-        text = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
+        text = "".join(self.written)
+        self.written.clear()
         return text.encode("utf-8")
 
 
 def stream(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
-    """A header row, then one row per record (RFC 4180, CRLF line ends)."""
+    """A header row, then one row per record (RFC 4180, CRLF line ends), `ROWS_A_PIECE`
+    rows a piece."""
     line = _Line()
     writer = csv.writer(line)
     writer.writerow(COLUMNS)
     yield line.take()
-    for record in records:
-        writer.writerow(row(record))
+    records = iter(records)
+    while True:
+        writer.writerows(map(row, islice(records, ROWS_A_PIECE)))
+        if not line.written:
+            return
         yield line.take()

@@ -13,4 +13,4 @@ EXTENSION = "jsonl"
 
 def stream(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     for record in records:
-        yield orjson.dumps(record) + b"\n"
+        yield orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)

@@ -33,7 +33,8 @@ from annotations.api.renderers import JsonLdRenderer, JSONRenderer
 from annotations.api.views.base import ApiView, ClaimFilterBackend
 from annotations.exports import webannotation
 from annotations.exports.formats import collection_label, container_query
-from annotations.exports.records import Links, export_claims_queryset, iso, iter_records
+from annotations.exports.records import Links, export_claims_queryset, iter_records
+from annotations.isotext import iso
 from annotations.models import Claim
 from annotations.selectors import claims_visible_to
 

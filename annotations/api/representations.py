@@ -14,7 +14,6 @@ reviewers only, and `allowed_actions` are the caller's.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -23,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from annotations import workflow
+from annotations.isotext import IsoDateTime
 from annotations.models import Claim, ClaimActor, ClaimSource, Review
 from annotations.roles import can_review
 
@@ -45,27 +45,22 @@ CLAIM_FIELDS = (
     "certainty",
     "note",
     "author_id",
-    "created",
-    "modified",
-    "submitted_at",
-    "reviewed_at",
+    "created",  # as a datetime too: cursor pagination reads its position off the rows
 )
-
-
-def timestamp(value: dt.datetime | None) -> str | None:
-    """ISO 8601 in UTC with a `Z`, as DRF's `DateTimeField` writes it."""
-    if value is None:
-        return None
-    if value.tzinfo is not dt.UTC:
-        value = value.astimezone(dt.UTC)
-    return value.isoformat()[:-6] + "Z"
+# Timestamps as the database writes them in ISO text (see `annotations.isotext`).
+TIMESTAMPS = ("created", "modified", "submitted_at", "reviewed_at")
 
 
 def claim_rows(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
     """The queryset's claims as the rows `claim_representations` reads (dicts), in the
     queryset's order. Paginators may slice it and read `created` and `id` off the rows."""
     username = f"author__{get_user_model().USERNAME_FIELD}"
-    return queryset.select_related(None).prefetch_related(None).values(*CLAIM_FIELDS, username)
+    texts = {f"{name}_text": IsoDateTime(name) for name in TIMESTAMPS}
+    return (
+        queryset.select_related(None)
+        .prefetch_related(None)
+        .values(*CLAIM_FIELDS, username, **texts)
+    )
 
 
 def _links(claim_ids: Sequence[int]) -> tuple[dict, dict, dict]:
@@ -106,7 +101,7 @@ def _links(claim_ids: Sequence[int]) -> tuple[dict, dict, dict]:
             "comment",
             "rating_value",
             "rating_label",
-            "created",
+            IsoDateTime("created"),
         )
     ):
         claim_id, review_id, reviewer_id, reviewer, version, *decision, created = row
@@ -120,7 +115,7 @@ def _links(claim_ids: Sequence[int]) -> tuple[dict, dict, dict]:
                 "comment": decision[2],
                 "rating_value": decision[3],
                 "rating_label": decision[4],
-                "created": timestamp(created),
+                "created": created,
             }
         )
     return actors, sources, reviews
@@ -178,10 +173,10 @@ def claim_representations(rows: Iterable[dict[str, Any]], *, user) -> list[dict[
                 "certainty": row["certainty"],
                 "note": row["note"] if caller.sees_note(author_id) else "",
                 "author": {"id": author_id, "username": row[username]},
-                "created": timestamp(row["created"]),
-                "modified": timestamp(row["modified"]),
-                "submitted_at": timestamp(row["submitted_at"]),
-                "reviewed_at": timestamp(row["reviewed_at"]),
+                "created": row["created_text"],
+                "modified": row["modified_text"],
+                "submitted_at": row["submitted_at_text"],
+                "reviewed_at": row["reviewed_at_text"],
                 "reviews": reviews.get(claim_id, []),
                 "allowed_actions": caller.allowed_actions(status, author_id),
             }

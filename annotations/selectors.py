@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from annotations.errors import InvalidInput
 from annotations.filters import ClaimFilter
@@ -17,6 +17,7 @@ from annotations.models import (
     ClaimActor,
     ClaimSource,
     ClaimStatus,
+    Decision,
     Review,
 )
 
@@ -71,16 +72,18 @@ def verified_claims(*, user, filters: Mapping | None = None) -> QuerySet[Claim]:
 def review_queue(reviewer) -> QuerySet[Claim]:
     """Submitted claims the reviewer did not write and has not approved this round,
     oldest submission first."""
-    already_approved = Review.objects.filter(
-        claim=OuterRef("pk"),
+    # Not a subquery correlated with each claim: a reviewer with thousands of reviews
+    # made SQLite scan all of them once per claim awaiting review.
+    approved_this_round = Review.objects.filter(
         reviewer=reviewer,
-        decision="approve",
-        created__gte=OuterRef("submitted_at"),
-    )
+        decision=Decision.APPROVE,
+        claim__status=ClaimStatus.SUBMITTED,
+        created__gte=F("claim__submitted_at"),
+    ).values("claim_id")
     return (
         Claim.objects.filter(status=ClaimStatus.SUBMITTED)
         .exclude(author=reviewer)
-        .exclude(Exists(already_approved))
+        .exclude(pk__in=approved_this_round)
         .order_by("submitted_at", "id")
     )
 

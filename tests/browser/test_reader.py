@@ -107,7 +107,6 @@ def test_at_390_pixels_the_form_is_a_bottom_sheet(transactional_db, rita, page, 
     assert box["x"] == 0 and box["width"] == 390
     assert abs(box["y"] + box["height"] - 844) < 2  # docked to the bottom
     assert box["height"] < 844 * 0.8
-    page.screenshot(path="/tmp/claimdesk-reader-390.png")
 
     page.fill("#id_statement", "Washington sanctioned Iran's intelligence ministry.")
     page.fill("#id_claimant_label", "Rama")

@@ -14,14 +14,17 @@ reviewers only, and `allowed_actions` are the caller's.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F, QuerySet
 
 from annotations import workflow
+from annotations.batches import AmongIds, BatchQuery
 from annotations.isotext import IsoDateTime
 from annotations.models import Claim, ClaimActor, ClaimSource, Review
 from annotations.roles import can_review
@@ -63,22 +66,53 @@ def claim_rows(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
     )
 
 
-def _links(claim_ids: Sequence[int]) -> tuple[dict, dict, dict]:
-    """Actors, sources and reviews of these claims, keyed by claim id: three queries."""
+@functools.cache
+def _link_queries(using: str) -> tuple[BatchQuery, BatchQuery, BatchQuery]:
+    """The queries of a page's actors, sources and reviews, compiled once a process."""
+
+    def of_claims(model):
+        return model.objects.using(using).filter(AmongIds(F("claim_id")))
+
     username = f"reviewer__{get_user_model().USERNAME_FIELD}"
+    return (
+        BatchQuery(
+            of_claims(ClaimActor)
+            .order_by("claim_id", "id")
+            .values_list("claim_id", "role", "actor_id", "actor__name")
+        ),
+        BatchQuery(
+            of_claims(ClaimSource)
+            .order_by("claim_id", "id")
+            .values_list("claim_id", "locator", "note", "source_id", "source__name", "source__url")
+        ),
+        BatchQuery(
+            of_claims(Review)
+            .order_by("claim_id", "created", "id")
+            .values_list(
+                "claim_id",
+                "id",
+                "reviewer_id",
+                username,
+                "claim_version",
+                "decision",
+                "reason",
+                "comment",
+                "rating_value",
+                "rating_label",
+                IsoDateTime("created"),
+            )
+        ),
+    )
+
+
+def _links(claim_ids: Sequence[int], using: str) -> tuple[dict, dict, dict]:
+    """Actors, sources and reviews of these claims, keyed by claim id: three queries."""
+    actor_query, source_query, review_query = _link_queries(using)
     actors: dict[int, list] = defaultdict(list)
-    for claim_id, role, actor_id, name in (
-        ClaimActor.objects.filter(claim_id__in=claim_ids)
-        .order_by("claim_id", "id")
-        .values_list("claim_id", "role", "actor_id", "actor__name")
-    ):
+    for claim_id, role, actor_id, name in actor_query.rows(claim_ids):
         actors[claim_id].append({"actor": {"id": actor_id, "name": name}, "role": role})
     sources: dict[int, list] = defaultdict(list)
-    for claim_id, locator, note, source_id, name, url in (
-        ClaimSource.objects.filter(claim_id__in=claim_ids)
-        .order_by("claim_id", "id")
-        .values_list("claim_id", "locator", "note", "source_id", "source__name", "source__url")
-    ):
+    for claim_id, locator, note, source_id, name, url in source_query.rows(claim_ids):
         sources[claim_id].append(
             {
                 "source": {"id": source_id, "name": name, "url": url},
@@ -87,23 +121,7 @@ def _links(claim_ids: Sequence[int]) -> tuple[dict, dict, dict]:
             }
         )
     reviews: dict[int, list] = defaultdict(list)
-    for row in (
-        Review.objects.filter(claim_id__in=claim_ids)
-        .order_by("claim_id", "created", "id")
-        .values_list(
-            "claim_id",
-            "id",
-            "reviewer_id",
-            username,
-            "claim_version",
-            "decision",
-            "reason",
-            "comment",
-            "rating_value",
-            "rating_label",
-            IsoDateTime("created"),
-        )
-    ):
+    for row in review_query.rows(claim_ids):
         claim_id, review_id, reviewer_id, reviewer, version, *decision, created = row
         reviews[claim_id].append(
             {
@@ -141,13 +159,15 @@ class _Caller:
         return list(self._actions[key])
 
 
-def claim_representations(rows: Iterable[dict[str, Any]], *, user) -> list[dict[str, Any]]:
+def claim_representations(
+    rows: Iterable[dict[str, Any]], *, user, using: str = DEFAULT_DB_ALIAS
+) -> list[dict[str, Any]]:
     """The API's representation of each claim row (as `claim_rows` reads them), in order,
     as `user` sees it. Three queries for the links of all the rows, none when empty."""
     rows = list(rows)
     if not rows:
         return []
-    actors, sources, reviews = _links([row["id"] for row in rows])
+    actors, sources, reviews = _links([row["id"] for row in rows], using)
     caller = _Caller(user)
     username = f"author__{get_user_model().USERNAME_FIELD}"
     out = []
@@ -189,4 +209,4 @@ def claim_representation(queryset: QuerySet[Claim], *, user, claim_id: int) -> d
     rows = list(claim_rows(queryset.filter(pk=claim_id)))
     if not rows:
         raise Claim.DoesNotExist
-    return claim_representations(rows, user=user)[0]
+    return claim_representations(rows, user=user, using=queryset.db)[0]

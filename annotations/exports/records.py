@@ -34,12 +34,11 @@ from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
-import orjson
 from django.contrib.auth import get_user_model
-from django.db import NotSupportedError, connections
-from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from annotations.batches import AmongIds, BatchQuery
 from annotations.isotext import IsoDate, IsoDateTime
 from annotations.models import Claim, ClaimActor, ClaimSource, Decision, Review
 from annotations.selectors import verified_claims
@@ -175,65 +174,6 @@ def _claim_columns() -> tuple:
     )
 
 
-class _ChunkIds:
-    """Stands for the chunk's claim ids among the parameters of a compiled link query."""
-
-
-_CHUNK_IDS = _ChunkIds()
-
-
-class _InChunk(Func):
-    """`column` is one of the chunk's claim ids, given as one parameter (`_CHUNK_IDS`,
-    see `ids_param`): the SQL is then the same for every chunk, so it is built once
-    per export. Django's `__in` would prepare every id on its own and change the SQL
-    with the number of ids; that, and compiling the query again, costs as much as
-    reading a chunk's links."""
-
-    conditional = True
-    output_field = BooleanField()
-    arity = 1
-
-    def as_sql(self, compiler, connection, **extra_context):
-        raise NotSupportedError(f"_InChunk has no SQL for {connection.vendor}.")
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        column, params = compiler.compile(self.source_expressions[0])
-        return f"{column} IN (SELECT value FROM json_each(%s))", (*params, _CHUNK_IDS)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        # An array of the column's own type, whatever type the driver gives the list:
-        # compared with another type, the column's index would not be used.
-        column, params = compiler.compile(self.source_expressions[0])
-        db_type = self.source_expressions[0].output_field.db_type(connection)
-        return f"{column} = ANY(%s::{db_type}[])", (*params, _CHUNK_IDS)
-
-    @staticmethod
-    def ids_param(connection, claim_ids: list[int]):
-        """The value of `_CHUNK_IDS`: a JSON array for SQLite, a list (an array) for
-        PostgreSQL."""
-        if connection.vendor == "sqlite":
-            return orjson.dumps(claim_ids).decode()
-        return claim_ids
-
-
-class _LinkQuery:
-    """A query of rows linked to a chunk's claims (`_InChunk`), ordered by claim,
-    compiled once and run for every chunk. Rows are plain tuples: no converter runs on
-    them."""
-
-    def __init__(self, queryset: QuerySet) -> None:
-        self.using = queryset.db
-        self.sql, self.params = queryset.query.get_compiler(self.using).as_sql()
-
-    def rows(self, claim_ids: list[int]) -> Iterator[tuple]:
-        connection = connections[self.using]
-        ids = _InChunk.ids_param(connection, claim_ids)
-        params = [ids if param is _CHUNK_IDS else param for param in self.params]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            yield from cursor
-
-
 class _Grouped:
     """Dicts of a chunk's claims: one list for the whole chunk, and the span of each
     claim in it. A list per claim, alive for the whole chunk, would be walked by the
@@ -285,10 +225,10 @@ class _ChunkLinks:
         self.actors = self.sources = self.reviews = self.ratings = None
 
         def of_chunk(model) -> QuerySet:
-            return model.objects.using(using).filter(_InChunk(F("claim_id")))
+            return model.objects.using(using).filter(AmongIds(F("claim_id")))
 
         if "actors" in read:
-            self.actors = _LinkQuery(
+            self.actors = BatchQuery(
                 of_chunk(ClaimActor)
                 .order_by("claim_id", "id")
                 .values_list(
@@ -301,7 +241,7 @@ class _ChunkLinks:
                 )
             )
         if "sources" in read:
-            self.sources = _LinkQuery(
+            self.sources = BatchQuery(
                 of_chunk(ClaimSource)
                 .order_by("claim_id", "id")
                 .values_list(
@@ -315,7 +255,7 @@ class _ChunkLinks:
                 )
             )
         if "reviews" in read:
-            self.reviews = _LinkQuery(
+            self.reviews = BatchQuery(
                 of_chunk(Review)
                 .order_by("claim_id", "created", "id")
                 .values_list(
@@ -332,7 +272,7 @@ class _ChunkLinks:
                 )
             )
         elif RATING in read:
-            self.ratings = _LinkQuery(
+            self.ratings = BatchQuery(
                 of_chunk(Review)
                 .filter(_CURRENT_ROUND, decision=Decision.APPROVE)
                 .filter(Q(rating_value__isnull=False) | ~Q(rating_label=""))

@@ -28,8 +28,8 @@ run: install ## Install, migrate, seed the demo and serve on http://127.0.0.1:80
 	$(RUN_ENV) $(PY) manage.py seed_demo
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install ## Run the whole test suite (browser tests included)
-	$(PY) -m pytest -q
+test: install ## Run the whole test suite (browser tests included), one worker a core
+	$(PY) -m pytest -q -n auto --dist loadscope
 
 lint: install ## ruff lint and format check
 	$(VENV)/bin/ruff check .

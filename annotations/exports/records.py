@@ -357,25 +357,24 @@ class _ChunkLinks:
                     )
                     # Oldest first: the last rated approval of the round wins.
                     if current and decision == approve and (value is not None or label):
-                        ratings[claim_id] = {
-                            "value": value,
-                            "label": label,
-                            "explanation": comment,
-                            "reviewer": reviewer,
-                            "created": created,
-                        }
+                        ratings[claim_id] = _rating(reviewer, comment, value, label, created)
                 reviews.add(claim_id, described)
         elif self.ratings is not None:
             # Oldest first, rated approvals of the round only: the last one wins.
-            for claim_id, reviewer, comment, value, label, created in self.ratings.rows(claim_ids):
-                ratings[claim_id] = {
-                    "value": value,
-                    "label": label,
-                    "explanation": comment,
-                    "reviewer": reviewer,
-                    "created": created,
-                }
+            for claim_id, *review in self.ratings.rows(claim_ids):
+                ratings[claim_id] = _rating(*review)
         return actors, sources, reviews, ratings
+
+
+def _rating(reviewer, comment, value, label, created) -> dict[str, Any]:
+    """A record's `rating`, from the approval that gave it."""
+    return {
+        "value": value,
+        "label": label,
+        "explanation": comment,
+        "reviewer": reviewer,
+        "created": created,
+    }
 
 
 class _ChunkRecords:

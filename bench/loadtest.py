@@ -67,6 +67,7 @@ def prepare_plan(path: Path, *, seed: int = 3) -> dict:
                 {"id": article.pk, "passages": rng.sample(passages, min(20, len(passages)))}
             )
     claim_ids = list(Claim.objects.filter(status="approved").values_list("pk", flat=True))
+    actor_ids = list(Actor.objects.values_list("pk", flat=True))
     plan = {
         "tokens": {
             "reader": [key for key, _ in readers],
@@ -76,7 +77,7 @@ def prepare_plan(path: Path, *, seed: int = 3) -> dict:
         "reviewer_ids": {key: pk for key, pk in reviewers},
         "claims": rng.sample(claim_ids, min(2000, len(claim_ids))),
         "articles": articles,
-        "actors": rng.sample(list(Actor.objects.values_list("pk", flat=True)), 300),
+        "actors": rng.sample(actor_ids, min(300, len(actor_ids))),
         "sources": list(Source.objects.exclude(kind="outlet").values_list("pk", flat=True))[:200],
     }
     path.write_text(json.dumps(plan), encoding="utf-8")

@@ -195,11 +195,20 @@ class AnnotationContainerView(AnnotationProtocolView):
         return response
 
     def _items(self, claims, links: Links, number: int, page_size: int, *, iris: bool) -> list:
+        """The page's annotations (or their IRIs).
+
+        The page's ids come first, on their own: with the joins a record needs, the
+        OFFSET of a deep page made the database join every claim it skipped (a second
+        for the last page of 275,000 claims on PostgreSQL, against 0.15 s for the ids).
+        """
         start = (number - 1) * page_size
-        window = claims[start : start + page_size]
+        ids = list(claims.values_list("pk", flat=True)[start : start + page_size])
         if iris:
-            return [links.annotation(pk) for pk in window.values_list("pk", flat=True)]
-        return [webannotation.annotation(record, links) for record in iter_records(window, links)]
+            return [links.annotation(pk) for pk in ids]
+        if not ids:
+            return []
+        page = iter_records(claims.filter(pk__in=ids), links)
+        return [webannotation.annotation(record, links) for record in page]
 
 
 class AnnotationView(AnnotationProtocolView):

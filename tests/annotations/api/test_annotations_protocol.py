@@ -211,6 +211,8 @@ def test_container_pages_link_to_each_other(desk, as_user, reader, many):
         url, number = page.get("next"), number + 1
     assert number == 4
     assert len(seen) == len(set(seen)) == 232
+    numbers = [int(iri.rsplit("/", 1)[1]) for iri in seen]
+    assert numbers == sorted(numbers)  # oldest first, across and within pages
     assert client.get(container_url() + "?page=4").status_code == 404
     assert client.get(container_url() + "?page=0").status_code == 400
 

@@ -39,6 +39,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from annotations.batches import AmongIds, BatchQuery
+from annotations.idurls import IdUrl
 from annotations.isotext import IsoDate, IsoDateTime
 from annotations.models import Claim, ClaimActor, ClaimSource, Decision, Review
 from annotations.selectors import verified_claims
@@ -98,30 +99,20 @@ class Links:
         return self.base_url + "/"
 
     @cached_property
-    def _claim_page(self) -> tuple[str, str] | None:
-        """The claim page's address before and after the claim id, found once: an
-        export writes thousands of them and `reverse` is slow. None without claim
-        pages, or if the id is not simply part of the path."""
-        first, second = 918273645, 918273646
+    def _claim_page(self) -> IdUrl | None:
+        """The claim page's address (see `IdUrl`): an export writes thousands of them.
+        None on a site without claim pages."""
         try:
-            path = reverse("claim_detail", kwargs={"claim_id": first})
-            other = reverse("claim_detail", kwargs={"claim_id": second})
+            return IdUrl("claim_detail")
         except NoReverseMatch:
             return None
-        head, found, tail = path.rpartition(str(first))
-        if not found or f"{head}{second}{tail}" != other:
-            return None
-        return self.base_url + head, tail
 
     def claim_page(self, claim_id: int) -> str:
         """The claim's page on this site (its annotation IRI if there are no pages)."""
         page = self._claim_page
-        if page is not None:
-            return f"{page[0]}{claim_id}{page[1]}"
-        try:
-            return self.base_url + reverse("claim_detail", kwargs={"claim_id": claim_id})
-        except NoReverseMatch:
+        if page is None:
             return self.annotation(claim_id)
+        return self.base_url + page(claim_id)
 
 
 # --------------------------------------------------------------------------- reading

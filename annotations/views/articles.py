@@ -37,6 +37,7 @@ from django.views.decorators.http import require_GET
 
 from annotations import workflow
 from annotations.forms import ClaimForm
+from annotations.idurls import IdUrl
 from annotations.mentions import MentionIndex
 from annotations.models import (
     Actor,
@@ -466,17 +467,9 @@ def editable(user, claim: Claim | ClaimRow) -> bool:
     return workflow.Action.EDIT in workflow.allowed_actions(claim.status, actor)
 
 
-def url_around_id(name: str) -> tuple[str, str]:
-    """What `reverse(name, args=[pk])` puts before and after the id: a page linking a
-    thousand claims reverses each URL name once, with a placeholder id."""
-    head, _, tail = reverse(name, args=[MAX_ID]).rpartition(str(MAX_ID))
-    return head, tail
-
-
 def reader_data_claims(items: list[PlacedClaim], user) -> list[dict]:
     """The claims as the reader's script reads them (popover cards, keyboard steps)."""
-    detail_head, detail_tail = url_around_id("claim_detail")
-    edit_head, edit_tail = url_around_id("claim_edit")
+    detail_url, edit_url = IdUrl("claim_detail"), IdUrl("claim_edit")
     labels = {status: str(label) for status, label in ClaimStatus.choices}
     # Whether a claim may be edited depends on its status and on whether the user wrote
     # it (see `workflow_actor`): ask the workflow once per pair, not once per claim.
@@ -496,8 +489,8 @@ def reader_data_claims(items: list[PlacedClaim], user) -> list[dict]:
                 "status_label": labels.get(claim.status, claim.status),
                 "statement": claim.statement,
                 "claimant": claim.claimant_name,
-                "url": f"{detail_head}{claim.pk}{detail_tail}",
-                "edit_url": f"{edit_head}{claim.pk}{edit_tail}" if may_edit[key] else "",
+                "url": detail_url(claim.pk),
+                "edit_url": edit_url(claim.pk) if may_edit[key] else "",
                 "placed": item.placed,
             }
         )
@@ -543,7 +536,7 @@ def claim_list_html(items: list[PlacedClaim], *, reader_id: int | None) -> SafeS
     engine's lookups and filters took most of the page's time. The markup (ids, classes,
     data attributes) is what reader.js and the tests address.
     """
-    url_head, url_tail = map(html_escape, url_around_id("claim_detail"))
+    detail_url = IdUrl("claim_detail")
     status_classes = _ChoiceHtml(ClaimStatus.choices, "{value}")
     statuses = _ChoiceHtml(
         ClaimStatus.choices, ' <span class="status status-{value}">{label}</span>'
@@ -586,7 +579,7 @@ def claim_list_html(items: list[PlacedClaim], *, reader_id: int | None) -> SafeS
             f'<li id="claim-{pk}" class="claim-item st-{status}'
             f'{"" if item.placed else " unplaced"}" data-claim="{pk}" tabindex="-1">'
             f'<div class="claim-item-head">{head}</div>'
-            f'<p class="claim-statement"><a href="{url_head}{pk}{url_tail}">'
+            f'<p class="claim-statement"><a href="{html_escape(detail_url(pk))}">'
             f"{html_escape(claim.statement)}</a></p>"
             f'<p class="claim-meta"><span class="claimant">{names[claim.claimant_name]}'
             f"</span> · {certainties[claim.certainty]}{actors}</p>"

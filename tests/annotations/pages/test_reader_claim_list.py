@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from annotations.models import AnchorState, Claim
 from annotations.services.actors import actor_update
 from annotations.services.claims import claim_submit
-from annotations.views.articles import claim_quote, url_around_id
+from annotations.views.articles import claim_quote
 from tests.factories import ActorFactory, ArticleFactory, UserFactory, make_claim
 
 LONG_PASSAGE = (
@@ -167,13 +167,6 @@ def test_a_renamed_actor_is_named_anew_in_the_text(client, researcher, editor, i
     actor_update(user=editor, actor_id=iran.pk, name="Islamic Republic of Iran")
     _, html = page(client, article)
     assert 'title="Known actor: Islamic Republic of Iran"' in html
-
-
-@pytest.mark.parametrize("pk", [1, 42, 2**40])
-def test_urls_built_around_an_id_are_those_reverse_gives(pk):
-    for name in ("claim_detail", "claim_edit"):
-        head, tail = url_around_id(name)
-        assert f"{head}{pk}{tail}" == reverse(name, args=[pk])
 
 
 @pytest.mark.parametrize(

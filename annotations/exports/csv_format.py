@@ -64,21 +64,21 @@ COLUMNS = (
     "rating_label",
 )
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_FIRST = frozenset(_FORMULA_START)
+_FORMULA_FIRST = frozenset("=+-@\t\r")
 _ROLES = tuple(ActorRole.values)  # read once: `values` builds a new list every time
 _APPROVE = Decision.APPROVE.value
 _NO_RATING: dict[str, Any] = {}
 _NO_NAMES = (None,) * len(_ROLES)
 
 
-def safe_cell(value: Any) -> Any:
-    """Neutralise text a spreadsheet would run as a formula; other values pass."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+def safe_cells(values: Iterable[Any]) -> list[Any]:
+    """Neutralise text a spreadsheet would run as a formula; other values pass (the csv
+    writer writes None as an empty cell). Runs for every cell of an export: kept to one
+    comprehension."""
+    return [
+        "'" + value if isinstance(value, str) and value[:1] in _FORMULA_FIRST else value
+        for value in values
+    ]
 
 
 def _source(source: dict[str, Any]) -> str:
@@ -138,12 +138,7 @@ def row(record: dict[str, Any]) -> list[Any]:
         rating.get("value"),
         rating.get("label"),
     )
-    # `safe_cell` written out, as it runs for every cell (the csv writer writes None as
-    # an empty cell too).
-    return [
-        "'" + value if isinstance(value, str) and value[:1] in _FORMULA_FIRST else value
-        for value in values
-    ]
+    return safe_cells(values)
 
 
 # Rows written a piece (some hundred kilobytes): far fewer writes than one a row.

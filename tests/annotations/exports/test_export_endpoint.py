@@ -142,12 +142,13 @@ def test_csv_has_the_documented_columns_and_neutralises_formulas(
         ("\tTab", "'\tTab"),
         ("\rCR", "'\rCR"),
         ("Tehran said", "Tehran said"),
-        (None, ""),
+        ("", ""),
+        (None, None),
         (42, 42),
     ],
 )
 def test_csv_cells_that_look_like_formulas_are_prefixed(value, expected):
-    assert csv_format.safe_cell(value) == expected
+    assert csv_format.safe_cells([value]) == [expected]
 
 
 # --------------------------------------------------------------------------- webannotation

@@ -114,6 +114,19 @@ def test_roles_exist_with_their_permissions(db, role, granted, refused):
         assert not user.has_perm(perm), perm
 
 
+def test_test_users_get_their_roles_even_after_a_flush(db):
+    """A transactional test empties every table, the role groups the migration made
+    included; users built after it must still get their roles, and a role that does
+    not exist is refused rather than silently left out."""
+    from tests.factories import UserFactory
+
+    Group.objects.all().delete()
+    user = UserFactory(username="after-flush", roles=["reviewer"])
+    assert user.has_perm("annotations.review_claim")
+    with pytest.raises(ValueError, match="no such role: nope"):
+        UserFactory(username="nobody", roles=["nope"])
+
+
 def _settings_process(env_overrides):
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     env.update(env_overrides)

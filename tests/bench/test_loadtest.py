@@ -2,6 +2,7 @@
 reads locust's statistics as locust writes them."""
 
 import csv
+import json
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -27,7 +28,8 @@ def test_plan_gives_each_role_accounts_that_may_do_its_requests(tiny_dataset, tm
     assert all(owner(key).is_active for key in plan["tokens"]["reader"])
     for key, pk in plan["reviewer_ids"].items():
         assert owner(key).pk == pk
-    assert (tmp_path / "plan.json").read_text(encoding="utf-8").startswith("{")
+    written = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert written == json.loads(json.dumps(plan))  # as JSON has it: tuples become lists
 
 
 def test_plan_passages_anchor_in_the_current_text(tiny_dataset, tmp_path):
@@ -43,10 +45,14 @@ def test_plan_ids_exist(tiny_dataset, tmp_path):
     plan = prepare_plan(tmp_path / "plan.json")
     approved = set(Claim.objects.filter(status="approved").values_list("pk", flat=True))
     assert set(plan["claims"]) <= approved and plan["claims"]
-    assert set(plan["actors"]) <= set(Actor.objects.values_list("pk", flat=True))
+    # A sample of at most 300: the tiny desk's actors all fit in it.
+    actors = set(Actor.objects.values_list("pk", flat=True))
+    assert len(actors) < 300
+    assert sorted(plan["actors"]) == sorted(actors)
     sources = Source.objects.exclude(kind="outlet").values_list("pk", flat=True)
     assert set(plan["sources"]) <= set(sources) and plan["sources"]
-    assert get_user_model().objects.filter(pk__in=plan["reviewer_ids"].values()).exists()
+    reviewers = get_user_model().objects.filter(pk__in=plan["reviewer_ids"].values())
+    assert reviewers.count() == len(plan["reviewer_ids"]) > 0
 
 
 def test_report_reads_locust_statistics_and_failures(tmp_path):

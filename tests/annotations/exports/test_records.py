@@ -11,8 +11,9 @@ import json
 import orjson
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import include, path, reverse
 
 from annotations.exports import csv_format, webannotation
 from annotations.exports.claimreview import rated_claims
@@ -165,6 +166,17 @@ def test_claim_page_is_the_reversed_url_for_any_claim():
         assert SITE.claim_page(claim_id) == "http://testserver" + reverse(
             "claim_detail", kwargs={"claim_id": claim_id}
         )
+
+
+# A site that serves the API without the pages.
+urlpatterns = [path("api/", include("annotations.api.urls"))]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_without_claim_pages_a_claims_page_is_its_annotation():
+    site = Links(base_url="https://claims.example.org")
+    assert site.claim_page(42) == site.annotation(42)
+    assert site.claim_page(42) == "https://claims.example.org/api/v1/annotations/42"
 
 
 # --------------------------------------------------------------------------- formats

@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from annotations.models import AnchorState, Claim
 from annotations.services.actors import actor_update
 from annotations.services.claims import claim_submit
+from annotations.services.reviews import review_decide
 from annotations.views.articles import claim_quote
 from tests.factories import ActorFactory, ArticleFactory, UserFactory, make_claim
 
@@ -157,6 +158,32 @@ def test_the_script_data_links_each_claim_and_offers_edit_only_where_allowed(
 
 
 @pytest.mark.django_db
+def test_edit_is_offered_on_the_readers_own_claim_of_a_status_not_on_anothers(
+    client, researcher, other_researcher, reviewer
+):
+    """Whether a claim may be edited is asked once per status and authorship: two claims
+    sent back for changes, one the reader's and one another's, get different answers."""
+    article = ArticleFactory(text="Edi Rama said it. Tehran rejected it.")
+    mine = make_claim(author=researcher, article=article, exact="Edi Rama said")
+    theirs = make_claim(author=other_researcher, article=article, exact="Tehran rejected")
+    for claim, author in ((mine, researcher), (theirs, other_researcher)):
+        claim = claim_submit(user=author, claim_id=claim.pk, version=claim.version)
+        review_decide(
+            user=reviewer,
+            claim_id=claim.pk,
+            version=claim.version,
+            decision="request_changes",
+            comment="Name the source of the quote.",
+        )
+    client.force_login(researcher)
+    _, html = page(client, article)
+    data = {claim["id"]: claim for claim in reader_data(html)["claims"]}
+    assert data[mine.pk]["status"] == data[theirs.pk]["status"] == "changes_requested"
+    assert data[mine.pk]["edit_url"] == reverse("claim_edit", args=[mine.pk])
+    assert data[theirs.pk]["edit_url"] == ""
+
+
+@pytest.mark.django_db
 def test_a_renamed_actor_is_named_anew_in_the_text(client, researcher, editor, iran):
     """The reader keeps the mentions it found in a text only while the registry is the
     same; a change to an actor is seen on the next view."""
@@ -176,6 +203,7 @@ def test_a_renamed_actor_is_named_anew_in_the_text(client, researcher, editor, i
         "x" * 180,
         "x" * 181,
         "e\u0301" * 200,  # decomposed accents: NFC makes one character of each pair
+        "e\u0301" * 90,  # short once composed: not cut, but composed all the same
         "a\u0301\u0302" * 100,  # marks with no composed form do not count as characters
     ],
 )

@@ -41,15 +41,28 @@ def _digest(value: str) -> str:
 
 
 def client_address(request: HttpRequest | None) -> str:
-    """The address the request came from, as the WSGI server reports it.
+    """The address the request came from, as far as the server can trust it.
 
-    Behind a reverse proxy, the proxy (or the WSGI server's forwarded-address option)
-    must set REMOTE_ADDR to the client's address; a client-sent X-Forwarded-For is not
-    trusted here, because anyone can send one.
+    With `TRUSTED_PROXIES = 0` that is REMOTE_ADDR: a client-sent X-Forwarded-For is
+    ignored, because anyone can send one. Behind N trusted proxies each appends the
+    address it received from, so the client is the N-th address from the right of
+    X-Forwarded-For (entries further left were sent by the client and prove nothing).
+    The API's throttles and the login guard both count this address.
     """
     if request is None:
         return ""
-    return request.META.get("REMOTE_ADDR", "") or ""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = settings.TRUSTED_PROXIES
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        entry.strip()
+        for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if entry.strip()
+    ]
+    if not forwarded:
+        return remote
+    return forwarded[-min(proxies, len(forwarded))]
 
 
 @dataclass(frozen=True)

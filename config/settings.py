@@ -159,6 +159,12 @@ AUTHENTICATION_BACKENDS = ["annotations.auth.ThrottledModelBackend"]
 LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+# Reverse proxies in front of the app that append the client's address to
+# X-Forwarded-For. The throttles and the login guard count the address the outermost
+# trusted proxy saw; with 0 (the default) the header is ignored, since anyone can send it.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXIES is a count of proxies, 0 or more.")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "article_list"

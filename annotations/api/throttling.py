@@ -6,6 +6,17 @@ import hashlib
 from rest_framework import throttling
 from rest_framework.throttling import SimpleRateThrottle
 
+from annotations.auth import client_address
+
+
+class TrustedAddress:
+    """Identify anonymous clients by the address the server trusts (`client_address`),
+    never by DRF's default reading of X-Forwarded-For, which a client can forge to get
+    a fresh allowance on every request."""
+
+    def get_ident(self, request) -> str:
+        return client_address(request)
+
 
 class WindowCounting:
     """Counts requests in fixed windows of the rate's period, one cache counter each.
@@ -43,15 +54,15 @@ class WindowCounting:
         return max(self.window_ends - self.now, 0.0)
 
 
-class UserRateThrottle(WindowCounting, throttling.UserRateThrottle):
+class UserRateThrottle(TrustedAddress, WindowCounting, throttling.UserRateThrottle):
     """API requests per user (rate `user`); anonymous requests per address."""
 
 
-class AnonRateThrottle(WindowCounting, throttling.AnonRateThrottle):
+class AnonRateThrottle(TrustedAddress, WindowCounting, throttling.AnonRateThrottle):
     """API requests of anonymous clients per address (rate `anon`)."""
 
 
-class TokenAddressThrottle(SimpleRateThrottle):
+class TokenAddressThrottle(TrustedAddress, SimpleRateThrottle):
     """Token requests per client address (rate `token`)."""
 
     scope = "token"

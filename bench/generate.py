@@ -13,8 +13,8 @@ What a dataset holds (`SPECS` gives the numbers of each size):
   revisions, and claims anchor to the current one;
 - `claims_per_article` claims per article, each on a sentence or a clause of one
   (so some overlap), with a valid anchor (`text[start:end] == exact`, prefix and suffix
-  as `annotations.anchoring.anchor_from_selection` computes them), a claimant, two or
-  three further actors with roles, one or two cited sources, and one or two reviews;
+  as `annotations.anchoring.selection.anchor_from_selection` computes them), a claimant,
+  two or three further actors with roles, one or two cited sources, and one or two reviews;
 - one long "hot" article with `hot_claims` claims, all awaiting review and submitted
   before any other, which the reader and the review queue are measured on;
 - the audit trail: the events each claim's history implies (created, submitted,
@@ -381,7 +381,7 @@ class Builder:
     def claim_plan(
         self, text: str, sentences: list[Sentence], created: dt.datetime, author: int, status
     ) -> dict:
-        from annotations.anchoring import anchor_from_selection
+        from annotations.anchoring.selection import anchor_from_selection
 
         rng, registry = self.rng, self.registry
         sentence = rng.choice(sentences)

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from annotations import workflow
-from annotations.anchoring import anchor_from_selection
+from annotations.anchoring.selection import anchor_from_selection
 from annotations.errors import InvalidInput, NotAllowed, StaleVersion
 from annotations.models import (
     ActorRole,

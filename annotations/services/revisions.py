@@ -3,7 +3,7 @@
 `article_revise` is the only way an article's text changes once it exists: the article
 edit page and `PATCH /api/v1/articles/{id}/` both call it. A new text becomes a new,
 immutable `ArticleRevision`, and every claim of the article, whatever its status, is
-re-anchored on it (`annotations.anchoring.reanchor_many`, the design's four steps):
+re-anchored on it (`annotations.anchoring.reanchor.reanchor_many`, the design's four steps):
 
 - `anchored` / `moved` / `fuzzy`: the claim now points at the new revision, with the
   offsets, quote and context found there. A fuzzy match changed the quoted words, so an
@@ -32,7 +32,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from annotations import workflow
-from annotations.anchoring import Anchor, anchor_from_selection, reanchor_many
+from annotations.anchoring.reanchor import reanchor_many
+from annotations.anchoring.selection import Anchor, anchor_from_selection
 from annotations.errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 from annotations.models import AnchorState, Claim, ClaimEvent, EventKind
 from annotations.roles import can_annotate, can_manage_registry, can_revise_articles

@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from annotations.anchoring import best_match
+from annotations.anchoring.approximate import best_match
 from annotations.errors import AnchorMismatch, DomainError, InvalidInput, StaleVersion
 from annotations.models import AnchorState, Claim
 from annotations.roles import can_revise_articles

@@ -1,33 +1,34 @@
-"""Unit and property tests for ``annotations.anchoring`` (pure: no database).
+"""Unit and property tests for the ``annotations.anchoring`` modules (pure: no database).
 
 The shared conformance vectors are exercised in ``test_anchoring_conformance.py``.
 """
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
-from annotations.anchoring import (
-    ANCHOR_STATES,
+from annotations.anchoring.approximate import approx_search, best_match, max_fuzzy_errors
+from annotations.anchoring.reanchor import (
     ANCHORED,
-    CONTEXT,
     FUZZY,
     MOVED,
     ORPHANED,
-    Anchor,
+    AnchorState,
     Reanchoring,
-    anchor_from_selection,
-    approx_search,
-    best_match,
-    codepoint_to_utf16,
-    describe_quote,
-    find_exact_all,
-    max_fuzzy_errors,
     reanchor,
     reanchor_many,
+)
+from annotations.anchoring.selection import (
+    CONTEXT,
+    Anchor,
+    anchor_from_selection,
+    describe_quote,
+    find_exact_all,
     utf16_to_codepoint,
 )
 from annotations.errors import AnchorMismatch
@@ -51,6 +52,11 @@ def anchor_on(text: str, quote: str, occurrence: int = 0) -> Anchor:
 def js_offset(text: str, index: int) -> int:
     """What a browser reports for a str index: UTF-16 code units before it."""
     return len(text[:index].encode("utf-16-le")) // 2
+
+
+def stored(result: Reanchoring) -> Anchor:
+    """The anchor a claim keeps after re-anchoring (its old one when orphaned)."""
+    return Anchor(result.start, result.end, result.exact, result.prefix, result.suffix)
 
 
 # --------------------------------------------------------------------------- selections
@@ -124,7 +130,6 @@ def test_browser_offsets_after_emoji_convert_to_the_quote() -> None:
     anchor = anchor_from_selection(text=EMOJI_TEXT, start=start, end=end, exact=quote)
 
     assert (anchor.start, anchor.end) == (index, index + len(quote))
-    assert codepoint_to_utf16(EMOJI_TEXT, anchor.start) == js_start
 
 
 def test_unconverted_browser_offsets_after_emoji_are_refused() -> None:
@@ -151,19 +156,13 @@ def test_offsets_outside_the_text_are_refused() -> None:
     for bad in (-1, units + 1):
         with pytest.raises(ValueError):
             utf16_to_codepoint(EMOJI_TEXT, bad)
-    for bad in (-1, len(EMOJI_TEXT) + 1):
-        with pytest.raises(ValueError):
-            codepoint_to_utf16(EMOJI_TEXT, bad)
 
 
 @PROPERTY_SETTINGS
 @given(text=st.text(st.characters(exclude_categories=["Cs"]), max_size=40), data=st.data())
 def test_utf16_conversion_round_trips(text: str, data: st.DataObject) -> None:
     index = data.draw(st.integers(0, len(text)))
-    units = codepoint_to_utf16(text, index)
-
-    assert units == js_offset(text, index)
-    assert utf16_to_codepoint(text, units) == index
+    assert utf16_to_codepoint(text, js_offset(text, index)) == index
 
 
 # --------------------------------------------------------------------------- searching
@@ -239,7 +238,7 @@ def test_unchanged_text_keeps_the_anchor_anchored() -> None:
     assert result == Reanchoring(
         ANCHORED, anchor.start, anchor.end, QUOTE, anchor.prefix, anchor.suffix, 1.0
     )
-    assert result.anchor == anchor
+    assert stored(result) == anchor
 
 
 def test_edit_after_the_quote_keeps_it_anchored_with_new_context() -> None:
@@ -349,7 +348,7 @@ def test_removed_quote_is_orphaned_and_keeps_everything() -> None:
     assert result == Reanchoring(
         ORPHANED, anchor.start, anchor.end, QUOTE, anchor.prefix, anchor.suffix, 0.0
     )
-    assert result.anchor == anchor
+    assert stored(result) == anchor
 
 
 def test_short_quote_is_never_matched_fuzzily() -> None:
@@ -414,9 +413,9 @@ EDITS = st.lists(
 
 
 def check_result(result: Reanchoring, anchor: Anchor, text: str) -> None:
-    assert result.state in ANCHOR_STATES
+    assert result.state in get_args(AnchorState)
     if result.state == ORPHANED:
-        assert result.anchor == anchor
+        assert stored(result) == anchor
         assert result.score == 0.0
         return
     assert 0 <= result.start < result.end <= len(text)

@@ -43,17 +43,13 @@ from typing import Any
 
 import pytest
 
-from annotations.anchoring import (
-    ANCHORED,
-    MOVED,
+from annotations.anchoring.approximate import approx_search, best_match, max_fuzzy_errors
+from annotations.anchoring.reanchor import ANCHORED, MOVED, reanchor
+from annotations.anchoring.selection import (
     Anchor,
     anchor_from_selection,
-    approx_search,
-    best_match,
     describe_quote,
     find_exact_all,
-    max_fuzzy_errors,
-    reanchor,
 )
 
 CASES_PATH = (

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from annotations.anchoring import anchor_from_selection
+from annotations.anchoring.selection import anchor_from_selection
 from annotations.models import Claim, ClaimActor, ClaimEvent, ClaimSource, Review
 from articles.models import Article
 from tests.bench.conftest import TINY

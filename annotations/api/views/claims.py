@@ -14,7 +14,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from annotations import roles
-from annotations.anchoring import utf16_to_codepoint
+from annotations.anchoring.selection import utf16_to_codepoint
 from annotations.api import schema
 from annotations.api.pagination import ClaimCursorPagination
 from annotations.api.representations import (

@@ -2,7 +2,7 @@
 
 import time
 
-from annotations.anchoring import CONTEXT
+from annotations.anchoring.selection import CONTEXT
 from annotations.models import AnchorState, Claim, ClaimEvent, ClaimStatus, EventKind
 from annotations.services.revisions import article_revise
 from tests.annotations.revisions.conftest import code_word

@@ -1,26 +1,4 @@
-"""Anchoring claims to article text, and re-anchoring them when the text changes.
-
-A claim points at a passage of one article revision. We keep the passage the way the W3C
-Web Annotation model does, twice over: a TextPositionSelector (``start``/``end``) that is
-cheap to use while the text is unchanged, and a TextQuoteSelector (``exact`` with up to
-``CONTEXT`` characters of ``prefix`` and ``suffix``) that still finds the passage after the
-text has been edited.
-
-Offsets are Unicode code points, i.e. Python ``str`` indices, as TextPositionSelector counts.
-Browsers count UTF-16 code units, so the API converts with :func:`utf16_to_codepoint` before
-calling :func:`anchor_from_selection`.
-
-When an article gets a new revision, :func:`reanchor_many` (or :func:`reanchor` for a single
-claim) follows the four steps of the design and reports one of four states:
-
-1. ``anchored`` - the old offsets still hold the exact quote;
-2. ``moved``    - the exact quote is elsewhere; among several occurrences the one whose
-   prefix/suffix fit best and that lies nearest the expected position wins;
-3. ``fuzzy``    - no exact occurrence, but a passage within :func:`max_fuzzy_errors` edits
-   of the quote (closest first, then context and nearness decide); the new text of the
-   passage becomes the claim's ``exact``;
-4. ``orphaned`` - nothing close enough; the claim keeps its old offsets, quote and context
-   so that nothing is lost and an editor can re-attach it by hand.
+"""Approximate search for a quote: the edit budget, the closest passages, the best match.
 
 Thresholds, and why:
 
@@ -48,70 +26,28 @@ text, which say nothing about place. A selector without an expected position
 (:func:`best_match` without ``hint``) gets the full budget everywhere. This keeps a whole
 article's re-anchoring well under a second.
 
-All edit distances come from rapidfuzz (C++); the position mapping between two revisions
-comes from diff-match-patch; pieces are looked up with str.find or, for many at once, one
-Aho-Corasick pass (pyahocorasick). This module imports nothing from Django's ORM, so it is
-tested without a database.
+All edit distances come from rapidfuzz (C++); pieces are looked up with str.find or, for
+many at once, one Aho-Corasick pass (pyahocorasick).
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
 import ahocorasick
-from diff_match_patch import diff_match_patch
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from annotations.errors import AnchorMismatch
-
-__all__ = [
-    "ANCHORED",
-    "ANCHOR_STATES",
-    "CONTEXT",
-    "FUZZY",
-    "MAX_FUZZY_ERRORS",
-    "MIN_FUZZY_LENGTH",
-    "MOVED",
-    "ORPHANED",
-    "Anchor",
-    "AnchorState",
-    "ApproxMatch",
-    "QuoteMatch",
-    "Reanchoring",
-    "TextQuote",
-    "anchor_from_selection",
-    "approx_search",
-    "best_match",
-    "codepoint_to_utf16",
-    "describe_quote",
-    "find_exact_all",
-    "max_fuzzy_errors",
-    "reanchor",
-    "reanchor_many",
-    "utf16_to_codepoint",
-]
-
-CONTEXT: Final = 32
-"""Characters of prefix and suffix kept with a quote (as dom-anchor-text-quote does)."""
+from annotations.anchoring.selection import CONTEXT, find_exact_all
 
 MIN_FUZZY_LENGTH: Final = 8
 """Shorter quotes are only ever re-found exactly (see :func:`max_fuzzy_errors`)."""
 
 MAX_FUZZY_ERRORS: Final = 256
 """Cap on the edits allowed for very long quotes, which keeps the search bounded."""
-
-AnchorState = Literal["anchored", "moved", "fuzzy", "orphaned"]
-ANCHORED: Final = "anchored"
-MOVED: Final = "moved"
-FUZZY: Final = "fuzzy"
-ORPHANED: Final = "orphaned"
-ANCHOR_STATES: Final = (ANCHORED, MOVED, FUZZY, ORPHANED)
 
 # Score weights, in tenths (integers, so that a perfect fit scores exactly 1.0).
 _QUOTE_WEIGHT: Final = 5
@@ -150,65 +86,6 @@ _SEEDS_MAX: Final = 4
 # Aho-Corasick pass over the text, which costs about as much as 50 finds.
 _FIND_ONE_BY_ONE_MAX: Final = 48
 
-# diff-match-patch gives up refining after this many seconds and returns a coarser (still
-# valid) diff; mapped positions are only hints, so a coarse diff costs precision, not
-# correctness: the far search takes over.
-_DIFF_TIMEOUT: Final = 0.1
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-# --------------------------------------------------------------------------- value types
-
-
-@dataclass(frozen=True, slots=True)
-class Anchor:
-    """Where a claim sits in one revision: code-point offsets plus the quote and its context.
-
-    ``exact == text[start:end]`` for the revision the anchor was made on; ``prefix`` and
-    ``suffix`` are the (up to ``CONTEXT``) characters around it.
-
-    Raises:
-        ValueError: if the offsets are not ``0 <= start < end`` or do not span ``exact``.
-    """
-
-    start: int
-    end: int
-    exact: str
-    prefix: str = ""
-    suffix: str = ""
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.start < self.end:
-            raise ValueError(
-                f"anchor offsets must satisfy 0 <= start < end: {self.start}, {self.end}"
-            )
-        if self.end - self.start != len(self.exact):
-            raise ValueError("anchor offsets must span exactly the quote")
-
-
-@dataclass(frozen=True, slots=True)
-class Reanchoring:
-    """The outcome of re-anchoring one anchor on a new text.
-
-    For ``anchored``, ``moved`` and ``fuzzy``, ``text[start:end] == exact`` in the new text
-    and ``prefix``/``suffix`` are taken from the new text. For ``orphaned`` every field is
-    the old anchor's, unchanged, and ``score`` is 0.
-    """
-
-    state: AnchorState
-    start: int
-    end: int
-    exact: str
-    prefix: str
-    suffix: str
-    score: float
-
-    @property
-    def anchor(self) -> Anchor:
-        """The anchor to store from now on (the old one when orphaned)."""
-        return Anchor(self.start, self.end, self.exact, self.prefix, self.suffix)
-
 
 @dataclass(frozen=True, slots=True)
 class ApproxMatch:
@@ -227,207 +104,6 @@ class QuoteMatch:
     end: int
     errors: int
     score: float
-
-
-@dataclass(frozen=True, slots=True)
-class TextQuote:
-    """A TextQuoteSelector: the quote and the context that makes it unambiguous."""
-
-    exact: str
-    prefix: str = ""
-    suffix: str = ""
-
-
-# --------------------------------------------------------------------------- selections
-
-
-def anchor_from_selection(*, text: str, start: int, end: int, exact: str) -> Anchor:
-    """Check a browser selection against the revision text and build its anchor.
-
-    The browser sends offsets and the quote it saw; if they disagree with the server's text
-    (stale page, wrong offset unit, tampering), the claim would silently point at the wrong
-    words, so this refuses instead.
-
-    Args:
-        text: the revision text the selection was made on.
-        start, end: code-point offsets (convert UTF-16 offsets first).
-        exact: the selected text as the browser saw it.
-
-    Raises:
-        AnchorMismatch: ``field="start"`` or ``field="end"`` when the offsets are not
-            ``0 <= start < end <= len(text)``; ``field="exact"`` when
-            ``text[start:end] != exact``.
-    """
-    if not 0 <= start < len(text):
-        raise AnchorMismatch("The selection starts outside the article text.", field="start")
-    if not start < end <= len(text):
-        raise AnchorMismatch(
-            "The selection must end after it starts and inside the article text.", field="end"
-        )
-    if text[start:end] != exact:
-        raise AnchorMismatch(field="exact")
-    return Anchor(start, end, exact, *_context(text, start, end))
-
-
-def utf16_to_codepoint(text: str, offset: int) -> int:
-    """Convert a UTF-16 offset (what JavaScript's ``Range`` reports) to a ``str`` index.
-
-    Characters outside the Basic Multilingual Plane (most emoji) are two UTF-16 units but
-    one code point, so every such character before ``offset`` shifts it by one.
-
-    Raises:
-        ValueError: if ``offset`` is negative, past the end of the text, or falls between
-            the two halves of a surrogate pair.
-    """
-    if offset < 0:
-        raise ValueError(f"UTF-16 offset {offset} is negative")
-    codepoint = offset
-    for index, match in enumerate(_ASTRAL.finditer(text)):
-        first_unit = match.start() + index  # this character's UTF-16 offset
-        if first_unit >= offset:
-            break
-        if first_unit + 1 == offset:
-            raise ValueError(f"UTF-16 offset {offset} falls inside a surrogate pair")
-        codepoint -= 1
-    if codepoint > len(text):
-        raise ValueError(f"UTF-16 offset {offset} is past the end of the text")
-    return codepoint
-
-
-def codepoint_to_utf16(text: str, offset: int) -> int:
-    """Convert a ``str`` index to the UTF-16 offset JavaScript uses for the same position.
-
-    Raises:
-        ValueError: if ``offset`` is not within ``0 <= offset <= len(text)``.
-    """
-    if not 0 <= offset <= len(text):
-        raise ValueError(f"offset {offset} is outside the text (length {len(text)})")
-    return offset + len(_ASTRAL.findall(text, 0, offset))
-
-
-# --------------------------------------------------------------------------- exact search
-
-
-def find_exact_all(text: str, quote: str, *, prefix: str = "", suffix: str = "") -> list[int]:
-    """Start offsets of every occurrence of ``quote``, overlapping ones included.
-
-    With ``prefix``/``suffix``, only occurrences with exactly that text immediately before
-    and after count (an empty prefix or suffix is no constraint). An empty quote occurs at
-    every position, ``0`` to ``len(text)``, as the Apache Annotator matcher has it.
-    """
-    needle = prefix + quote + suffix
-    starts: list[int] = []
-    found = text.find(needle)
-    while found != -1:
-        starts.append(found + len(prefix))
-        found = text.find(needle, found + 1)
-    return starts
-
-
-def describe_quote(
-    *,
-    text: str,
-    start: int,
-    end: int,
-    minimal_context: bool = False,
-    minimum_quote_length: int = 0,
-    max_word_length: int = 50,
-) -> TextQuote:
-    """A TextQuoteSelector with just enough context to single out ``text[start:end]``.
-
-    Claims store a fixed ``CONTEXT`` (see :func:`anchor_from_selection`); this is for
-    exports, where a short selector that still matches only once is friendlier. It follows
-    Apache Annotator's ``describeTextQuote``: while another occurrence matches, add the
-    characters needed to tell it apart, on both sides (or, with ``minimal_context``, on the
-    shorter side only). Without ``minimal_context`` the context is also widened to whole
-    words, by up to ``max_word_length`` characters. ``minimum_quote_length`` pads short
-    quotes with context so that prefix + exact + suffix reaches that length.
-
-    Raises:
-        ValueError: if ``0 <= start <= end <= len(text)`` does not hold.
-    """
-    if not 0 <= start <= end <= len(text):
-        raise ValueError(f"span {start}..{end} is outside the text")
-    exact = text[start:end]
-    # The selector's context is text[start - before:start] and text[end:end + after].
-    before = after = 0
-
-    def shortfall() -> int:
-        return minimum_quote_length - (before + len(exact) + after)
-
-    if shortfall() > 0:
-        # Half of the missing length as prefix, the rest as suffix, then prefix again if
-        # the suffix ran into the end of the text.
-        before = min(start, before + shortfall() // 2)
-        if shortfall() > 0:
-            after = min(len(text) - end, after + shortfall())
-            if shortfall() > 0:
-                before = min(start, before + shortfall())
-    if not minimal_context:
-        before += _word_rest_before(text, start - before, max_word_length)
-        after += _word_rest_after(text, end + after, max_word_length)
-
-    while True:
-        prefix, suffix = text[start - before : start], text[end : end + after]
-        rival = next(
-            (p for p in find_exact_all(text, exact, prefix=prefix, suffix=suffix) if p != start),
-            None,
-        )
-        if rival is None:
-            return TextQuote(exact, prefix, suffix)
-        extra_before = _chars_to_differ(text, start - before, rival - before, step=-1)
-        extra_after = _chars_to_differ(text, end + after, rival + len(exact) + after, step=1)
-        if extra_before is None and extra_after is None:
-            # Unreachable for a distinct occurrence; guard against an endless loop anyway.
-            raise RuntimeError("the quote cannot be told apart from another occurrence")
-        if minimal_context:
-            if extra_before is not None and (extra_after is None or extra_before <= extra_after):
-                before += extra_before
-            elif extra_after is not None:
-                after += extra_after
-            continue
-        if extra_before is not None:
-            before += extra_before
-            before += _word_rest_before(text, start - before, max_word_length)
-        if extra_after is not None:
-            after += extra_after
-            after += _word_rest_after(text, end + after, max_word_length)
-
-
-def _chars_to_differ(text: str, target: int, rival: int, *, step: int) -> int | None:
-    """How many more context characters tell the target's side from the rival's.
-
-    Reads outwards from ``target`` and ``rival`` (backwards for ``step=-1``); the rival
-    running out of text counts as a difference. None when the target runs out first.
-    """
-    count = 0
-    while True:
-        count += 1
-        t = target - count if step < 0 else target + count - 1
-        r = rival - count if step < 0 else rival + count - 1
-        if not 0 <= t < len(text):
-            return None
-        if not 0 <= r < len(text) or text[r] != text[t]:
-            return count
-
-
-def _word_rest_before(text: str, position: int, limit: int) -> int:
-    """Length of the non-space run ending at ``position`` (capped at ``limit``)."""
-    count = 0
-    while count < limit and position - count > 0 and not text[position - count - 1].isspace():
-        count += 1
-    return count
-
-
-def _word_rest_after(text: str, position: int, limit: int) -> int:
-    """Length of the non-space run starting at ``position`` (capped at ``limit``)."""
-    count = 0
-    while count < limit and position + count < len(text) and not text[position + count].isspace():
-        count += 1
-    return count
-
-
-# --------------------------------------------------------------------------- approximate search
 
 
 def max_fuzzy_errors(length: int) -> int:
@@ -592,11 +268,8 @@ def _window(start: int, length: int, budget: int, text_length: int) -> tuple[int
     return max(0, start - reach), min(text_length, start + length + reach)
 
 
-# --------------------------------------------------------------------------- best match
-
-
 @dataclass(frozen=True, slots=True)
-class _Query:
+class QuoteQuery:
     """One selector to find, with the span where it is expected (None: anywhere)."""
 
     exact: str
@@ -623,12 +296,12 @@ def best_match(
     docstring), and scored the same way. An empty quote or text never matches.
     """
     expected = None if hint is None else (hint, hint + len(exact))
-    query = _Query(exact, prefix, suffix, expected)
-    return _best_matches(text, [query], max_errors=max_errors)[0]
+    query = QuoteQuery(exact, prefix, suffix, expected)
+    return best_matches(text, [query], max_errors=max_errors)[0]
 
 
-def _best_matches(
-    text: str, queries: Sequence[_Query], *, max_errors: int | None = None
+def best_matches(
+    text: str, queries: Sequence[QuoteQuery], *, max_errors: int | None = None
 ) -> list[QuoteMatch | None]:
     """:func:`best_match` for many selectors at once, sharing one far search."""
     results: list[QuoteMatch | None] = [None] * len(queries)
@@ -674,13 +347,15 @@ def _best_matches(
     return results
 
 
-def _pick(text: str, query: _Query, spans: list[tuple[int, int]], *, errors: int) -> QuoteMatch:
+def _pick(text: str, query: QuoteQuery, spans: list[tuple[int, int]], *, errors: int) -> QuoteMatch:
     """The best-scoring span; equal scores go to the length nearest the quote's, then to
     the first in the text."""
     hint = None if query.expected is None else query.expected[0]
 
     def score(span: tuple[int, int]) -> float:
-        return _score(text, span[0], span[1], errors, query.exact, query.prefix, query.suffix, hint)
+        return fit_score(
+            text, span[0], span[1], errors, query.exact, query.prefix, query.suffix, hint
+        )
 
     start, end = max(
         spans, key=lambda span: (score(span), -abs(span[1] - span[0] - len(query.exact)))
@@ -692,7 +367,7 @@ _Region = tuple[int, int, list[tuple[int, int]], int]  # lo, hi, seed spans, err
 
 
 def _far_regions(
-    text: str, queries: Sequence[_Query], budgets: Sequence[int]
+    text: str, queries: Sequence[QuoteQuery], budgets: Sequence[int]
 ) -> list[list[_Region]]:
     """For each query, where to search away from its expected position, and how loosely.
 
@@ -723,7 +398,7 @@ def _far_regions(
     return regions
 
 
-def _pieces(query: _Query) -> list[tuple[str, int]]:
+def _pieces(query: QuoteQuery) -> list[tuple[str, int]]:
     """Verbatim probes for a quote, each with the offset from the probe to the quote start.
 
     The quote is cut into ``len // _PIECE_LENGTH + 1`` pieces, so a passage with fewer
@@ -769,7 +444,7 @@ def _occurrences(text: str, pieces: list[str]) -> list[tuple[int, str]]:
 
 
 def _cluster_windows(
-    hits: list[tuple[int, int]], query: _Query, budget: int, text_length: int
+    hits: list[tuple[int, int]], query: QuoteQuery, budget: int, text_length: int
 ) -> list[tuple[int, int, list[tuple[int, int]], int]]:
     """Search windows from probe hits: (lo, hi, seed spans, support).
 
@@ -805,7 +480,7 @@ def _cluster_windows(
     return windows
 
 
-def _score(
+def fit_score(
     text: str,
     start: int,
     end: int,
@@ -851,131 +526,3 @@ def _context_fit(context: str, text: str, edge: int, *, before: bool) -> float:
         stretch = text[edge - length : edge] if before else text[edge : edge + length]
         best = max(best, Levenshtein.normalized_similarity(context, stretch, score_cutoff=best))
     return best
-
-
-# --------------------------------------------------------------------------- re-anchoring
-
-
-def reanchor(*, anchor: Anchor, text: str) -> Reanchoring:
-    """Re-anchor one anchor on a new revision text, expecting it at its old offsets.
-
-    Follows the four steps of the module docstring. Use :func:`reanchor_many` when the
-    old text is at hand: it expects each passage where a diff says it went, which is both
-    faster and surer when the text before the passage changed length.
-    """
-    return _reanchor(text, [anchor], [(anchor.start, anchor.end)])[0]
-
-
-def reanchor_many(*, anchors: Sequence[Anchor], old_text: str, text: str) -> list[Reanchoring]:
-    """Re-anchor all of an article's anchors from ``old_text`` to its new ``text``.
-
-    One diff (diff-match-patch) between the two revisions maps every old span to where its
-    characters went; that mapped span is checked first and is the centre of the fuzzy
-    search. When the mapped span holds the quote but the offsets changed, the anchor is
-    ``moved``. Mapping is a hint only: anchors whose offsets do not belong to ``old_text``
-    (such as orphans kept from an older revision) are still searched for, just without
-    the head start. Results are in the order of ``anchors``.
-    """
-    if old_text == text:
-        expected = [(anchor.start, anchor.end) for anchor in anchors]
-    else:
-        offsets = _OffsetMap(old_text, text)
-        expected = [offsets.span(anchor.start, anchor.end) for anchor in anchors]
-    return _reanchor(text, anchors, expected)
-
-
-def _reanchor(
-    text: str, anchors: Sequence[Anchor], expected: Sequence[tuple[int, int]]
-) -> list[Reanchoring]:
-    results: list[Reanchoring | None] = []
-    searches: list[int] = []
-    for number, (anchor, (start, end)) in enumerate(zip(anchors, expected, strict=True)):
-        old = (anchor.start, anchor.end)
-        if text[start:end] == anchor.exact:
-            state: AnchorState = ANCHORED if (start, end) == old else MOVED
-            results.append(_found(state, anchor, text, (start, end), 0, start))
-        elif (start, end) != old and text[anchor.start : anchor.end] == anchor.exact:
-            results.append(_found(ANCHORED, anchor, text, old, 0, start))
-        else:
-            results.append(None)
-            searches.append(number)
-    queries = [
-        _Query(anchors[n].exact, anchors[n].prefix, anchors[n].suffix, expected[n])
-        for n in searches
-    ]
-    for number, match in zip(searches, _best_matches(text, queries), strict=True):
-        anchor = anchors[number]
-        if match is None:
-            results[number] = Reanchoring(
-                ORPHANED, anchor.start, anchor.end, anchor.exact, anchor.prefix, anchor.suffix, 0.0
-            )
-        else:
-            state = MOVED if match.errors == 0 else FUZZY
-            span = (match.start, match.end)
-            results[number] = _found(state, anchor, text, span, match.errors, expected[number][0])
-    return [result for result in results if result is not None]
-
-
-def _found(
-    state: AnchorState,
-    anchor: Anchor,
-    text: str,
-    span: tuple[int, int],
-    errors: int,
-    hint: int,
-) -> Reanchoring:
-    start, end = span
-    score = _score(text, start, end, errors, anchor.exact, anchor.prefix, anchor.suffix, hint)
-    return Reanchoring(state, start, end, text[start:end], *_context(text, start, end), score)
-
-
-def _context(text: str, start: int, end: int) -> tuple[str, str]:
-    """The prefix and suffix stored with a span: ``CONTEXT`` characters each side."""
-    return text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]
-
-
-class _OffsetMap:
-    """Maps offsets in an old text to the new text through one character diff."""
-
-    def __init__(self, old_text: str, new_text: str) -> None:
-        differ = diff_match_patch()
-        differ.Diff_Timeout = _DIFF_TIMEOUT
-        self._new_length = len(new_text)
-        # Unchanged runs as (old offset, new offset, length), in text order.
-        self._runs: list[tuple[int, int, int]] = []
-        old_at = new_at = 0
-        for op, chunk in differ.diff_main(old_text, new_text):
-            if op == differ.DIFF_EQUAL:
-                self._runs.append((old_at, new_at, len(chunk)))
-            if op != differ.DIFF_INSERT:
-                old_at += len(chunk)
-            if op != differ.DIFF_DELETE:
-                new_at += len(chunk)
-        self._run_starts = [run[0] for run in self._runs]
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Where ``old[start:end]`` went: its first and last surviving characters.
-
-        A deleted first character maps to where the deletion happened (before any text
-        inserted in its place), a deleted last character to after the inserted text, so
-        that a replaced word at either edge stays inside the expected span.
-        """
-        new_start = self._char(start, before_insertions=True)
-        new_end = self._char(end - 1, before_insertions=False) + 1
-        return new_start, max(new_start, new_end)
-
-    def _char(self, old: int, *, before_insertions: bool) -> int:
-        index = bisect_right(self._run_starts, old) - 1
-        if index >= 0:
-            run_old, run_new, length = self._runs[index]
-            if old < run_old + length:
-                return run_new + (old - run_old)
-        # The character was deleted (or is past the end of the old text).
-        if before_insertions:
-            if index < 0:
-                return 0
-            run_old, run_new, length = self._runs[index]
-            return run_new + length
-        if index + 1 < len(self._runs):
-            return self._runs[index + 1][1] - 1
-        return self._new_length - 1

@@ -8,7 +8,7 @@
 Two questions are answered in a fixed order, so that every caller gets the same error for
 the same request:
 
-1. *May this actor ever take this action?* Each action belongs to one role
+1. *May this participant ever take this action?* Each action belongs to one role
    (`ACTION_ROLES`). The author of a claim never takes a review action, superusers
    included (`SelfReview`); anyone else without the role gets `NotAllowed`.
 2. *Is the action possible from the claim's status?* `TRANSITIONS` maps
@@ -102,7 +102,7 @@ TRANSITIONS: dict[tuple[Status, Action], Status | None] = {
 
 
 @dataclass(frozen=True)
-class Actor:
+class Participant:
     """What the workflow needs to know of whoever acts on a claim.
 
     `can_review` is the permission to review at all; a reviewer who wrote the claim is
@@ -123,7 +123,7 @@ class Actor:
         return frozenset()
 
 
-SYSTEM = Actor(is_author=False, is_system=True)
+SYSTEM = Participant(is_author=False, is_system=True)
 
 
 def _label(value: str) -> str:
@@ -142,15 +142,15 @@ def _parse(status: str, action: str) -> tuple[Status, Action]:
     return status, action
 
 
-def check_allowed(action: str, actor: Actor) -> None:
-    """Raise unless `actor` may ever take `action`: SelfReview for the author's own
+def check_allowed(action: str, participant: Participant) -> None:
+    """Raise unless `participant` may ever take `action`: SelfReview for the author's own
     review, NotAllowed for anyone without the action's role."""
     action = Action(action)
     role = ACTION_ROLES[action]
-    if role in actor.roles():
+    if role in participant.roles():
         return
     if action in REVIEW_ACTIONS:
-        if actor.is_author and not actor.is_system:
+        if participant.is_author and not participant.is_system:
             raise SelfReview()
         raise NotAllowed("Only reviewers can decide on claims.")
     if role is Role.AUTHOR:
@@ -158,15 +158,15 @@ def check_allowed(action: str, actor: Actor) -> None:
     raise NotAllowed()
 
 
-def next_status(status: str, action: str, actor: Actor) -> Status | None:
+def next_status(status: str, action: str, participant: Participant) -> Status | None:
     """Return the status after `action`, or None when the claim is deleted.
 
     Raises, in this order: SelfReview when the author tries to decide on their own claim
-    (superusers included), NotAllowed when the actor lacks the action's role,
+    (superusers included), NotAllowed when the participant lacks the action's role,
     InvalidTransition when the action is not possible from `status`.
     """
     status, action = _parse(status, action)
-    check_allowed(action, actor)
+    check_allowed(action, participant)
     try:
         return TRANSITIONS[(status, action)]
     except KeyError:
@@ -193,14 +193,14 @@ def starts_review_round(from_status: str, to_status: str | None) -> bool:
     return to_status == Status.SUBMITTED and from_status != Status.SUBMITTED
 
 
-def allowed_actions(status: str, actor: Actor) -> list[Action]:
-    """The actions this actor may take now: what the pages offer as buttons."""
+def allowed_actions(status: str, participant: Participant) -> list[Action]:
+    """The actions this participant may take now: what the pages offer as buttons."""
     possible = []
     for action in Action:
         if action is Action.FUZZY_REANCHOR:
             continue
         try:
-            next_status(status, action, actor)
+            next_status(status, action, participant)
         except (InvalidTransition, NotAllowed, SelfReview):
             continue
         possible.append(action)

@@ -154,8 +154,8 @@ class _Caller:
     def allowed_actions(self, status: str, author_id: int) -> list[str]:
         key = (status, author_id == self.user_id)
         if key not in self._actions:
-            actor = workflow.Actor(is_author=key[1], can_review=self.reviewer)
-            self._actions[key] = [a.value for a in workflow.allowed_actions(status, actor)]
+            participant = workflow.Participant(is_author=key[1], can_review=self.reviewer)
+            self._actions[key] = [a.value for a in workflow.allowed_actions(status, participant)]
         return list(self._actions[key])
 
 

@@ -28,7 +28,7 @@ from annotations.models import (
     wikidata_id_validator,
 )
 from annotations.roles import can_read_note
-from annotations.services.claims import workflow_actor
+from annotations.services.claims import workflow_participant
 from articles.models import Article, Source, SourceKind
 
 # Ids and offsets are bounded so that absurd numbers are a 400, not a database error.
@@ -384,7 +384,7 @@ class ClaimSerializer(serializers.Serializer):
         request = self.context.get("request")
         if request is None or not request.user.is_authenticated:
             return []
-        actor = workflow_actor(user=request.user, claim=claim)
+        actor = workflow_participant(user=request.user, claim=claim)
         return [action.value for action in workflow.allowed_actions(claim.status, actor)]
 
 

@@ -48,8 +48,8 @@ class SourceLink:
     note: str = ""
 
 
-def workflow_actor(*, user, claim: Claim) -> workflow.Actor:
-    return workflow.Actor(is_author=claim.author_id == user.pk, can_review=can_review(user))
+def workflow_participant(*, user, claim: Claim) -> workflow.Participant:
+    return workflow.Participant(is_author=claim.author_id == user.pk, can_review=can_review(user))
 
 
 def _validate_links(
@@ -204,9 +204,9 @@ def claim_update(
     sends it back to `submitted` for review again. The anchor, when given, is checked
     against the claim's current revision."""
     claim = lock_claim(claim_id, version=version)
-    actor = workflow_actor(user=user, claim=claim)
+    participant = workflow_participant(user=user, claim=claim)
     # Who may edit does not depend on what changes: refuse others before reading input.
-    workflow.check_allowed(workflow.Action.EDIT, actor)
+    workflow.check_allowed(workflow.Action.EDIT, participant)
     before = claim_snapshot(claim)
     fields: dict[str, Any] = {}
     if start is not None or end is not None or exact is not None:
@@ -253,7 +253,7 @@ def claim_update(
     if sources is not None:
         after["sources"] = sorted([link.source_id, link.locator, link.note] for link in sources)
     changes = diff_snapshots(before, after)
-    target = workflow.next_status(claim.status, workflow.edit_action(changes), actor)
+    target = workflow.next_status(claim.status, workflow.edit_action(changes), participant)
     if not changes:
         return claim
 
@@ -283,7 +283,7 @@ def claim_submit(*, user, claim_id: int, version: int) -> Claim:
     """Send a draft (or a claim whose changes were requested) to the review queue."""
     claim = lock_claim(claim_id, version=version)
     target = workflow.next_status(
-        claim.status, workflow.Action.SUBMIT, workflow_actor(user=user, claim=claim)
+        claim.status, workflow.Action.SUBMIT, workflow_participant(user=user, claim=claim)
     )
     from_status = claim.status
     claim = save_transition(
@@ -303,7 +303,7 @@ def claim_delete(*, user, claim_id: int, version: int | None = None) -> None:
     """
     claim = lock_claim(claim_id, version=version)
     workflow.next_status(
-        claim.status, workflow.Action.DELETE, workflow_actor(user=user, claim=claim)
+        claim.status, workflow.Action.DELETE, workflow_participant(user=user, claim=claim)
     )
     record_event(
         claim=claim,

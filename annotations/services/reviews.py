@@ -13,7 +13,7 @@ from annotations import workflow
 from annotations.errors import InvalidInput, InvalidTransition, StaleVersion
 from annotations.models import Claim, Decision, EventKind, RejectReason, Review
 from annotations.notifications import notify_author_of_decision
-from annotations.services.claims import lock_claim, save_transition, workflow_actor
+from annotations.services.claims import lock_claim, save_transition, workflow_participant
 from annotations.services.events import record_event
 
 DECISION_EVENTS = {
@@ -135,11 +135,11 @@ def review_decide(
     reason = reason or ""
 
     claim = lock_claim(claim_id, version=None)
-    actor = workflow_actor(user=user, claim=claim)
+    participant = workflow_participant(user=user, claim=claim)
     # Who may decide is checked before the version: whatever version they send, the
     # author hears "not yours to review" and a non-reviewer "not allowed".
     if decision in Decision.values:
-        workflow.check_allowed(decision, actor)
+        workflow.check_allowed(decision, participant)
     if claim.version != version:
         raise StaleVersion(
             f"The claim is at version {claim.version}, not {version}; reload and try again.",
@@ -153,7 +153,7 @@ def review_decide(
         rating_label=rating_label,
         checks=checks,
     )
-    target = workflow.next_status(claim.status, decision, actor)
+    target = workflow.next_status(claim.status, decision, participant)
     if decision == Decision.APPROVE:
         approvers = approvers_this_round(claim)
         if user.pk in approvers:

@@ -44,7 +44,6 @@ from articles.cleaning import normalise_text
 from articles.models import Article, ArticleRevision
 from articles.services import check_article_text
 
-SYSTEM = workflow.Actor(is_author=False, is_system=True)
 NOTE_MAX_LENGTH = ArticleRevision._meta.get_field("note").max_length
 REATTACHABLE_STATES = frozenset({AnchorState.ORPHANED, AnchorState.FUZZY})
 
@@ -223,7 +222,9 @@ def _reanchor_claims(
         )
         status = claim.status
         if found.state == AnchorState.FUZZY:
-            status = workflow.next_status(claim.status, workflow.Action.FUZZY_REANCHOR, SYSTEM)
+            status = workflow.next_status(
+                claim.status, workflow.Action.FUZZY_REANCHOR, workflow.SYSTEM
+            )
             if status != claim.status:
                 resubmitted.setdefault(status, []).append(claim.id)
             elif status == workflow.Status.SUBMITTED:
@@ -440,7 +441,7 @@ def claim_reattach(*, user, claim_id: int, version: int, start: int, end: int, e
     }
     from_status = claim.status
     if anchor.exact != claim.exact:
-        target = workflow.next_status(claim.status, workflow.Action.FUZZY_REANCHOR, SYSTEM)
+        target = workflow.next_status(claim.status, workflow.Action.FUZZY_REANCHOR, workflow.SYSTEM)
         if target != from_status:
             fields.update(status=target, submitted_at=timezone.now())
     claim = save_transition(claim, expected_version=version, **fields)

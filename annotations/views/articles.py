@@ -51,7 +51,7 @@ from annotations.models import (
 from annotations.registry import mention_index
 from annotations.roles import can_annotate
 from annotations.selectors import claims_visible_to
-from annotations.services.claims import workflow_actor
+from annotations.services.claims import workflow_participant
 from articles.models import Article, ArticleRevision, Source
 
 ARTICLES_PER_PAGE = 25
@@ -463,7 +463,7 @@ def reader_context(request, article: Article, *, form: ClaimForm | None = None) 
 
 
 def editable(user, claim: Claim | ClaimRow) -> bool:
-    actor = workflow_actor(user=user, claim=claim)
+    actor = workflow_participant(user=user, claim=claim)
     return workflow.Action.EDIT in workflow.allowed_actions(claim.status, actor)
 
 
@@ -472,7 +472,7 @@ def reader_data_claims(items: list[PlacedClaim], user) -> list[dict]:
     detail_url, edit_url = IdUrl("claim_detail"), IdUrl("claim_edit")
     labels = {status: str(label) for status, label in ClaimStatus.choices}
     # Whether a claim may be edited depends on its status and on whether the user wrote
-    # it (see `workflow_actor`): ask the workflow once per pair, not once per claim.
+    # it (see `workflow_participant`): ask the workflow once per pair, not once per claim.
     may_edit: dict[tuple[str, bool], bool] = {}
     user_id = user.pk  # `request.user` is a lazy object: read through it once
     rows = []

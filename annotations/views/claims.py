@@ -35,7 +35,7 @@ from annotations.services.claims import (
     claim_delete,
     claim_submit,
     claim_update,
-    workflow_actor,
+    workflow_participant,
 )
 from annotations.views.articles import excerpt_html, reader_context
 from articles.models import Article, SourceKind
@@ -54,7 +54,7 @@ def _visible_claim(user, claim_id: int):
 
 
 def _actions(user, claim) -> set[str]:
-    return set(workflow.allowed_actions(claim.status, workflow_actor(user=user, claim=claim)))
+    return set(workflow.allowed_actions(claim.status, workflow_participant(user=user, claim=claim)))
 
 
 def _reader_url(article_id: int, claim_id: int | None = None) -> str:

@@ -8,13 +8,13 @@ import pytest
 
 from annotations import workflow
 from annotations.errors import InvalidTransition, NotAllowed, SelfReview
-from annotations.workflow import Action, Actor, Status
+from annotations.workflow import Action, Participant, Status
 
-AUTHOR = Actor(is_author=True)
+AUTHOR = Participant(is_author=True)
 # A user in both the researcher and the reviewer groups, or a superuser, on their own claim.
-AUTHOR_REVIEWER = Actor(is_author=True, can_review=True)
-REVIEWER = Actor(is_author=False, can_review=True)
-OTHER = Actor(is_author=False)  # another researcher, an editor, a reader
+AUTHOR_REVIEWER = Participant(is_author=True, can_review=True)
+REVIEWER = Participant(is_author=False, can_review=True)
+OTHER = Participant(is_author=False)  # another researcher, an editor, a reader
 SYSTEM = workflow.SYSTEM
 
 ROLES = {

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from annotations.exports.claimreview_check import (
+from tests.annotations.exports.claimreview_check import (
     ERROR,
     WARNING,
     check_claim_review,

@@ -10,7 +10,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from annotations.exports import csv_format
-from annotations.exports.claimreview_check import check_claim_review, errors, find_claim_reviews
+from tests.annotations.exports.claimreview_check import (
+    check_claim_review,
+    errors,
+    find_claim_reviews,
+)
 from tests.annotations.exports.conformance import validate_webanno
 
 pytestmark = pytest.mark.django_db

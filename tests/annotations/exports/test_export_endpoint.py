@@ -13,8 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations.exports import csv_format, webannotation
-from annotations.exports.claimreview_check import check_claim_review, errors, find_claim_reviews
 from tests.annotations.exports.builders import bulk_approved
+from tests.annotations.exports.claimreview_check import (
+    check_claim_review,
+    errors,
+    find_claim_reviews,
+)
 from tests.annotations.exports.conformance import expand, validate_webanno
 
 pytestmark = pytest.mark.django_db

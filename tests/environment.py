@@ -1,4 +1,4 @@
-"""pytest plugin loaded before Django is set up (`-p config.test_environment`).
+"""pytest plugin loaded before Django is set up (`-p tests.environment` in pyproject.toml).
 
 The suite runs with production defaults (DEBUG off) and needs a key to start; this one
 exists only inside test runs.

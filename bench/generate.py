@@ -613,11 +613,12 @@ class Builder:
 def make_users(spec: Spec, registry: Registry) -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group
+
+    from annotations.roles import sync_role_groups
 
     user_model = get_user_model()
     password = make_password(PASSWORD)
-    groups = {group.name: group for group in Group.objects.all()}
+    groups = {group.name: group for group in sync_role_groups()}
     people = [(f"researcher-{i:03d}", "researcher") for i in range(1, spec.researchers + 1)]
     people += [(f"reviewer-{i:03d}", "reviewer") for i in range(1, spec.reviewers + 1)]
     people += [("editor", "editor"), ("bench-reader", "researcher")]

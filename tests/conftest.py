@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from annotations.roles import sync_role_groups
 from tests.browser_support import browser, login, page  # noqa: F401  (fixtures)
 from tests.factories import ArticleFactory, UserFactory, make_claim
-from tests.roles import ensure_role_groups
 
 # Hashing passwords properly is most of the cost of creating users; tests do not need it.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -52,7 +52,7 @@ def _role_groups(request):
     from django.contrib.auth.models import Group
 
     if Group.objects.count() < 3:
-        ensure_role_groups()
+        sync_role_groups()
 
 
 @pytest.fixture

@@ -3,11 +3,10 @@ the links and the first audit event are what a real claim has."""
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from annotations.models import Actor, ActorAlias, ActorKind, Certainty
+from annotations.roles import grant_roles
 from articles.models import Article, ArticleRevision, Source, SourceKind
-from tests.roles import ensure_role_groups
 
 ARTICLE_TEXT = (
     "Albania's prime minister Edi Rama said on Wednesday that an investigation had shown "
@@ -30,16 +29,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            groups = list(Group.objects.filter(name__in=extracted))
-            if len(groups) < len(set(extracted)):
-                # A transactional test flushed the groups the migration made: whichever
-                # test or fixture runs next must not build a user without their roles.
-                ensure_role_groups()
-                groups = list(Group.objects.filter(name__in=extracted))
-            missing = set(extracted) - {group.name for group in groups}
-            if missing:
-                raise ValueError(f"no such role: {', '.join(sorted(missing))}")
-            self.groups.add(*groups)
+            grant_roles(self, extracted)
         if create:
             self.save()
 

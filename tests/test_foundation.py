@@ -1,16 +1,19 @@
 """The foundation's guarantees: database constraints, PROTECT, roles, settings, demo data."""
 
+import importlib
 import os
 import subprocess
 import sys
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import ProtectedError
 
 from annotations.models import Actor, ActorAlias, Claim, ClaimActor, ClaimEvent, Review
+from annotations.roles import ROLE_PERMISSIONS, grant_roles, sync_role_groups
 from articles.models import Article, ArticleRevision, Source
 from tests.conftest import REPO
 from tests.factories import make_claim
@@ -125,6 +128,53 @@ def test_test_users_get_their_roles_even_after_a_flush(db):
     assert user.has_perm("annotations.review_claim")
     with pytest.raises(ValueError, match="no such role: nope"):
         UserFactory(username="nobody", roles=["nope"])
+
+
+def _groups_as_permissions() -> dict[str, set[str]]:
+    return {
+        group.name: {
+            f"{permission.content_type.app_label}.{permission.codename}"
+            for permission in group.permissions.select_related("content_type")
+        }
+        for group in Group.objects.filter(name__in=ROLE_PERMISSIONS)
+    }
+
+
+def test_the_roles_migration_makes_exactly_the_groups_of_the_roles_module(db):
+    """The migration keeps its own frozen copy of the map; running it must give each
+    group exactly the permissions `ROLE_PERMISSIONS` says, no more and no fewer."""
+    migration = importlib.import_module("annotations.migrations.0002_roles")
+    state = MigrationExecutor(connection).loader.project_state(("annotations", "0002_roles"))
+    Group.objects.all().delete()
+
+    migration.create_roles(state.apps, None)
+
+    assert _groups_as_permissions() == {
+        role: set(permissions) for role, permissions in ROLE_PERMISSIONS.items()
+    }
+
+
+def test_syncing_the_role_groups_restores_exactly_their_permissions(db):
+    Group.objects.get(name="reviewer").delete()
+    researcher = Group.objects.get(name="researcher")
+    researcher.permissions.add(Permission.objects.get(codename="merge_actor"))
+    researcher.permissions.remove(Permission.objects.get(codename="add_claim"))
+
+    sync_role_groups()
+
+    assert _groups_as_permissions() == {
+        role: set(permissions) for role, permissions in ROLE_PERMISSIONS.items()
+    }
+
+
+def test_a_name_that_is_no_role_is_refused_even_if_such_a_group_exists(db):
+    from tests.factories import UserFactory
+
+    Group.objects.create(name="admins")
+    user = UserFactory(username="someone")
+    with pytest.raises(ValueError, match="no such role: admins"):
+        grant_roles(user, ["admins"])
+    assert not user.groups.exists()
 
 
 def _settings_process(env_overrides):

@@ -1,14 +1,12 @@
 """Making a claim in real Chromium: select, fill the side panel, save, see the highlight."""
 
-import importlib
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.db.models import Q
 from playwright.sync_api import expect
 
 from annotations.models import Actor, Claim, ClaimStatus
+from annotations.roles import sync_role_groups
 from tests.factories import ActorFactory, ArticleFactory, UserFactory, make_claim
 
 EMOJI_TEXT = (
@@ -22,17 +20,9 @@ def restore_roles():
 
     Not serialized rollback: once Playwright runs its event loop in this thread, Django
     hands out another connection object, with or without the serialized copy depending
-    on which test set the database up, so the groups are rebuilt from the roles
-    migration's own table instead.
+    on which test set the database up, so the groups are rebuilt from the roles module.
     """
-    roles = importlib.import_module("annotations.migrations.0002_roles").ROLES
-    for name, permissions in roles.items():
-        group, created = Group.objects.get_or_create(name=name)
-        if created:
-            wanted = Q()
-            for app_label, codename in permissions:
-                wanted |= Q(content_type__app_label=app_label, codename=codename)
-            group.permissions.set(Permission.objects.filter(wanted))
+    sync_role_groups()
 
 
 @pytest.fixture

@@ -7,16 +7,16 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Claim, ClaimEvent, Review
+from annotations.roles import sync_role_groups
 from annotations.services.claims import claim_submit
 from tests.factories import ActorFactory, ArticleFactory, SourceFactory, UserFactory, make_claim
-from tests.roles import ensure_role_groups
 
 REQUEST = "Which ministry said it? Add the statement as a source (a j k r c)."
 
 
 @pytest.fixture
 def people(transactional_db):
-    ensure_role_groups()
+    sync_role_groups()
     return {
         "author": UserFactory(username="rita", roles=["researcher"]),
         "reviewer": UserFactory(username="vera", roles=["reviewer"]),

@@ -6,13 +6,11 @@ not once Playwright's event loop runs in this thread (Django then hands out anot
 connection, without the serialized data), so `roles` puts them back itself.
 """
 
-import importlib
-
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from annotations.models import AnchorState, Claim, EventKind
+from annotations.roles import sync_role_groups
 from annotations.services.revisions import article_revise
 from tests.factories import ArticleFactory, UserFactory, make_claim
 
@@ -52,13 +50,7 @@ SELECT_PASSAGE = """(passage) => {
 @pytest.fixture
 def roles(transactional_db):
     """The role groups with their permissions, as the data migration makes them."""
-    migration = importlib.import_module("annotations.migrations.0002_roles")
-    for name, permissions in migration.ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in permissions
-        )
+    sync_role_groups()
 
 
 @pytest.fixture

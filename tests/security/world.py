@@ -8,12 +8,12 @@ that self-review is tried with every power.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.contrib.auth.models import AbstractUser
 
 from annotations.models import Actor, Claim
+from annotations.roles import sync_role_groups
 from annotations.services.claims import SourceLink, claim_create, claim_submit
 from annotations.services.revisions import article_revise
 from articles.models import Article, Source
@@ -51,15 +51,7 @@ class World:
 def ensure_roles() -> None:
     """Create the role groups as the data migration does. A transactional test's flush
     empties every table, the groups included, and nothing migrates them back."""
-    roles = importlib.import_module("annotations.migrations.0002_roles").ROLES
-    for role, codenames in roles.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.set(
-            [
-                Permission.objects.get(content_type__app_label=app, codename=codename)
-                for app, codename in codenames
-            ]
-        )
+    sync_role_groups()
 
 
 def make_users() -> dict[str, AbstractUser | None]:

@@ -3,12 +3,12 @@
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from annotations import demo_data
 from annotations.models import Actor, ActorAlias, Claim
+from annotations.roles import grant_roles
 from annotations.services.claims import ActorLink, SourceLink, claim_create, claim_submit
 from annotations.services.reviews import review_decide
 from articles.models import Article, Source
@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 user.set_password(demo_data.PASSWORD)
                 user.is_superuser = user.is_staff = superuser
                 user.save()
-                user.groups.set(Group.objects.filter(name__in=groups))
+                grant_roles(user, groups)
             users[username] = user
         return users
 

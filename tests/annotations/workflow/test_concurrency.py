@@ -12,10 +12,10 @@ from django.db import connection
 
 from annotations.errors import StaleVersion
 from annotations.models import Claim, ClaimEvent, EventKind, Review
+from annotations.roles import sync_role_groups
 from annotations.services.claims import claim_submit
 from annotations.services.reviews import review_decide
 from tests.factories import make_claim
-from tests.roles import ensure_role_groups
 
 ROUNDS = 20
 DECISION_KINDS = {
@@ -34,7 +34,7 @@ def _postgres_only(request):
 
 @pytest.fixture(autouse=True)
 def _roles(transactional_db):
-    ensure_role_groups()
+    sync_role_groups()
 
 
 def race(*calls):

@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 
-from annotations.errors import DomainError
 from annotations.models import (
     Actor,
     ActorAlias,
@@ -11,6 +10,7 @@ from annotations.models import (
     ClaimSource,
     Review,
 )
+from claimdesk.errors import DomainError
 
 
 class AliasInline(admin.TabularInline):

@@ -19,11 +19,11 @@ from itertools import zip_longest
 from django import forms
 from django.db.models import Q
 
-from annotations.errors import AnchorMismatch, DomainError, StaleVersion
 from annotations.models import Actor, ActorRole, Certainty
 from annotations.services.claims import ActorLink, SourceLink
 from annotations.text import fold
 from articles.models import Source
+from claimdesk.errors import AnchorMismatch, DomainError, StaleVersion
 
 INTENT_SAVE, INTENT_SUBMIT = "save", "submit"
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from django import forms
 
-from annotations.errors import DomainError
 from annotations.models import Actor, ActorKind
 from annotations.registry import resolve_actor
 from articles.models import SourceKind
+from claimdesk.errors import DomainError
 
 
 def add_domain_error(form: forms.Form, exc: DomainError, *, fields: dict[str, str] | None = None):

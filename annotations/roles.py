@@ -145,10 +145,6 @@ def can_add_actor(user: User) -> bool:
     return user.is_authenticated and user.has_perm("annotations.add_actor")
 
 
-def can_add_source(user: User) -> bool:
-    return user.is_authenticated and user.has_perm("articles.add_source")
-
-
 def can_import_articles(user: User) -> bool:
     return user.is_authenticated and user.has_perm("articles.add_article")
 

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
-from annotations.errors import InvalidInput
 from annotations.filters import ClaimFilter
 from annotations.models import (
     Claim,
@@ -20,6 +19,7 @@ from annotations.models import (
     Decision,
     Review,
 )
+from claimdesk.errors import InvalidInput
 
 
 def claims_visible_to(user, *, status: str | None = None) -> QuerySet[Claim]:

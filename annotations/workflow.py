@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from annotations.errors import InvalidTransition, NotAllowed, SelfReview
+from claimdesk.errors import InvalidTransition, NotAllowed, SelfReview
 
 
 class Status(StrEnum):

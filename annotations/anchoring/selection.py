@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from annotations.errors import AnchorMismatch
+from claimdesk.errors import AnchorMismatch
 
 CONTEXT: Final = 32
 """Characters of prefix and suffix kept with a quote (as dom-anchor-text-quote does)."""

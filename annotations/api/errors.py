@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from annotations.errors import DomainError
 from articles.services import DuplicateArticle
+from claimdesk.errors import DomainError
 
 
 def _flatten(detail, field: str | None = None) -> list[dict]:

@@ -1,9 +1,11 @@
-"""Registry services: actors (with aliases and a parent), their merging, and sources.
+"""Registry services: actors (with aliases and a parent) and their merging.
+
+Sources have their services beside `Source`, in `articles.sources`.
 
 Every function is keyword-only and runs in one transaction. `user` is the person acting
-(checked against `annotations.roles`: researchers and editors add actors and sources,
-because the claim form creates them inline; only editors change or merge them), or
-None when the application itself acts (a management command).
+(checked against `annotations.roles`: researchers and editors add actors, because the
+claim form creates them inline; only editors change or merge them), or None when the
+application itself acts (a management command).
 
 Errors are domain errors naming the field: `InvalidInput` (code `invalid`, or a more
 precise code in its `errors`), `DuplicateEntry` (code `duplicate`, with the record that
@@ -18,46 +20,26 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from annotations import registry
-from annotations.errors import InvalidInput, InvalidMerge, NotAllowed
 from annotations.models import Actor, ActorAlias, Claim, ClaimActor, ClaimEvent, EventKind
-from annotations.roles import can_add_actor, can_add_source, can_manage_registry, can_merge_actors
+from annotations.roles import can_add_actor, can_manage_registry, can_merge_actors
 from annotations.text import fold
-from articles.models import Source
+from claimdesk.errors import DuplicateEntry, InvalidInput, InvalidMerge, NotAllowed
 
 MAX_ALIASES = 200
 NAME_LENGTH = 300
 
-# Query parameters that only say how a reader arrived; they never pick the document.
-TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid"})
-TRACKING_PREFIXES = ("utm_",)
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
 ACTOR_FIELDS = frozenset({"name", "kind", "description", "wikidata_id", "parent_id", "aliases"})
-SOURCE_FIELDS = frozenset({"name", "kind", "url", "publisher", "notes"})
-
-
-class DuplicateEntry(InvalidInput):
-    """The value is already held by another record, `existing` (a Source or an Actor)."""
-
-    code = "duplicate"
-
-    def __init__(self, detail: str, *, field: str, existing: models.Model) -> None:
-        super().__init__(detail, field=field)
-        self.existing = existing
 
 
 def _invalid(detail: str, *, field: str, code: str = "invalid") -> InvalidInput:
-    return InvalidInput(
-        detail, field=field, errors=[{"field": field, "code": code, "detail": detail}]
-    )
+    return InvalidInput.for_field(detail, field=field, code=code)
 
 
 def _require(user, allowed: Callable[[Any], bool], detail: str) -> None:
@@ -70,16 +52,7 @@ def _full_clean(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
     try:
         instance.full_clean(exclude=list(exclude))
     except ValidationError as exc:
-        errors = [
-            {
-                "field": None if name == NON_FIELD_ERRORS else name,
-                "code": error.code or "invalid",
-                "detail": " ".join(error.messages),
-            }
-            for name, field_errors in exc.error_dict.items()
-            for error in field_errors
-        ]
-        raise InvalidInput(errors[0]["detail"], field=errors[0]["field"], errors=errors) from exc
+        raise InvalidInput.from_validation_error(exc) from exc
 
 
 def _registry_changed_after_commit() -> None:
@@ -405,111 +378,3 @@ def actor_merge(*, user, actor_id: int, into_id: int) -> Actor:
     }
     _registry_changed_after_commit()
     return survivor
-
-
-# --- Sources -------------------------------------------------------------------------------
-
-
-def normalise_url(url: str) -> str:
-    """The canonical form under which a source's URL is stored and compared.
-
-    Lower-cases the scheme and host, drops the default port, the fragment, tracking
-    parameters (`utm_*`, `fbclid`, `gclid`, ...) and a trailing slash when nothing
-    follows the path; keeps the other parameters, sorted. A URL without a scheme is
-    taken as https. Raises InvalidInput (field `url`) for what cannot be a web address.
-    """
-    url = (url or "").strip()
-    if not url:
-        return ""
-    if "://" not in url:
-        url = "https://" + url.lstrip("/")
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise _invalid(f"This is not a web address: {exc}.", field="url") from None
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
-    if not host:
-        raise _invalid("A web address needs a host name.", field="url")
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host
-    if port is not None and port != DEFAULT_PORTS.get(scheme):
-        netloc = f"{host}:{port}"
-    if parts.username is not None:
-        userinfo = parts.username
-        if parts.password is not None:
-            userinfo += f":{parts.password}"
-        netloc = f"{userinfo}@{netloc}"
-    query = sorted(
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if key.lower() not in TRACKING_PARAMETERS and not key.lower().startswith(TRACKING_PREFIXES)
-    )
-    path = parts.path
-    if not query:
-        path = path.rstrip("/")
-    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
-
-
-def _check_url_free(source: Source) -> None:
-    if not source.url:
-        return
-    other = Source.objects.filter(url=source.url).exclude(pk=source.pk).first()
-    if other is not None:
-        raise DuplicateEntry(
-            f"This URL is already the source {other.name} (id {other.pk}).",
-            field="url",
-            existing=other,
-        )
-
-
-def _save_source(source: Source) -> None:
-    source.name = _clean_name(source.name)
-    source.publisher = " ".join((source.publisher or "").split())
-    source.notes = (source.notes or "").strip()
-    source.url = normalise_url(source.url)
-    _check_url_free(source)
-    _full_clean(source)
-    try:
-        with transaction.atomic():
-            source.save()
-    except IntegrityError:
-        _check_url_free(source)
-        raise
-
-
-@transaction.atomic
-def source_create(
-    *, user, name: str, kind: str, url: str = "", publisher: str = "", notes: str = ""
-) -> Source:
-    """Add a source. Researchers and editors may.
-
-    The URL is stored normalised (`normalise_url`). Raises NotAllowed, InvalidInput,
-    DuplicateEntry (field `url`) when a source already has the normalised URL.
-    """
-    _require(user, can_add_source, "Only researchers and editors can add sources.")
-    source = Source(name=name, kind=kind, url=url, publisher=publisher, notes=notes)
-    _save_source(source)
-    return source
-
-
-@transaction.atomic
-def source_update(*, user, source_id: int, **fields: Any) -> Source:
-    """Change a source: any of name, kind, url, publisher, notes. Editors only.
-
-    Locks the source row. Raises NotAllowed, InvalidInput, DuplicateEntry (field `url`);
-    TypeError for unknown fields.
-    """
-    _unknown_fields(fields, SOURCE_FIELDS)
-    _require(user, can_manage_registry, "Only editors can change sources.")
-    source = Source.objects.select_for_update().filter(pk=source_id).first()
-    if source is None:
-        raise _invalid(
-            f"There is no source with id {source_id}.", field="source", code="does_not_exist"
-        )
-    for name, value in fields.items():
-        setattr(source, name, value)
-    _save_source(source)
-    return source

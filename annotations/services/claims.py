@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from annotations import workflow
 from annotations.anchoring.selection import anchor_from_selection
-from annotations.errors import InvalidInput, NotAllowed, StaleVersion
 from annotations.models import (
     ActorRole,
     AnchorState,
@@ -33,6 +32,7 @@ from annotations.models import (
 from annotations.roles import can_annotate, can_review
 from annotations.services.events import claim_snapshot, diff_snapshots, record_event
 from articles.models import Article, ArticleRevision
+from claimdesk.errors import InvalidInput, NotAllowed, StaleVersion
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from annotations import workflow
-from annotations.errors import InvalidInput, InvalidTransition, StaleVersion
 from annotations.models import Claim, Decision, EventKind, RejectReason, Review
 from annotations.notifications import notify_author_of_decision
 from annotations.services.claims import lock_claim, save_transition, workflow_participant
 from annotations.services.events import record_event
+from claimdesk.errors import InvalidInput, InvalidTransition, StaleVersion
 
 DECISION_EVENTS = {
     Decision.APPROVE: EventKind.APPROVED,

@@ -34,7 +34,6 @@ from django.utils import timezone
 from annotations import workflow
 from annotations.anchoring.reanchor import reanchor_many
 from annotations.anchoring.selection import Anchor, anchor_from_selection
-from annotations.errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 from annotations.models import AnchorState, Claim, ClaimEvent, EventKind
 from annotations.roles import can_annotate, can_manage_registry, can_revise_articles
 from annotations.selectors import claims_visible_to
@@ -43,6 +42,7 @@ from annotations.services.events import record_event
 from articles.cleaning import normalise_text
 from articles.models import Article, ArticleRevision
 from articles.services import check_article_text
+from claimdesk.errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 
 NOTE_MAX_LENGTH = ArticleRevision._meta.get_field("note").max_length
 REATTACHABLE_STATES = frozenset({AnchorState.ORPHANED, AnchorState.FUZZY})

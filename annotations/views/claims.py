@@ -19,12 +19,10 @@ from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from annotations import workflow
-from annotations.errors import DomainError, NotAllowed, StaleVersion
 from annotations.forms import INTENT_SUBMIT, ClaimForm
 from annotations.models import ActorKind, ClaimEvent, ClaimRelation, ClaimStatus
 from annotations.roles import (
     can_add_actor,
-    can_add_source,
     can_annotate,
     can_read_note,
     hide_note_from,
@@ -39,6 +37,8 @@ from annotations.services.claims import (
 )
 from annotations.views.articles import excerpt_html, reader_context
 from articles.models import Article, SourceKind
+from articles.sources import can_add_source
+from claimdesk.errors import DomainError, NotAllowed, StaleVersion
 
 TIMELINE_TEMPLATES = ["annotations/_timeline.html", "annotations/claims/_events.html"]
 EDIT_ACTIONS = {workflow.Action.EDIT, workflow.Action.EDIT_NOTE}

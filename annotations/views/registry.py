@@ -18,7 +18,6 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from annotations import registry
-from annotations.errors import DomainError
 from annotations.models import Actor, ActorAlias, ActorKind
 from annotations.registry_forms import (
     ActorForm,
@@ -26,20 +25,11 @@ from annotations.registry_forms import (
     SourceForm,
     add_domain_error,
 )
-from annotations.roles import (
-    can_add_actor,
-    can_add_source,
-    can_manage_registry,
-    can_merge_actors,
-)
-from annotations.services.actors import (
-    actor_create,
-    actor_merge,
-    actor_update,
-    source_create,
-    source_update,
-)
+from annotations.roles import can_add_actor, can_manage_registry, can_merge_actors
+from annotations.services.actors import actor_create, actor_merge, actor_update
 from articles.models import Article, Source, SourceKind
+from articles.sources import can_add_source, can_change_source, source_create, source_update
+from claimdesk.errors import DomainError
 
 PAGE_SIZE = 50
 CLAIMS_PAGE_SIZE = 25
@@ -326,7 +316,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "source": source,
             "claims": _page(request, registry.source_claims(user=request.user, source=source)),
             "article_count": source.articles.count(),
-            "can_manage": can_manage_registry(request.user),
+            "can_manage": can_change_source(request.user),
         },
     )
 
@@ -356,7 +346,7 @@ def source_create_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_registry(request.user))
+    _require(can_change_source(request.user))
     source = get_object_or_404(Source, pk=pk)
     initial = {key: getattr(source, key) for key in ("name", "kind", "url", "publisher", "notes")}
     form = SourceForm(request.POST or None, initial=initial)

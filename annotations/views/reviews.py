@@ -25,14 +25,6 @@ from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
-from annotations.errors import (
-    DomainError,
-    InvalidInput,
-    InvalidTransition,
-    NotAllowed,
-    SelfReview,
-    StaleVersion,
-)
 from annotations.models import (
     Claim,
     ClaimActor,
@@ -46,6 +38,14 @@ from annotations.roles import can_review
 from annotations.selectors import claims_visible_to, review_queue, review_queue_count
 from annotations.services.reviews import approval_counts, review_decide
 from annotations.templatetags.claim_timeline import Timeline, build_timelines
+from claimdesk.errors import (
+    DomainError,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    SelfReview,
+    StaleVersion,
+)
 
 QUEUE_PAGE_SIZE = 20
 CONTEXT_CHARS = 240  # of article text shown on either side of the quote

@@ -25,7 +25,6 @@ from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from annotations.anchoring.approximate import best_match
-from annotations.errors import AnchorMismatch, DomainError, InvalidInput, StaleVersion
 from annotations.models import AnchorState, Claim
 from annotations.roles import can_revise_articles
 from annotations.selectors import claims_visible_to
@@ -37,6 +36,7 @@ from annotations.services.revisions import (
 )
 from annotations.views.articles import PlacedClaim, is_placed, render_text
 from articles.models import Article, ArticleRevision
+from claimdesk.errors import AnchorMismatch, DomainError, InvalidInput, StaleVersion
 
 CLAIMS_PER_PAGE = 50
 # An unchanged stretch longer than this is shortened in a diff, keeping its two ends.

@@ -31,7 +31,7 @@ from annotations.anchoring.selection import (
     find_exact_all,
     utf16_to_codepoint,
 )
-from annotations.errors import AnchorMismatch
+from claimdesk.errors import AnchorMismatch
 
 ARTICLE = (
     "Albania's prime minister said on Wednesday that an investigation, helped by the FBI "

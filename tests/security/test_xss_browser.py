@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from annotations.models import Actor, Claim, ClaimStatus
-from annotations.services.actors import actor_create, source_create
+from annotations.services.actors import actor_create
 from annotations.services.claims import (
     ActorLink,
     SourceLink,
@@ -27,6 +27,7 @@ from annotations.services.reviews import review_decide
 from annotations.services.revisions import article_revise
 from articles.models import Article, Source
 from articles.services import article_create
+from articles.sources import source_create
 from tests.factories import UserFactory
 from tests.security.world import ensure_roles
 

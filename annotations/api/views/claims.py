@@ -32,7 +32,6 @@ from annotations.api.serializers import (
     VersionInputSerializer,
 )
 from annotations.api.views.base import ApiView, ClaimFilterBackend
-from annotations.errors import AnchorMismatch, NotAllowed
 from annotations.models import Claim, ClaimEvent
 from annotations.roles import hide_note_from
 from annotations.selectors import claim_list, claims_visible_to
@@ -45,6 +44,7 @@ from annotations.services.claims import (
     claim_update,
 )
 from annotations.services.reviews import review_decide
+from claimdesk.errors import AnchorMismatch, NotAllowed
 
 
 def _current_revision(article):

@@ -23,6 +23,7 @@ from annotations.api.serializers import (
 from annotations.api.views.base import ApiView
 from annotations.models import Actor
 from annotations.services import actors as registry_services
+from articles import sources
 from articles.models import Source
 
 
@@ -36,7 +37,7 @@ def _actors() -> QuerySet[Actor]:
 class SourceListView(ApiView):
     """Sources: outlets, official statements, reports, sanctions notices, posts."""
 
-    capabilities = {"POST": roles.can_add_source}
+    capabilities = {"POST": sources.can_add_source}
     filter_backends = [DjangoFilterBackend]
     filterset_class = SourceFilter
     queryset = Source.objects.all()
@@ -59,12 +60,12 @@ class SourceListView(ApiView):
     def post(self, request):
         data = SourceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        source = registry_services.source_create(user=request.user, **data.validated_data)
+        source = sources.source_create(user=request.user, **data.validated_data)
         return Response(SourceSerializer(source).data, status=status.HTTP_201_CREATED)
 
 
 class SourceDetailView(ApiView):
-    capabilities = {"PATCH": roles.can_manage_registry}
+    capabilities = {"PATCH": sources.can_change_source}
     queryset = Source.objects.all()
 
     @extend_schema(
@@ -85,7 +86,7 @@ class SourceDetailView(ApiView):
         source = self.get_object()
         data = SourceUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        source = registry_services.source_update(
+        source = sources.source_update(
             user=request.user, source_id=source.pk, **data.validated_data
         )
         return Response(SourceSerializer(source).data)

@@ -16,10 +16,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 from tqdm import tqdm
 
-from annotations.errors import InvalidInput
 from annotations.exports.claimreview import Publisher
 from annotations.exports.formats import FORMATS, Export
 from annotations.exports.records import CHUNK_SIZE, Links
+from claimdesk.errors import InvalidInput
 
 
 class SystemReader:

@@ -28,11 +28,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from annotations.errors import DomainError
 from annotations.models import Actor, ActorKind
 from annotations.registry import resolve_actor
 from annotations.services.actors import actor_create, actor_update
 from annotations.text import fold
+from claimdesk.errors import DomainError
 
 COLUMNS = ("name", "kind", "aliases", "wikidata_id", "parent", "description")
 ALIAS_SEPARATOR = re.compile(r"[|;]")

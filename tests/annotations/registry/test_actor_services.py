@@ -2,9 +2,9 @@
 
 import pytest
 
-from annotations.errors import InvalidInput, NotAllowed
 from annotations.models import Actor, ActorAlias, ActorKind
-from annotations.services.actors import DuplicateEntry, actor_create, actor_update
+from annotations.services.actors import actor_create, actor_update
+from claimdesk.errors import DuplicateEntry, InvalidInput, NotAllowed
 
 
 def alias_names(actor):

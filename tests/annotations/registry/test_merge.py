@@ -2,7 +2,6 @@
 
 import pytest
 
-from annotations.errors import InvalidInput, InvalidMerge, NotAllowed
 from annotations.models import (
     Actor,
     ActorAlias,
@@ -15,6 +14,7 @@ from annotations.models import (
     EventKind,
 )
 from annotations.services.actors import actor_create, actor_merge
+from claimdesk.errors import InvalidInput, InvalidMerge, NotAllowed
 from tests.annotations.registry.conftest import DENIAL, SANCTIONS, add_claim
 from tests.factories import ActorFactory
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from annotations.errors import AnchorMismatch, InvalidTransition, NotAllowed, StaleVersion
 from annotations.models import AnchorState, Claim, ClaimEvent, ClaimStatus, EventKind
 from annotations.services.reviews import review_decide
 from annotations.services.revisions import article_revise, claim_reattach
+from claimdesk.errors import AnchorMismatch, InvalidTransition, NotAllowed, StaleVersion
 from tests.annotations.revisions.conftest import PASSAGE
 
 NEW_TEXT = (

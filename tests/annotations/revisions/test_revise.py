@@ -4,12 +4,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from annotations.errors import InvalidInput, NotAllowed, StaleVersion
 from annotations.models import AnchorState, Claim, ClaimEvent, ClaimStatus, EventKind
 from annotations.services.claims import claim_submit
 from annotations.services.reviews import review_decide
 from annotations.services.revisions import article_revise
 from articles.models import ArticleRevision
+from claimdesk.errors import InvalidInput, NotAllowed, StaleVersion
 from tests.annotations.revisions.conftest import PASSAGE, code_word
 from tests.factories import ArticleFactory, make_claim
 

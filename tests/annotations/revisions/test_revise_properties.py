@@ -4,10 +4,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from annotations.errors import InvalidInput
 from annotations.models import AnchorState, Claim, ClaimEvent
 from annotations.services.revisions import article_revise
 from articles.cleaning import normalise_text
+from claimdesk.errors import InvalidInput
 from tests.factories import ArticleFactory, make_claim
 
 pytestmark = pytest.mark.django_db

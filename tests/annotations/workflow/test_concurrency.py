@@ -10,11 +10,11 @@ import threading
 import pytest
 from django.db import connection
 
-from annotations.errors import StaleVersion
 from annotations.models import Claim, ClaimEvent, EventKind, Review
 from annotations.roles import sync_role_groups
 from annotations.services.claims import claim_submit
 from annotations.services.reviews import review_decide
+from claimdesk.errors import StaleVersion
 from tests.factories import make_claim
 
 ROUNDS = 20

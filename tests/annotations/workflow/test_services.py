@@ -5,13 +5,6 @@ email after commit."""
 import pytest
 from django.db import transaction
 
-from annotations.errors import (
-    InvalidInput,
-    InvalidTransition,
-    NotAllowed,
-    SelfReview,
-    StaleVersion,
-)
 from annotations.models import Claim, ClaimEvent, EventKind, Review
 from annotations.selectors import review_queue
 from annotations.services.claims import (
@@ -22,6 +15,13 @@ from annotations.services.claims import (
     claim_update,
 )
 from annotations.services.reviews import review_decide
+from claimdesk.errors import (
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    SelfReview,
+    StaleVersion,
+)
 from tests.factories import ActorFactory, SourceFactory, UserFactory, make_claim
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from `annotations.workflow`, so that a change of the table has to change this te
 import pytest
 
 from annotations import workflow
-from annotations.errors import InvalidTransition, NotAllowed, SelfReview
 from annotations.workflow import Action, Participant, Status
+from claimdesk.errors import InvalidTransition, NotAllowed, SelfReview
 
 AUTHOR = Participant(is_author=True)
 # A user in both the researcher and the reviewer groups, or a superuser, on their own claim.

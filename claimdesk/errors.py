@@ -1,10 +1,14 @@
 """Domain errors with a stable code and an HTTP status.
 
-Services raise these; the API's exception handler and the page views turn them into a
-JSON error `{code, detail, errors: [{field, code, detail}]}` or a form error.
+The services of both apps raise these; the API's exception handler and the page views
+turn them into a JSON error `{code, detail, errors: [{field, code, detail}]}` or a form
+error.
 """
 
 from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 
 
 class DomainError(Exception):
@@ -61,6 +65,35 @@ class InvalidInput(DomainError):
     code = "invalid"
     status = 400
     default_detail = "Invalid input."
+
+    @classmethod
+    def for_field(cls, detail: str, *, field: str, code: str = "invalid") -> InvalidInput:
+        """One field's error, with a code more precise than `invalid` when given."""
+        return cls(detail, field=field, errors=[{"field": field, "code": code, "detail": detail}])
+
+    @classmethod
+    def from_validation_error(cls, exc: ValidationError) -> InvalidInput:
+        """A model's `full_clean` errors as one InvalidInput listing every field."""
+        errors = [
+            {
+                "field": None if name == NON_FIELD_ERRORS else name,
+                "code": error.code or "invalid",
+                "detail": " ".join(error.messages),
+            }
+            for name, field_errors in exc.error_dict.items()
+            for error in field_errors
+        ]
+        return cls(errors[0]["detail"], field=errors[0]["field"], errors=errors)
+
+
+class DuplicateEntry(InvalidInput):
+    """The value is already held by another record, `existing` (a Source or an Actor)."""
+
+    code = "duplicate"
+
+    def __init__(self, detail: str, *, field: str, existing: models.Model) -> None:
+        super().__init__(detail, field=field)
+        self.existing = existing
 
 
 class InvalidMerge(DomainError):

@@ -2,14 +2,9 @@
 
 import pytest
 
-from annotations.errors import InvalidInput, NotAllowed
-from annotations.services.actors import (
-    DuplicateEntry,
-    normalise_url,
-    source_create,
-    source_update,
-)
 from articles.models import Source, SourceKind
+from articles.sources import normalise_url, source_create, source_update
+from claimdesk.errors import DuplicateEntry, InvalidInput, NotAllowed
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,6 @@ __all__ = [
     "clean_text",
     "is_boilerplate_line",
     "normalise_text",
-    "preview_segments",
     "repair_encoding",
 ]
 
@@ -255,11 +254,6 @@ def clean_text(raw: str) -> CleanResult:
         "removed": [entry.as_dict() for entry in entries],
     }
     return CleanResult(text=text, report=report, normalised=normalised)
-
-
-def preview_segments(raw: str) -> list[tuple[str, str | None]]:
-    """Shortcut for `clean_text(raw).segments()`."""
-    return clean_text(raw).segments()
 
 
 # --------------------------------------------------------------------------- internals

@@ -55,12 +55,10 @@ __all__ = [
     "ArticleInput",
     "ImportFailure",
     "UnsupportedFormat",
-    "decode_bytes",
     "detect_format",
     "iter_files",
     "looks_like_headline",
     "read_path",
-    "read_paths",
 ]
 
 FORMATS = ("text", "html", "jsonl", "csv")
@@ -186,15 +184,6 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     return "text"
 
 
-def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
-    """`(text, encoding, note)`: UTF-8 (BOM dropped), else cp1252 with a note saying so.
-
-    Raises `ValueError` when the bytes are neither.
-    """
-    decoded = _decode(data)
-    return decoded.text, decoded.encoding, decoded.notes[0] if decoded.notes else None
-
-
 def read_path(
     path: str | os.PathLike[str], *, fmt: str = "auto", title: str | None = None
 ) -> Iterator[ArticleInput | ImportFailure]:
@@ -207,16 +196,6 @@ def read_path(
     if fmt != "auto" and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected 'auto' or one of {FORMATS}")
     return _read_path(Path(path), fmt, title)
-
-
-def read_paths(
-    paths: Iterable[str | os.PathLike[str]], *, fmt: str = "auto", title: str | None = None
-) -> Iterator[ArticleInput | ImportFailure]:
-    """`read_path` over `iter_files(paths)`."""
-    if fmt != "auto" and fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; expected 'auto' or one of {FORMATS}")
-    for path in iter_files(paths):
-        yield from _read_path(path, fmt, title)
 
 
 def looks_like_headline(line: str) -> bool:

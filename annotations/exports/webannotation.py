@@ -264,10 +264,6 @@ def page(
     return out
 
 
-def page_item(record: dict[str, Any], links: Links, *, iris: bool) -> Any:
-    return record["url"] if iris else annotation(record, links)
-
-
 # --------------------------------------------------------------------------- streaming
 
 

@@ -14,7 +14,6 @@ from articles.cleaning import (
     clean_text,
     is_boilerplate_line,
     normalise_text,
-    preview_segments,
     repair_encoding,
 )
 
@@ -309,10 +308,9 @@ def test_report_is_json_serialisable():
     assert json.loads(json.dumps(report)) == report
 
 
-def test_preview_segments_rebuild_the_normalised_input_and_mark_each_removal():
+def test_segments_rebuild_the_normalised_input_and_mark_each_removal():
     result = clean_text(DIRTY)
-    segments = preview_segments(DIRTY)
-    assert segments == result.segments()
+    segments = result.segments()
     assert "".join(text for text, _ in segments) == result.normalised
     marked = [(text, kind) for text, kind in segments if kind]
     assert marked == [(e["text"], e["kind"]) for e in result.report["removed"]]

@@ -10,12 +10,10 @@ from articles.importers import (
     ArticleInput,
     ImportFailure,
     UnsupportedFormat,
-    decode_bytes,
     detect_format,
     iter_files,
     looks_like_headline,
     read_path,
-    read_paths,
 )
 
 HEADLINE = "Albania cuts diplomatic ties with Iran over cyberattack"
@@ -390,7 +388,7 @@ def test_folder_with_one_broken_file_reads_the_rest(tmp_path):
     (tmp_path / "2-broken.jsonl").write_text("{not json}\n", encoding="utf-8")
     (tmp_path / "3-page.html").write_text(PAGE, encoding="utf-8")
     (tmp_path / "4-photo.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    results = list(read_paths([tmp_path]))
+    results = [result for path in iter_files([tmp_path]) for result in read_path(path)]
     assert [r.format for r in records(results)] == ["text", "html"]
     assert [(f.origin, f.reason.split(":")[0]) for f in failures(results)] == [
         (f"{tmp_path / '2-broken.jsonl'}:1", "invalid JSON"),
@@ -448,13 +446,6 @@ def test_bytes_that_are_neither_utf8_nor_cp1252_are_a_failure(tmp_path):
     path.write_bytes(b"Tiran\xeb \x81 Tehran")
     (failure,) = read_path(path)
     assert "neither UTF-8 nor cp1252" in failure.reason
-
-
-def test_decode_bytes():
-    assert decode_bytes("Tiranë".encode()) == ("Tiranë", "utf-8", None)
-    text, encoding, note = decode_bytes("Tiranë".encode("cp1252"))
-    assert (text, encoding) == ("Tiranë", "cp1252")
-    assert note == "not valid UTF-8 (byte 0xeb at offset 5); decoded as cp1252"
 
 
 def test_mojibake_in_a_title_is_repaired(tmp_path):

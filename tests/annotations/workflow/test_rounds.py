@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from annotations.exports.claimreview import rated_claims
 from annotations.exports.records import Links, iter_records
@@ -390,3 +391,31 @@ def test_counting_approvals_and_the_queue_take_one_query_whatever_the_rounds(
 
     few = queries(build(2))
     assert queries(build(2) + build(2)) == few == 2
+
+
+def test_the_api_gives_the_round_of_the_claim_and_of_each_review(
+    researcher, reviewer, second_reviewer, submitted_claim
+):
+    claim = decide(reviewer, submitted_claim, "request_changes")
+    claim = claim_update(
+        user=researcher, claim_id=claim.pk, version=claim.version, statement="Reworded."
+    )
+    claim = submit(researcher, claim)
+    api = APIClient()
+    api.force_authenticate(second_reviewer)
+
+    response = api.post(
+        reverse("v1:claim-review", args=[claim.pk]),
+        {"version": claim.version, "decision": "approve"},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["status"], body["review_round"]) == ("approved", 2)
+    assert [(r["decision"], r["review_round"]) for r in body["reviews"]] == [
+        ("request_changes", 1),
+        ("approve", 2),
+    ]
+    listed = api.get(reverse("v1:claim-list")).json()
+    assert [c["review_round"] for c in listed["results"] if c["id"] == claim.pk] == [2]

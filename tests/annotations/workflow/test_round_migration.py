@@ -15,9 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from annotations.models import Certainty, Claim, ClaimStatus, Decision, Review
-from annotations.services.claims import claim_submit, claim_update
-from annotations.services.reviews import review_decide
-from annotations.services.revisions import article_revise, claim_reattach
+from tests.annotations.workflow.steps import decide, edit, reattach, revise, submit
 from tests.factories import ActorFactory, make_claim
 
 FILL = importlib.import_module("annotations.migrations.0007_fill_review_rounds")
@@ -37,26 +35,10 @@ BY_SUBMISSION_TIME = [
 ]
 
 
-def decide(user, claim, decision="approve", **extra):
-    claim = Claim.objects.get(pk=claim.pk)
-    if decision == Decision.REQUEST_CHANGES:
-        extra.setdefault("comment", "Say who said it.")
-    return review_decide(
-        user=user, claim_id=claim.pk, version=claim.version, decision=decision, **extra
-    )
-
-
-def submit(user, claim):
-    claim = Claim.objects.get(pk=claim.pk)
-    return claim_submit(user=user, claim_id=claim.pk, version=claim.version)
-
-
 def resubmitted(researcher, reviewer, claim, times):
     for number in range(times):
-        claim = decide(reviewer, claim, Decision.REQUEST_CHANGES)
-        claim = claim_update(
-            user=researcher, claim_id=claim.pk, version=claim.version, statement=f"Take {number}."
-        )
+        decide(reviewer, claim, "request_changes")
+        edit(researcher, claim, statement=f"Take {number}.")
         claim = submit(researcher, claim)
     return claim
 
@@ -67,33 +49,15 @@ def histories(researcher, reviewer, second_reviewer, article):
     make_claim(author=researcher, article=article)  # a draft: round 0
     resubmitted(researcher, reviewer, submit(researcher, new()), 3)  # in round 4
     approved = decide(second_reviewer, decide(reviewer, submit(researcher, new())))
-    approved = claim_update(
-        user=researcher, claim_id=approved.pk, version=approved.version, certainty="alleged"
-    )
+    approved = edit(researcher, approved, certainty="alleged")
     decide(second_reviewer, decide(reviewer, approved))  # approved again, in round 2
     # Claims under review with an approval, then a fuzzy re-anchoring (and, for one of
     # them, a re-attachment to other words): rounds that no status change shows.
     under_review = decide(reviewer, submit(researcher, new()))
     moved_on = decide(reviewer, submit(researcher, new()))
-    article_revise(
-        user=researcher,
-        article_id=article.pk,
-        text=article.text.replace("behind the July", "behind the June"),
-    )
+    revise(researcher, under_review, lambda text: text.replace("behind the July", "behind June"))
     decide(second_reviewer, under_review)
-    article.refresh_from_db()
-    words = "Iranian state was behind the June"
-    start = article.text.index(words)
-    moved_on = Claim.objects.get(pk=moved_on.pk)
-    claim_reattach(
-        user=researcher,
-        claim_id=moved_on.pk,
-        version=moved_on.version,
-        start=start,
-        end=start + len(words),
-        exact=words,
-    )
-    decide(second_reviewer, moved_on)
+    decide(second_reviewer, reattach(researcher, moved_on, "Iranian state was behind June"))
 
 
 def without_trail(researcher, reviewer, article, submitted_at, reviewed):

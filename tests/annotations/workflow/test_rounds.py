@@ -12,19 +12,12 @@ from annotations.exports.claimreview import rated_claims
 from annotations.exports.records import Links, iter_records
 from annotations.models import AnchorState, Claim, ClaimStatus, Review
 from annotations.selectors import review_queue
-from annotations.services.claims import claim_submit, claim_update
-from annotations.services.reviews import approval_counts, approvers_this_round, review_decide
-from annotations.services.revisions import article_revise, claim_reattach
+from annotations.services.reviews import approval_counts, approvers_this_round
+from tests.annotations.workflow.steps import decide, edit, fresh, reattach, revise, submit
 from tests.factories import make_claim
 
 pytestmark = pytest.mark.django_db
 
-PASSAGE = "the Iranian state was behind the July cyberattacks"
-DECISION_INPUT = {
-    "approve": {},
-    "reject": {"reason": "misattributed"},
-    "request_changes": {"comment": "Name the ministry that said it."},
-}
 # A text in which the passage is gone, and the words a claim is re-attached to.
 NEW_TEXT = (
     "Albania's prime minister said Iranian state hackers carried out the July attacks.\n\n"
@@ -39,49 +32,24 @@ REVISIONS = {
 }
 
 
-def fresh(claim) -> Claim:
-    return Claim.objects.get(pk=claim.pk)
-
-
-def decide(user, claim, decision="approve", **extra):
-    claim = fresh(claim)
-    return review_decide(
-        user=user,
-        claim_id=claim.pk,
-        version=claim.version,
-        decision=decision,
-        **{**DECISION_INPUT[decision], **extra},
-    )
-
-
-def submit(author, claim):
-    return claim_submit(user=author, claim_id=claim.pk, version=fresh(claim).version)
-
-
-def revise(user, claim, change):
-    claim.article.refresh_from_db()
-    article_revise(user=user, article_id=claim.article_id, text=change(claim.article.text))
-    return fresh(claim)
-
-
-def reattach(user, claim, passage):
-    claim = fresh(claim)
-    start = claim.article.revisions.order_by("-number").first().text.index(passage)
-    return claim_reattach(
-        user=user,
-        claim_id=claim.pk,
-        version=claim.version,
-        start=start,
-        end=start + len(passage),
-        exact=passage,
-    )
-
-
 def approvals(claim) -> int:
     claim = fresh(claim)
     counted = approval_counts([claim]).get(claim.pk, 0)
     assert counted == len(approvers_this_round(claim))  # both counts agree
     return counted
+
+
+def assert_a_new_round(claim, before, *, approver, other) -> None:
+    """`claim` is under review in the round after `before`'s: the approval `approver`
+    gave before no longer counts, and `approver` may approve again."""
+    assert claim.status == ClaimStatus.SUBMITTED
+    assert claim.review_round == before.review_round + 1
+    assert claim.submitted_at > before.submitted_at
+    assert approvals(claim) == 0
+    assert claim in review_queue(approver)  # shown again to who approved before
+    claim = decide(other, claim)
+    assert claim.status == ClaimStatus.SUBMITTED, "an approval of the earlier round counted"
+    assert decide(approver, claim).status == ClaimStatus.APPROVED
 
 
 def rounds_of_reviews(claim) -> list[tuple[str, int]]:
@@ -129,12 +97,7 @@ def test_every_decision_is_recorded_in_the_round_it_was_made(
     researcher, reviewer, second_reviewer, submitted_claim
 ):
     decide(second_reviewer, submitted_claim, "request_changes")
-    claim = claim_update(
-        user=researcher,
-        claim_id=submitted_claim.pk,
-        version=fresh(submitted_claim).version,
-        statement="Reworded.",
-    )
+    claim = edit(researcher, submitted_claim, statement="Reworded.")
     assert claim.review_round == 1  # editing while changes are requested starts nothing
     claim = submit(researcher, claim)
     decide(reviewer, claim, "reject")
@@ -149,22 +112,18 @@ def test_every_decision_is_recorded_in_the_round_it_was_made(
 def test_resubmission_after_changes_requested_needs_all_approvals_again(
     half_approved, researcher, reviewer, second_reviewer
 ):
-    claim = decide(second_reviewer, half_approved, "request_changes")
-    claim = claim_update(
-        user=researcher, claim_id=claim.pk, version=claim.version, statement="Reworded."
-    )
-    submitted_before = claim.submitted_at
-    claim = submit(researcher, claim)
+    decide(second_reviewer, half_approved, "request_changes")
+    edit(researcher, half_approved, statement="Reworded.")
 
-    assert claim.review_round == 2
-    assert claim.submitted_at > submitted_before
-    assert approvals(claim) == 0  # the approval of round 1 never counts in round 2
-    assert claim in review_queue(reviewer)  # shown again to who approved in round 1
+    claim = submit(researcher, half_approved)
 
-    claim = decide(second_reviewer, claim)
-    assert (claim.status, approvals(claim)) == (ClaimStatus.SUBMITTED, 1)
-    claim = decide(reviewer, claim)  # the same reviewer approves again, in a new round
-    assert claim.status == ClaimStatus.APPROVED
+    assert_a_new_round(claim, half_approved, approver=reviewer, other=second_reviewer)
+    assert rounds_of_reviews(claim) == [
+        (reviewer.username, 1),
+        (second_reviewer.username, 1),
+        (second_reviewer.username, 2),
+        (reviewer.username, 2),  # the same reviewer approved again, in the new round
+    ]
     assert rounds_of_reviews(claim) == [
         (reviewer.username, 1),
         (second_reviewer.username, 1),
@@ -176,24 +135,14 @@ def test_resubmission_after_changes_requested_needs_all_approvals_again(
 def test_substantive_edit_of_an_approved_claim_starts_a_new_round(
     fully_approved, researcher, reviewer, second_reviewer
 ):
-    claim = claim_update(
-        user=researcher,
-        claim_id=fully_approved.pk,
-        version=fully_approved.version,
-        certainty="alleged",
-    )
+    claim = edit(researcher, fully_approved, certainty="alleged")
 
-    assert (claim.status, claim.review_round, approvals(claim)) == (ClaimStatus.SUBMITTED, 2, 0)
-    assert claim in review_queue(reviewer) and claim in review_queue(second_reviewer)
-    claim = decide(reviewer, claim)
-    assert claim.status == ClaimStatus.SUBMITTED, "an approval of round 1 still counted"
-    assert decide(second_reviewer, claim).status == ClaimStatus.APPROVED
+    assert claim in review_queue(second_reviewer)
+    assert_a_new_round(claim, fully_approved, approver=reviewer, other=second_reviewer)
 
 
 def test_note_only_edit_of_an_approved_claim_stays_in_its_round(fully_approved, researcher):
-    claim = claim_update(
-        user=researcher, claim_id=fully_approved.pk, version=fully_approved.version, note="Hm."
-    )
+    claim = edit(researcher, fully_approved, note="Hm.")
     assert (claim.status, claim.review_round, approvals(claim)) == (ClaimStatus.APPROVED, 1, 2)
     assert claim.submitted_at == fully_approved.submitted_at
 
@@ -233,14 +182,8 @@ def test_fuzzy_reanchoring_of_a_claim_under_review_starts_a_new_round(
 ):
     claim = revise(researcher, half_approved, REVISIONS["fuzzy"][0])
 
-    assert (claim.anchor_state, claim.status) == (AnchorState.FUZZY, ClaimStatus.SUBMITTED)
-    assert claim.review_round == 2
-    assert claim.submitted_at > half_approved.submitted_at
-    assert approvals(claim) == 0
-    assert claim in review_queue(reviewer)
-    claim = decide(second_reviewer, claim)
-    assert claim.status == ClaimStatus.SUBMITTED, "the approval of the old words still counted"
-    assert decide(reviewer, claim).status == ClaimStatus.APPROVED
+    assert claim.anchor_state == AnchorState.FUZZY
+    assert_a_new_round(claim, half_approved, approver=reviewer, other=second_reviewer)
 
 
 def test_fuzzy_reanchoring_of_an_approved_claim_sends_it_to_a_new_round(
@@ -289,14 +232,8 @@ def test_reattaching_a_claim_under_review_to_other_words_starts_a_new_round(
 
     claim = reattach(researcher, claim, OTHER_WORDS)
 
-    assert (claim.status, claim.exact) == (ClaimStatus.SUBMITTED, OTHER_WORDS)
-    assert claim.review_round == 2
-    assert claim.submitted_at > half_approved.submitted_at
-    assert approvals(claim) == 0
-    assert claim in review_queue(reviewer)
-    claim = decide(second_reviewer, claim)
-    assert claim.status == ClaimStatus.SUBMITTED, "the approval of the old words still counted"
-    assert decide(reviewer, claim).status == ClaimStatus.APPROVED
+    assert (claim.anchor_state, claim.exact) == (AnchorState.ANCHORED, OTHER_WORDS)
+    assert_a_new_round(claim, half_approved, approver=reviewer, other=second_reviewer)
 
 
 def test_reattaching_an_approved_claim_to_other_words_starts_a_new_round(
@@ -355,9 +292,7 @@ def test_the_rating_of_an_earlier_round_is_not_exported(
 ):
     claim = decide(reviewer, submitted_claim, rating_value=4, rating_label="Mostly true")
     assert rated_claims(Claim.objects.filter(pk=claim.pk)).exists()
-    claim = claim_update(
-        user=researcher, claim_id=claim.pk, version=claim.version, certainty="alleged"
-    )
+    claim = edit(researcher, claim, certainty="alleged")
     claim = decide(second_reviewer, claim)  # approved again, without a rating
 
     assert (claim.status, claim.review_round) == (ClaimStatus.APPROVED, 2)
@@ -375,9 +310,7 @@ def test_counting_approvals_and_the_queue_take_one_query_whatever_the_rounds(
         for _ in range(count):
             claim = submit(researcher, make_claim(author=researcher, article=article))
             claim = decide(reviewer, claim, "request_changes")
-            claim = claim_update(
-                user=researcher, claim_id=claim.pk, version=claim.version, statement="Again."
-            )
+            claim = edit(researcher, claim, statement="Again.")
             claims.append(decide(reviewer, submit(researcher, claim)))
         return claims
 
@@ -396,11 +329,9 @@ def test_counting_approvals_and_the_queue_take_one_query_whatever_the_rounds(
 def test_the_api_gives_the_round_of_the_claim_and_of_each_review(
     researcher, reviewer, second_reviewer, submitted_claim
 ):
-    claim = decide(reviewer, submitted_claim, "request_changes")
-    claim = claim_update(
-        user=researcher, claim_id=claim.pk, version=claim.version, statement="Reworded."
-    )
-    claim = submit(researcher, claim)
+    decide(reviewer, submitted_claim, "request_changes")
+    edit(researcher, submitted_claim, statement="Reworded.")
+    claim = submit(researcher, submitted_claim)
     api = APIClient()
     api.force_authenticate(second_reviewer)
 

@@ -4,6 +4,10 @@ The database keeps the invariants (offsets, uniqueness, PROTECT where deleting w
 work); services in `annotations/services.py` keep the rules that span rows.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -151,7 +155,12 @@ class Claim(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)  # the current round's start
+    review_round = models.PositiveIntegerField(
+        default=0,
+        help_text="The claim's current review round: 0 before its first submission, then "
+        "one more each time a round starts (see `annotations.services.rounds`).",
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -270,8 +279,26 @@ class RejectReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def in_current_round(claim_round: Any = None) -> Q:
+    """The condition a review of the claim's current review round meets.
+
+    `claim_round` is the claim's round when the caller already holds it (a locked
+    claim's number, `OuterRef("review_round")` in a subquery on claims); by default the
+    review's claim is joined to read it.
+    """
+    return Q(review_round=F("claim__review_round") if claim_round is None else claim_round)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def of_current_round(self, claim_round: Any = None) -> ReviewQuerySet:
+        """The reviews given in their claim's current review round: the only ones that
+        count towards `REQUIRED_APPROVALS`, keep a claim out of its approver's queue and
+        rate it in the exports. See `in_current_round` for `claim_round`."""
+        return self.filter(in_current_round(claim_round))
+
+
 class Review(models.Model):
-    """One reviewer's decision on one version of a claim."""
+    """One reviewer's decision on one version of a claim, in one review round."""
 
     # A deleted draft takes its reviews along; the audit trail keeps each decision.
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
@@ -289,7 +316,12 @@ class Review(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     rating_label = models.CharField(max_length=100, blank=True, default="")
+    review_round = models.PositiveIntegerField(
+        default=0, help_text="The claim's review round when the decision was made."
+    )
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["claim_id", "created", "id"]

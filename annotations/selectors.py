@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from annotations.filters import ClaimFilter
 from annotations.models import (
@@ -80,12 +80,11 @@ def review_queue(reviewer) -> QuerySet[Claim]:
     oldest submission first."""
     # Not a subquery correlated with each claim: a reviewer with thousands of reviews
     # made SQLite scan all of them once per claim awaiting review.
-    approved_this_round = Review.objects.filter(
-        reviewer=reviewer,
-        decision=Decision.APPROVE,
-        claim__status=ClaimStatus.SUBMITTED,
-        created__gte=F("claim__submitted_at"),
-    ).values("claim_id")
+    approved_this_round = (
+        Review.objects.of_current_round()
+        .filter(reviewer=reviewer, decision=Decision.APPROVE, claim__status=ClaimStatus.SUBMITTED)
+        .values("claim_id")
+    )
     return (
         Claim.objects.filter(status=ClaimStatus.SUBMITTED)
         .exclude(author=reviewer)

@@ -187,10 +187,18 @@ def approval_outcome(*, approvals: int, required: int) -> Status:
     return Status.APPROVED if approvals >= max(required, 1) else Status.SUBMITTED
 
 
-def starts_review_round(from_status: str, to_status: str | None) -> bool:
-    """A claim that enters `submitted` from another status needs fresh approvals: those of
-    an earlier round were given to a claim that has changed since."""
-    return to_status == Status.SUBMITTED and from_status != Status.SUBMITTED
+def starts_review_round(from_status: str, to_status: str | None, *, changed: bool = False) -> bool:
+    """Whether a change starts a new review round, so that earlier approvals stop counting.
+
+    One rule for every path: a claim that ends up `submitted` after a change of the
+    words or substance under review (`changed`: a substantive edit, a fuzzy re-anchoring,
+    a re-attachment to other words) needs fresh approvals, and so does every claim that
+    enters `submitted` from another status (a submission, a resubmission after changes
+    were requested). Approvals of an earlier round were given to a claim that has changed
+    since. A change that leaves a claim in another status starts no round: its next
+    submission will.
+    """
+    return to_status == Status.SUBMITTED and (from_status != Status.SUBMITTED or changed)
 
 
 def allowed_actions(status: str, participant: Participant) -> list[Action]:

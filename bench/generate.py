@@ -482,7 +482,13 @@ class Builder:
             "sources": sorted([source, "", ""] for source in plan["sources"]),
             "note": "",
         }
-        state = {"status": "draft", "version": 1, "submitted_at": None, "reviewed_at": None}
+        state = {
+            "status": "draft",
+            "version": 1,
+            "submitted_at": None,
+            "review_round": 0,
+            "reviewed_at": None,
+        }
         events = [
             m.ClaimEvent(
                 kind="created",
@@ -514,6 +520,7 @@ class Builder:
             when = clock.next()
             event("submitted", "submitted", author, when)
             state["submitted_at"] = when
+            state["review_round"] += 1
 
         def decide(decision: str, reviewer: int) -> None:
             when = clock.next(hours=72)
@@ -535,6 +542,7 @@ class Builder:
                     sources_checked=decision == "approve",
                     rating_value=rating,
                     rating_label=label,
+                    review_round=state["review_round"],
                     created=when,
                 )
             )
@@ -570,6 +578,7 @@ class Builder:
                 decide("approve", reviewers[0])
                 edit("submitted")
                 state["submitted_at"] = clock.now
+                state["review_round"] += 1
             else:
                 for reviewer in reviewers[:rounds]:
                     decide("request_changes", reviewer)
@@ -603,6 +612,7 @@ class Builder:
             created=created,
             modified=clock.now,
             submitted_at=state["submitted_at"],
+            review_round=state["review_round"],
             reviewed_at=state["reviewed_at"],
         )
 

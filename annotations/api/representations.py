@@ -34,6 +34,7 @@ CLAIM_FIELDS = (
     "id",
     "status",
     "version",
+    "review_round",
     "anchor_state",
     "article_id",
     "revision__number",
@@ -94,6 +95,7 @@ def _link_queries(using: str) -> tuple[BatchQuery, BatchQuery, BatchQuery]:
                 "reviewer_id",
                 username,
                 "claim_version",
+                "review_round",
                 "decision",
                 "reason",
                 "comment",
@@ -122,12 +124,13 @@ def _links(claim_ids: Sequence[int], using: str) -> tuple[dict, dict, dict]:
         )
     reviews: dict[int, list] = defaultdict(list)
     for row in review_query.rows(claim_ids):
-        claim_id, review_id, reviewer_id, reviewer, version, *decision, created = row
+        claim_id, review_id, reviewer_id, reviewer, version, review_round, *decision, created = row
         reviews[claim_id].append(
             {
                 "id": review_id,
                 "reviewer": {"id": reviewer_id, "username": reviewer},
                 "claim_version": version,
+                "review_round": review_round,
                 "decision": decision[0],
                 "reason": decision[1],
                 "comment": decision[2],
@@ -178,6 +181,7 @@ def claim_representations(
                 "id": claim_id,
                 "status": status,
                 "version": row["version"],
+                "review_round": row["review_round"],
                 "anchor_state": row["anchor_state"],
                 "article": row["article_id"],
                 "revision": row["revision__number"],

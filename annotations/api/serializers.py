@@ -334,6 +334,9 @@ class ReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reviewer = UserRefSerializer()
     claim_version = serializers.IntegerField()
+    review_round = serializers.IntegerField(
+        help_text="The claim's review round the decision was made in."
+    )
     decision = serializers.ChoiceField(choices=Decision.choices)
     reason = serializers.CharField()
     comment = serializers.CharField()
@@ -349,6 +352,10 @@ class ClaimSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=ClaimStatus.choices)
     version = serializers.IntegerField(help_text="Send it back with every change.")
+    review_round = serializers.IntegerField(
+        help_text="0 before the first submission, then one more at each submission and each "
+        "change of what is under review; only the approvals of this round count."
+    )
     anchor_state = serializers.ChoiceField(choices=AnchorState.choices)
     article = serializers.IntegerField(source="article_id")
     revision = serializers.IntegerField(

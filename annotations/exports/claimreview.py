@@ -63,9 +63,11 @@ class Publisher:
 
 def rated_claims(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
     """Only approved claims whose current review round has a rated approval."""
-    rated = Review.objects.filter(
-        claim=OuterRef("pk"), decision=Decision.APPROVE, created__gte=OuterRef("submitted_at")
-    ).filter(Q(rating_value__isnull=False) | ~Q(rating_label=""))
+    rated = (
+        Review.objects.of_current_round(OuterRef("review_round"))
+        .filter(claim=OuterRef("pk"), decision=Decision.APPROVE)
+        .filter(Q(rating_value__isnull=False) | ~Q(rating_label=""))
+    )
     return queryset.filter(Exists(rated), status=ClaimStatus.APPROVED)
 
 

@@ -41,7 +41,14 @@ from django.urls import NoReverseMatch, reverse
 from annotations.batches import AmongIds, BatchQuery
 from annotations.idurls import IdUrl
 from annotations.isotext import IsoDate, IsoDateTime
-from annotations.models import Claim, ClaimActor, ClaimSource, Decision, Review
+from annotations.models import (
+    Claim,
+    ClaimActor,
+    ClaimSource,
+    Decision,
+    Review,
+    in_current_round,
+)
 from annotations.selectors import verified_claims
 
 CHUNK_SIZE = 500
@@ -188,15 +195,10 @@ class _Grouped:
 
 _claim_of = itemgetter(0)
 
-# A review belongs to its claim's current review round when it was made since the claim
-# was last submitted (the test `claimreview.rated_claims` makes too). Compared by the
-# database: the ISO texts of two timestamps do not sort as the timestamps do when only
-# one of them has microseconds.
-_CURRENT_ROUND = Q(claim__submitted_at__isnull=True) | Q(created__gte=F("claim__submitted_at"))
-
 
 def _in_current_round() -> ExpressionWrapper:
-    return ExpressionWrapper(_CURRENT_ROUND, output_field=BooleanField())
+    """Whether a review was given in its claim's current review round, as a column."""
+    return ExpressionWrapper(in_current_round(), output_field=BooleanField())
 
 
 # What a record may link to, each read by one query a chunk. The reviews give the rating
@@ -265,7 +267,8 @@ class _ChunkLinks:
         elif RATING in read:
             self.ratings = BatchQuery(
                 of_chunk(Review)
-                .filter(_CURRENT_ROUND, decision=Decision.APPROVE)
+                .of_current_round()
+                .filter(decision=Decision.APPROVE)
                 .filter(Q(rating_value__isnull=False) | ~Q(rating_label=""))
                 .order_by("claim_id", "created", "id")
                 .values_list(

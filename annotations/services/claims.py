@@ -31,6 +31,7 @@ from annotations.models import (
 )
 from annotations.roles import can_annotate, can_review
 from annotations.services.events import claim_snapshot, diff_snapshots, record_event
+from annotations.services.rounds import review_round_start
 from articles.models import Article, ArticleRevision
 from claimdesk.errors import InvalidInput, NotAllowed, StaleVersion
 
@@ -201,8 +202,8 @@ def claim_update(
     note: str | None = None,
 ) -> Claim:
     """Edit a claim. Only the author edits; a substantive edit of an approved claim
-    sends it back to `submitted` for review again. The anchor, when given, is checked
-    against the claim's current revision."""
+    sends it back to `submitted` for review again, in a new review round. The anchor,
+    when given, is checked against the claim's current revision."""
     claim = lock_claim(claim_id, version=version)
     participant = workflow_participant(user=user, claim=claim)
     # Who may edit does not depend on what changes: refuse others before reading input.
@@ -253,7 +254,8 @@ def claim_update(
     if sources is not None:
         after["sources"] = sorted([link.source_id, link.locator, link.note] for link in sources)
     changes = diff_snapshots(before, after)
-    target = workflow.next_status(claim.status, workflow.edit_action(changes), participant)
+    action = workflow.edit_action(changes)
+    target = workflow.next_status(claim.status, action, participant)
     if not changes:
         return claim
 
@@ -261,9 +263,8 @@ def claim_update(
     extra = {}
     if target != from_status:
         extra["status"] = target
-    if workflow.starts_review_round(from_status, target):
-        # A new round: approvals given before this edit no longer count.
-        extra["submitted_at"] = timezone.now()
+    if workflow.starts_review_round(from_status, target, changed=action is workflow.Action.EDIT):
+        extra.update(review_round_start())
     claim = save_transition(claim, expected_version=version, **fields, **extra)
     _replace_links(claim, actors, sources)
     record_event(
@@ -280,14 +281,18 @@ def claim_update(
 
 @transaction.atomic
 def claim_submit(*, user, claim_id: int, version: int) -> Claim:
-    """Send a draft (or a claim whose changes were requested) to the review queue."""
+    """Send a draft (or a claim whose changes were requested) to the review queue, in a
+    new review round."""
     claim = lock_claim(claim_id, version=version)
     target = workflow.next_status(
         claim.status, workflow.Action.SUBMIT, workflow_participant(user=user, claim=claim)
     )
     from_status = claim.status
     claim = save_transition(
-        claim, expected_version=version, status=target, submitted_at=timezone.now()
+        claim,
+        expected_version=version,
+        status=target,
+        **review_round_start(),  # entering `submitted` always starts a round
     )
     record_event(
         claim=claim, kind=EventKind.SUBMITTED, user=user, from_status=from_status, to_status=target

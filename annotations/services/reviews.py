@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from annotations import workflow
@@ -26,22 +26,20 @@ RATING_LABEL_MAX_LENGTH = Review._meta.get_field("rating_label").max_length
 
 
 def approvers_this_round(claim: Claim) -> set[int]:
-    """Ids of the distinct reviewers who approved the claim since it last entered
-    `submitted` (the services reset `submitted_at` whenever a new round starts)."""
-    reviews = Review.objects.filter(claim=claim, decision=Decision.APPROVE)
-    if claim.submitted_at is not None:
-        reviews = reviews.filter(created__gte=claim.submitted_at)
+    """Ids of the distinct reviewers who approved the claim in its current review round.
+
+    `claim` is read as locked: its round number is taken as it is, without a join."""
+    reviews = Review.objects.of_current_round(claim.review_round).filter(
+        claim=claim, decision=Decision.APPROVE
+    )
     return set(reviews.values_list("reviewer_id", flat=True))
 
 
 def approval_counts(claims: Iterable[Claim]) -> dict[int, int]:
     """`len(approvers_this_round(claim))` for many claims in one query."""
     rows = (
-        Review.objects.filter(
-            claim__in=list(claims),
-            decision=Decision.APPROVE,
-        )
-        .filter(Q(claim__submitted_at__isnull=True) | Q(created__gte=F("claim__submitted_at")))
+        Review.objects.of_current_round()
+        .filter(claim__in=list(claims), decision=Decision.APPROVE)
         .values("claim_id")
         .annotate(approvers=Count("reviewer_id", distinct=True))
     )
@@ -171,6 +169,7 @@ def review_decide(
     review = Review.objects.create(
         claim=claim,
         claim_version=version,
+        review_round=claim.review_round,
         reviewer=user,
         decision=decision,
         reason=reason if decision == Decision.REJECT else "",

@@ -39,6 +39,7 @@ from annotations.roles import can_annotate, can_manage_registry, can_revise_arti
 from annotations.selectors import claims_visible_to
 from annotations.services.claims import lock_claim, save_transition
 from annotations.services.events import record_event
+from annotations.services.rounds import review_round_start
 from articles.cleaning import normalise_text
 from articles.models import Article, ArticleRevision
 from articles.services import check_article_text
@@ -194,8 +195,9 @@ def _reanchor_claims(
     now = timezone.now()
     anchors: list[tuple] = []
     events: list[tuple] = []
-    resubmitted: dict[str, list[int]] = {}
-    new_round: list[int] = []
+    # Claims whose status changes or whose review round starts, by (status, new round).
+    moved_on: dict[tuple[str, bool], list[int]] = {}
+    resubmitted = 0
     for claim, found in zip(claims, results, strict=True):
         before = _anchor_of(claim, numbers[claim.revision_id])
         if found.state == AnchorState.ORPHANED:
@@ -221,15 +223,17 @@ def _reanchor_claims(
             )
         )
         status = claim.status
-        if found.state == AnchorState.FUZZY:
+        fuzzy = found.state == AnchorState.FUZZY
+        if fuzzy:
             status = workflow.next_status(
                 claim.status, workflow.Action.FUZZY_REANCHOR, workflow.SYSTEM
             )
-            if status != claim.status:
-                resubmitted.setdefault(status, []).append(claim.id)
-            elif status == workflow.Status.SUBMITTED:
-                # Approvals given to the old quote no longer count: a new round starts.
-                new_round.append(claim.id)
+            resubmitted += status != claim.status
+        # A fuzzy match changed the words under review: approvals given to the old quote
+        # no longer count.
+        new_round = workflow.starts_review_round(claim.status, status, changed=fuzzy)
+        if new_round or status != claim.status:
+            moved_on.setdefault((status, new_round), []).append(claim.id)
         changes = {
             key: [before[key], after[key]]
             for key in CHANGE_FIELDS
@@ -245,16 +249,15 @@ def _reanchor_claims(
         }
         events.append((claim.id, claim.status, status, claim.version + 1, changes, data))
     _update_anchors(anchors, modified=now)
-    for status, claim_ids in resubmitted.items():
-        # Back in the review queue, as newly submitted.
-        Claim.objects.filter(pk__in=claim_ids).update(status=status, submitted_at=now)
-    if new_round:
-        Claim.objects.filter(pk__in=new_round).update(submitted_at=now)
+    for (status, new_round), claim_ids in moved_on.items():
+        # Back in the review queue, as newly submitted, in a new review round.
+        round_fields = review_round_start(at=now) if new_round else {}
+        Claim.objects.filter(pk__in=claim_ids).update(status=status, **round_fields)
     _insert_events(events, user=user, created=now)
     counts = Counter(found.state for found in results)
     return (
         len(claims),
-        sum(map(len, resubmitted.values())),
+        resubmitted,
         {state: counts.get(state, 0) for state in AnchorState.values},
     )
 
@@ -406,7 +409,8 @@ def claim_reattach(*, user, claim_id: int, version: int, start: int, end: int, e
     the current revision; the claim then points at it, `anchored`, and a `reattached`
     event records the anchor before and after. When the quoted words change, an approved
     claim goes back to `submitted`, as after a fuzzy re-anchoring: a reviewer approved
-    other words.
+    other words. So a claim approved or under review starts a new review round, and the
+    approvals given to the old words stop counting.
 
     Raises Claim.DoesNotExist (not visible to the user), NotAllowed (neither the author
     nor an editor), StaleVersion, InvalidTransition (the claim is anchored or moved: edit
@@ -443,7 +447,11 @@ def claim_reattach(*, user, claim_id: int, version: int, start: int, end: int, e
     if anchor.exact != claim.exact:
         target = workflow.next_status(claim.status, workflow.Action.FUZZY_REANCHOR, workflow.SYSTEM)
         if target != from_status:
-            fields.update(status=target, submitted_at=timezone.now())
+            fields["status"] = target
+        # Approvals given to the old words stop counting, whether the claim was approved
+        # or still under review.
+        if workflow.starts_review_round(from_status, target, changed=True):
+            fields.update(review_round_start())
     claim = save_transition(claim, expected_version=version, **fields)
     after = _anchor_of(claim, revision.number)
     changes = {

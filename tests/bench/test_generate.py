@@ -1,5 +1,6 @@
 """The benchmark's generator makes the dataset it says it makes."""
 
+import importlib
 from collections import Counter
 
 import pytest
@@ -84,3 +85,24 @@ def test_history_matches_status_reviews_and_version(tiny_dataset):
 
 def test_some_approvals_carry_a_rating(tiny_dataset):
     assert Review.objects.filter(decision="approve", rating_value__isnull=False).exists()
+
+
+def test_review_rounds_are_those_the_trail_tells(tiny_dataset):
+    """The generator numbers rounds as the services would, which the migration that
+    numbers existing rows reads back from the trail."""
+    fill = importlib.import_module("annotations.migrations.0007_fill_review_rounds")
+    events, reviews = {}, {}
+    for claim_id, *event in ClaimEvent.objects.order_by("claim_id", "id").values_list(
+        "claim_id", "kind", "from_status", "to_status", "created", "data"
+    ):
+        events.setdefault(claim_id, []).append(tuple(event))
+    for review in Review.objects.order_by("id"):
+        reviews.setdefault(review.claim_id, []).append(review)
+    rounds = Counter()
+    for claim in Claim.objects.all():
+        of_claim = reviews.get(claim.pk, [])
+        expected = (claim.review_round, {r.pk: r.review_round for r in of_claim})
+        trail = [(r.pk, r.created) for r in of_claim]
+        assert fill.rounds_of_claim(claim.submitted_at, events[claim.pk], trail) == expected
+        rounds[claim.review_round] += 1
+    assert {1, 2} <= set(rounds)

@@ -185,6 +185,7 @@ def bulk_approved(
             version=3,
             author=author,
             submitted_at=submitted,
+            review_round=1,
             reviewed_at=timezone.now(),
         )
         for index in range(count)
@@ -204,6 +205,7 @@ def bulk_approved(
         Review(
             claim=claim,
             claim_version=2,
+            review_round=1,
             reviewer=reviewer,
             decision=Decision.APPROVE,
             rating_value=value,

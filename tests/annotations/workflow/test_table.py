@@ -165,6 +165,21 @@ def test_a_review_round_starts_when_a_claim_enters_submitted(from_status, to_sta
 
 
 @pytest.mark.parametrize(
+    ("from_status", "to_status", "starts"),
+    [
+        (S, S, True),  # a fuzzy re-anchoring or a re-attachment of a claim under review
+        (A, S, True),
+        (D, D, False),  # a draft is reviewed from its submission on
+        (CR, CR, False),
+        (R, R, False),
+        (A, A, False),
+    ],
+)
+def test_a_review_round_starts_when_the_words_under_review_change(from_status, to_status, starts):
+    assert workflow.starts_review_round(from_status, to_status, changed=True) is starts
+
+
+@pytest.mark.parametrize(
     ("status", "role", "actions"),
     [
         (D, "author", [Action.EDIT, Action.EDIT_NOTE, Action.SUBMIT, Action.DELETE]),

@@ -1,15 +1,34 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 
+from annotations.service_admin import ServiceAdmin, ServiceModelForm
+from annotations.services.actors import source_create, source_update
 from articles.models import Article, ArticleRevision, Source
+
+SOURCE_FIELDS = ("name", "kind", "url", "publisher", "notes")
+
+
+class SourceAdminForm(ServiceModelForm):
+    # Any address the service can normalise (no scheme, tracking parameters): it decides.
+    url = forms.CharField(required=False, max_length=1000, label="URL", widget=forms.URLInput)
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+class SourceAdmin(ServiceAdmin):
+    """Sources are saved by `source_create`/`source_update`, as on the registry pages: the
+    URL normalised, a URL another source has refused on the form."""
+
+    form = SourceAdminForm
     list_display = ["name", "kind", "publisher", "url"]
     list_filter = ["kind"]
     search_fields = ["name", "publisher", "url"]
+
+    def save_service(self, request, form, formsets, change):
+        fields = {key: form.cleaned_data[key] for key in SOURCE_FIELDS}
+        if change:
+            return source_update(user=request.user, source_id=form.instance.pk, **fields)
+        return source_create(user=request.user, **fields)
 
 
 class RevisionInline(admin.TabularInline):

@@ -45,6 +45,11 @@ class RevisionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    """Title, byline, address, outlet, date and language are edited here; no service
+    owns them yet, and they carry no version or audit trail to keep in step. Articles
+    come in through `article_create` (import page, API, command), which writes revision
+    1 and refuses duplicates, so the admin adds none."""
+
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "outlet", "published", "language", "created"]
     list_filter = ["outlet", "language", "published"]
@@ -55,6 +60,9 @@ class ArticleAdmin(admin.ModelAdmin):
     # The text changes only through a revision (which re-anchors claims): read-only here.
     readonly_fields = ["text", "raw", "text_sha256", "created_by", "created", "modified"]
     inlines = [RevisionInline]
+
+    def has_add_permission(self, request):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.claims.exists():

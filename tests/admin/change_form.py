@@ -41,4 +41,6 @@ def add_row(data: dict[str, str], prefix: str, **fields: object) -> None:
 
 def form_errors(response) -> dict[str, list[str]]:
     """The errors the admin shows on its form, non-field errors under `__all__`."""
-    return {name: list(errors) for name, errors in response.context["adminform"].form.errors.items()}
+    return {
+        name: list(errors) for name, errors in response.context["adminform"].form.errors.items()
+    }

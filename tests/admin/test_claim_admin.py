@@ -122,9 +122,7 @@ def test_an_unchanged_admin_form_changes_nothing(approved, staff_author, logged_
     assert events_after(claim, before) == []
 
 
-def test_a_stale_admin_form_is_refused_and_overwrites_nothing(
-    approved, staff_author, logged_in
-):
+def test_a_stale_admin_form_is_refused_and_overwrites_nothing(approved, staff_author, logged_in):
     claim = approved()
     browser = logged_in(staff_author)
     data = submitted_form(browser.get(change_url(claim)))

@@ -19,6 +19,7 @@ from annotations.service_admin import (
     PartInline,
     ServiceAdmin,
     ServiceModelForm,
+    ViewOnlyAdmin,
     formset_for,
     kept_rows,
 )
@@ -216,7 +217,7 @@ class ClaimAdmin(ServiceAdmin):
 
 
 @admin.register(ClaimRelation)
-class ClaimRelationAdmin(admin.ModelAdmin):
+class ClaimRelationAdmin(ViewOnlyAdmin):
     """View only. No service writes relations yet, and a relation written here would
     change what two claims say with no audit event on either; the admin waits for it."""
 
@@ -224,18 +225,9 @@ class ClaimRelationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     raw_id_fields = ["from_claim", "to_claim"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ViewOnlyAdmin):
     """Reviews are decisions of record: view only."""
 
     list_display = ["claim", "claim_version", "reviewer", "decision", "reason", "created"]
@@ -243,18 +235,9 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ["comment", "claim__statement", "reviewer__username"]
     list_select_related = ["claim", "reviewer"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ClaimEvent)
-class ClaimEventAdmin(admin.ModelAdmin):
+class ClaimEventAdmin(ViewOnlyAdmin):
     """The audit trail is append-only: no add, change or delete from here."""
 
     list_display = ["id", "claim_id", "kind", "actor", "from_status", "to_status", "created"]
@@ -273,12 +256,3 @@ class ClaimEventAdmin(admin.ModelAdmin):
         "data",
     ]
     exclude = ["claim"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

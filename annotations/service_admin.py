@@ -122,3 +122,16 @@ class PartInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return self._parent_admin().has_view_permission(request, obj)
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Records that only a service writes, or none: the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from annotations.service_admin import ServiceAdmin, ServiceModelForm
+from annotations.service_admin import ServiceAdmin, ServiceModelForm, ViewOnlyAdmin
 from annotations.services.actors import source_create, source_update
 from articles.models import Article, ArticleRevision, Source
 
@@ -71,19 +71,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleRevision)
-class ArticleRevisionAdmin(admin.ModelAdmin):
+class ArticleRevisionAdmin(ViewOnlyAdmin):
     """Revisions are immutable: view only."""
 
     list_display = ["article", "number", "author", "created", "note"]
     list_filter = ["created"]
     search_fields = ["article__title", "note"]
     list_select_related = ["article", "author"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,43 +8,39 @@ from annotations.services.reviews import review_decide
 from tests.factories import ActorFactory, SourceFactory, UserFactory, make_claim
 
 
-@pytest.fixture
-def staff_author(db):
-    """A researcher who also works in the admin."""
-    user = UserFactory(username="stella", roles=["researcher"])
+def _staff(username: str, role: str):
+    user = UserFactory(username=username, roles=[role])
     user.is_staff = True
     user.save()
     return user
+
+
+def _logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_author(db):
+    """A researcher who also works in the admin."""
+    return _staff("stella", "researcher")
 
 
 @pytest.fixture
 def staff_editor(db):
-    user = UserFactory(username="ed", roles=["editor"])
-    user.is_staff = True
-    user.save()
-    return user
+    return _staff("ed", "editor")
 
 
 @pytest.fixture
 def logged_in():
     """logged_in(user) -> a browser session of that user."""
-
-    def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
+    return lambda user: _logged_in(Client(), user)
 
 
 @pytest.fixture
 def api_as():
-    def make(user) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return make
+    """api_as(user) -> an API client in that user's session."""
+    return lambda user: _logged_in(APIClient(), user)
 
 
 @pytest.fixture

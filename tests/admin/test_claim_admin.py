@@ -212,6 +212,7 @@ def test_admin_refuses_to_delete_a_submitted_claim(who, staff_author, article, l
     assert browser.post(delete_url(claim), {"post": "yes"}).status_code == 403
     assert Claim.objects.filter(pk=claim.pk).exists()
     assert not ClaimEvent.objects.filter(claim_id=claim.pk, kind=EventKind.DELETED).exists()
+    assert not LogEntry.objects.filter(object_id=str(claim.pk)).exists()
 
 
 def test_admin_refuses_to_delete_someone_elses_draft(staff_author, superuser, article, logged_in):
@@ -236,3 +237,24 @@ def test_the_claim_list_offers_no_bulk_delete(staff_author, article, logged_in):
 def test_claim_relations_are_view_only_in_the_admin(superuser, logged_in):
     browser = logged_in(superuser)
     assert browser.get(reverse("admin:annotations_claimrelation_add")).status_code == 403
+
+
+def test_a_claim_submitted_while_the_admin_deletes_it_stays(
+    staff_author, article, logged_in, monkeypatch
+):
+    claim = make_claim(author=staff_author, article=article)
+    claim_submit(user=staff_author, claim_id=claim.pk, version=claim.version)
+    # The page's check passed just before the claim was submitted: the service has the
+    # last word.
+    monkeypatch.setattr("annotations.admin.may_delete", lambda user, claim: True)
+    browser = logged_in(staff_author)
+
+    response = browser.post(delete_url(claim), {"post": "yes"}, follow=True)
+
+    assert response.redirect_chain[0][0] == change_url(claim)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Cannot delete a claim that is submitted."
+    ]
+    assert Claim.objects.filter(pk=claim.pk).exists()
+    assert not ClaimEvent.objects.filter(claim_id=claim.pk, kind=EventKind.DELETED).exists()
+    assert not LogEntry.objects.filter(object_id=str(claim.pk)).exists()

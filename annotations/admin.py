@@ -158,7 +158,6 @@ class ClaimAdmin(ServiceAdmin):
         "reviewed_at",
     ]
     inlines = [ClaimActorInline, ClaimSourceInline, ReviewInline]
-    service_error_fields = {"version": None}
 
     def has_add_permission(self, request):
         return False

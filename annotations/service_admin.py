@@ -34,8 +34,6 @@ class ServiceModelForm(forms.ModelForm):
 
 class ServiceAdmin(admin.ModelAdmin):
     form = ServiceModelForm
-    # Service field names that the admin form calls otherwise.
-    service_error_fields: dict[str, str] = {}
 
     def save_service(self, request, form, formsets, change: bool) -> models.Model:
         """Call the service with the form's input; return what it saved."""
@@ -55,12 +53,13 @@ class ServiceAdmin(admin.ModelAdmin):
         refusal = getattr(request, REFUSAL, None)
         if refusal is None:
             return form
-        error_fields = self.service_error_fields
 
         class RefusedForm(form):
             def clean(self):
                 cleaned = super().clean()
-                add_domain_error(self, refusal, fields=error_fields)
+                # On the field the error names; an error of a field the form lacks (the
+                # version, the links) goes at the top of the form.
+                add_domain_error(self, refusal)
                 return cleaned
 
         return RefusedForm

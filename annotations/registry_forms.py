@@ -1,6 +1,6 @@
 """Forms of the actor and source pages. They check the shape of the input only; the
-services in `annotations.services.actors` keep the rules, and `add_domain_error` shows
-what they refuse next to the field it concerns."""
+services keep the rules, and `claimdesk.forms.add_domain_error` shows what they refuse
+next to the field it concerns."""
 
 from __future__ import annotations
 
@@ -9,17 +9,6 @@ from django import forms
 from annotations.models import Actor, ActorKind
 from annotations.registry import resolve_actor
 from articles.models import SourceKind
-from claimdesk.errors import DomainError
-
-
-def add_domain_error(form: forms.Form, exc: DomainError, *, fields: dict[str, str] | None = None):
-    """Attach a service's error to the form field it names (`fields` maps service field
-    names to form field names where they differ); anything else goes to the form."""
-    fields = fields or {}
-    for error in exc.errors or [{"field": None, "detail": exc.detail}]:
-        name = error.get("field")
-        name = fields.get(name, name)
-        form.add_error(name if name in form.fields else None, error["detail"])
 
 
 class ActorReferenceField(forms.CharField):

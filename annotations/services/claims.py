@@ -185,6 +185,13 @@ def save_transition(claim: Claim, *, expected_version: int, **fields: Any) -> Cl
     return claim
 
 
+def may_edit(user, claim: Claim) -> bool:
+    """Whether `claim_update` lets this user edit the claim now: its author, while its
+    status allows an edit."""
+    actions = workflow.allowed_actions(claim.status, workflow_participant(user=user, claim=claim))
+    return workflow.Action.EDIT_NOTE in actions
+
+
 @transaction.atomic
 def claim_update(
     *,
@@ -298,6 +305,12 @@ def claim_submit(*, user, claim_id: int, version: int) -> Claim:
         claim=claim, kind=EventKind.SUBMITTED, user=user, from_status=from_status, to_status=target
     )
     return claim
+
+
+def may_delete(user, claim: Claim) -> bool:
+    """Whether `claim_delete` lets this user delete the claim now."""
+    actions = workflow.allowed_actions(claim.status, workflow_participant(user=user, claim=claim))
+    return workflow.Action.DELETE in actions
 
 
 @transaction.atomic

@@ -23,13 +23,13 @@ from annotations.registry_forms import (
     ActorForm,
     ActorMergeForm,
     SourceForm,
-    add_domain_error,
 )
 from annotations.roles import can_add_actor, can_manage_registry, can_merge_actors
 from annotations.services.actors import actor_create, actor_merge, actor_update
 from articles.models import Article, Source, SourceKind
 from articles.sources import can_add_source, can_change_source, source_create, source_update
 from claimdesk.errors import DomainError
+from claimdesk.forms import add_domain_error
 
 PAGE_SIZE = 50
 CLAIMS_PAGE_SIZE = 25

@@ -63,7 +63,7 @@ def test_resolve_actor_by_id_wikidata_name_or_alias(actors):
 
 
 def test_likely_duplicates_by_folded_name_and_by_alias(actors):
-    copy = ActorFactory(name="  ALBANIA ")  # saved as typed: the admin does not clean names
+    copy = ActorFactory(name="  ALBANIA ")  # saved as typed, as a write around the services is
     accented = ActorFactory(name="Albanìa")
     tehran_city = ActorFactory(name="Tehran", kind=ActorKind.OTHER)
     ActorFactory(name="Unrelated")
@@ -135,7 +135,8 @@ def test_mention_index_sees_a_new_alias_and_a_rename(editor, actors):
 
 
 def test_mention_index_sees_changes_made_around_the_services(actors):
-    """The admin writes actors directly: the table fingerprint still changes."""
+    """A write around the services (a shell, a data migration): the table fingerprint
+    still changes."""
     text = "Kosovo condemned the attack."
     assert mention_index().find(text) == []
     kosovo = Actor.objects.create(name="Kosovo", kind=ActorKind.STATE)

@@ -19,11 +19,12 @@ from itertools import zip_longest
 from django import forms
 from django.db.models import Q
 
+from annotations import limits
 from annotations.errors import AnchorMismatch, DomainError, StaleVersion
 from annotations.models import Actor, ActorRole, Certainty
 from annotations.services.claims import ActorLink, SourceLink
 from annotations.text import fold
-from articles.models import Source
+from articles.models import ArticleRevision, Source
 
 INTENT_SAVE, INTENT_SUBMIT = "save", "submit"
 
@@ -40,6 +41,18 @@ _ERROR_FIELDS = {
     "actors": "actors",
     "sources": "sources",
 }
+# The revision is a hidden value the reader filled in: whatever is wrong with it, the
+# only help is a fresh page.
+STALE_PAGE = (
+    "The article's text changed after you opened it. Reload the page and select the "
+    "passage again."
+)
+
+
+def stale_page_error(code: str) -> forms.ValidationError:
+    """The page's one sentence for any refusal of the revision; the error keeps the
+    service's code and names the field it concerns in `params`."""
+    return forms.ValidationError(STALE_PAGE, code=code, params={"field": "revision"})
 
 
 @dataclass
@@ -88,13 +101,13 @@ class ClaimForm(forms.Form):
     )
     statement = forms.CharField(
         label="Statement",
-        max_length=5000,
+        max_length=limits.STATEMENT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The claim in plain words, as the text attributes it.",
         error_messages={"required": "Write the claim in plain words."},
     )
     claimant = forms.CharField(required=False, widget=forms.HiddenInput)
-    claimant_label = forms.CharField(label="Claimant", required=False, max_length=300)
+    claimant_label = forms.CharField(label="Claimant", required=False, max_length=limits.NAME)
     certainty = forms.ChoiceField(
         label="Certainty",
         choices=Certainty.choices,
@@ -109,7 +122,7 @@ class ClaimForm(forms.Form):
     note = forms.CharField(
         label="Note",
         required=False,
-        max_length=5000,
+        max_length=limits.CLAIM_NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For you and the reviewers; not part of the claim.",
     )
@@ -197,6 +210,16 @@ class ClaimForm(forms.Form):
         return INTENT_SUBMIT if value == INTENT_SUBMIT else INTENT_SAVE
 
     # -- cleaning -----------------------------------------------------------------------
+
+    def clean_revision(self) -> ArticleRevision | None:
+        """The revision the page showed (the service checks it is the current one)."""
+        number = self.cleaned_data.get("revision")
+        if number is None:
+            return None
+        revision = ArticleRevision.objects.filter(pk=number).first()
+        if revision is None:
+            self.add_error(None, stale_page_error("does_not_exist"))
+        return revision
 
     def clean_exact(self) -> str:
         # Browsers send every line break of a form value as CRLF; the text has LF only.
@@ -288,8 +311,10 @@ class ClaimForm(forms.Form):
                     row.errors.append(error)
             else:
                 row.errors.append("Pick a source, or remove the row.")
-            if len(row.locator) > 500:
-                row.errors.append("Keep the locator under 500 characters.")
+            if len(row.locator) > limits.LOCATOR:
+                row.errors.append(f"Keep the locator under {limits.LOCATOR} characters.")
+            if len(row.note) > limits.SOURCE_LINK_NOTE:
+                row.errors.append(f"Keep the note under {limits.SOURCE_LINK_NOTE} characters.")
             if source is not None:
                 row.source, row.label = str(source.pk), source.name
                 if (source.pk, row.locator) in seen:
@@ -320,10 +345,18 @@ class ClaimForm(forms.Form):
                 f"{exc.detail} Select the passage again.",
             )
             return
-        errors = exc.errors or [{"field": exc.field, "detail": exc.detail}]
+        errors = exc.errors or [{"field": exc.field, "code": exc.code, "detail": exc.detail}]
         for error in errors:
-            name = _ERROR_FIELDS.get(error.get("field") or "")
-            self.add_error(name if name in self.fields else None, error["detail"])
+            field = error.get("field") or ""
+            code = error.get("code") or exc.code
+            if field == "revision":
+                self.add_error(None, stale_page_error(code))
+                continue
+            name = _ERROR_FIELDS.get(field)
+            self.add_error(
+                name if name in self.fields else None,
+                forms.ValidationError(error["detail"], code=code),
+            )
 
 
 def _actor_named(label: str) -> tuple[Actor | None, str]:

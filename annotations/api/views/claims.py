@@ -32,7 +32,7 @@ from annotations.api.serializers import (
     VersionInputSerializer,
 )
 from annotations.api.views.base import ApiView, ClaimFilterBackend
-from annotations.errors import AnchorMismatch, NotAllowed
+from annotations.errors import AnchorMismatch
 from annotations.models import Claim, ClaimEvent
 from annotations.roles import hide_note_from
 from annotations.selectors import claim_list, claims_visible_to
@@ -44,11 +44,7 @@ from annotations.services.claims import (
     claim_submit,
     claim_update,
 )
-from annotations.services.reviews import review_decide
-
-
-def _current_revision(article):
-    return article.revisions.order_by("-number").first()
+from annotations.services.reviews import check_decide, review_decide
 
 
 def _claim_out(request, claim_id: int) -> dict:
@@ -139,7 +135,9 @@ class ClaimListView(ApiView):
         fields = dict(data.validated_data)
 
         def revision_text():
-            revision = fields.get("revision") or _current_revision(fields["article"])
+            # UTF-16 offsets count in the text the client saw; the service checks that
+            # this is the current revision.
+            revision = fields.get("revision") or fields["article"].current_revision
             return revision.text if revision is not None else ""
 
         claim = claim_create(
@@ -225,9 +223,7 @@ class ClaimReviewView(ClaimObjectMixin, ApiView):
     )
     def post(self, request, pk: int):
         claim = self.get_object()
-        # The author hears `self_review` from the workflow; others need the role.
-        if claim.author_id != request.user.pk and not roles.can_review(request.user):
-            raise NotAllowed("Only reviewers can decide on claims.")
+        check_decide(user=request.user, claim=claim)
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         review_decide(user=request.user, claim_id=claim.pk, **data.validated_data)

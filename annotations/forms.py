@@ -44,8 +44,7 @@ _ERROR_FIELDS = {
 # The revision is a hidden value the reader filled in: whatever is wrong with it, the
 # only help is a fresh page.
 STALE_PAGE = (
-    "The article's text changed after you opened it. Reload the page and select the "
-    "passage again."
+    "The article's text changed after you opened it. Reload the page and select the passage again."
 )
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from annotations.errors import InvalidInput
 
-NAME = 300  # actor, alias and source names
+NAME = 300  # actor, alias and source names, a source's publisher
+ALIASES = 200  # aliases of one actor
 STATEMENT = 5_000
 CLAIM_NOTE = 10_000
 LOCATOR = 500

@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotations import workflow
+from annotations import limits, workflow
 from annotations.models import (
     Actor,
     ActorKind,
@@ -25,7 +25,6 @@ from annotations.models import (
     Decision,
     EventKind,
     RejectReason,
-    wikidata_id_validator,
 )
 from annotations.roles import can_read_note
 from annotations.services.claims import workflow_actor
@@ -144,19 +143,23 @@ class SourceSerializer(serializers.Serializer):
 class SourceUpdateInputSerializer(serializers.Serializer):
     """Every field optional."""
 
-    name = serializers.CharField(max_length=300, required=False)
+    name = serializers.CharField(max_length=limits.NAME, required=False)
     kind = serializers.ChoiceField(choices=SourceKind.choices, required=False)
     url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
-    publisher = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    notes = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    publisher = serializers.CharField(max_length=limits.NAME, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=limits.DESCRIPTION, required=False, allow_blank=True)
 
 
 class SourceInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=300)
+    name = serializers.CharField(max_length=limits.NAME)
     kind = serializers.ChoiceField(choices=SourceKind.choices)
     url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
-    publisher = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    notes = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    publisher = serializers.CharField(
+        max_length=limits.NAME, required=False, allow_blank=True, default=""
+    )
+    notes = serializers.CharField(
+        max_length=limits.DESCRIPTION, required=False, allow_blank=True, default=""
+    )
 
 
 # --------------------------------------------------------------------------- actors
@@ -178,40 +181,42 @@ class ActorSerializer(serializers.Serializer):
         return [alias.name for alias in actor.aliases.all()]
 
 
+# Aliases and Wikidata ids are checked by the actor services, which normalise them first
+# (`q222` is stored as `Q222`), so that the pages and the API accept and refuse alike.
+
+
 class ActorInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=300)
+    name = serializers.CharField(max_length=limits.NAME)
     kind = serializers.ChoiceField(choices=ActorKind.choices)
     aliases = serializers.ListField(
-        child=serializers.CharField(max_length=300), max_length=100, required=False, default=list
+        child=serializers.CharField(), max_length=limits.ALIASES, required=False, default=list
     )
     wikidata_id = serializers.CharField(
-        max_length=20,
-        required=False,
-        allow_blank=True,
-        default="",
-        validators=[wikidata_id_validator],
+        max_length=limits.WIKIDATA_INPUT, required=False, allow_blank=True, default=""
     )
     parent = ScopedPrimaryKeyField(
         queryset=Actor.objects.all(), required=False, allow_null=True, default=None
     )
     description = serializers.CharField(
-        max_length=10000, required=False, allow_blank=True, default=""
+        max_length=limits.DESCRIPTION, required=False, allow_blank=True, default=""
     )
 
 
 class ActorUpdateInputSerializer(serializers.Serializer):
     """Every field optional; `aliases`, when given, replaces the list."""
 
-    name = serializers.CharField(max_length=300, required=False)
+    name = serializers.CharField(max_length=limits.NAME, required=False)
     kind = serializers.ChoiceField(choices=ActorKind.choices, required=False)
     aliases = serializers.ListField(
-        child=serializers.CharField(max_length=300), max_length=100, required=False
+        child=serializers.CharField(), max_length=limits.ALIASES, required=False
     )
     wikidata_id = serializers.CharField(
-        max_length=20, required=False, allow_blank=True, validators=[wikidata_id_validator]
+        max_length=limits.WIKIDATA_INPUT, required=False, allow_blank=True
     )
     parent = ScopedPrimaryKeyField(queryset=Actor.objects.all(), required=False, allow_null=True)
-    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    description = serializers.CharField(
+        max_length=limits.DESCRIPTION, required=False, allow_blank=True
+    )
 
 
 class ActorMergeInputSerializer(serializers.Serializer):
@@ -395,8 +400,12 @@ class ActorLinkInputSerializer(serializers.Serializer):
 
 class SourceLinkInputSerializer(serializers.Serializer):
     source = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    locator = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    locator = serializers.CharField(
+        max_length=limits.LOCATOR, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(
+        max_length=limits.SOURCE_LINK_NOTE, required=False, allow_blank=True, default=""
+    )
 
 
 OFFSET_UNITS = ["codepoint", "utf16"]
@@ -440,7 +449,7 @@ class ClaimCreateInputSerializer(_ClaimFieldsMixin):
     start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET)
     end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
     exact = serializers.CharField(max_length=20000, trim_whitespace=False)
-    statement = serializers.CharField(max_length=4000)
+    statement = serializers.CharField(max_length=limits.STATEMENT)
     claimant = ScopedPrimaryKeyField(queryset=Actor.objects.all())
     certainty = serializers.ChoiceField(choices=Certainty.choices)
     actors = BoundedListField(
@@ -455,7 +464,9 @@ class ClaimCreateInputSerializer(_ClaimFieldsMixin):
         default=list,
         max_items_setting="MAX_LINKS_PER_CLAIM",
     )
-    note = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=limits.CLAIM_NOTE, required=False, allow_blank=True, default=""
+    )
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -479,7 +490,7 @@ class ClaimUpdateInputSerializer(_ClaimFieldsMixin):
     start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False)
     end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False)
     exact = serializers.CharField(max_length=20000, trim_whitespace=False, required=False)
-    statement = serializers.CharField(max_length=4000, required=False)
+    statement = serializers.CharField(max_length=limits.STATEMENT, required=False)
     claimant = ScopedPrimaryKeyField(queryset=Actor.objects.all(), required=False)
     certainty = serializers.ChoiceField(choices=Certainty.choices, required=False)
     actors = BoundedListField(
@@ -488,7 +499,7 @@ class ClaimUpdateInputSerializer(_ClaimFieldsMixin):
     sources = BoundedListField(
         child=SourceLinkInputSerializer(), required=False, max_items_setting="MAX_LINKS_PER_CLAIM"
     )
-    note = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=limits.CLAIM_NOTE, required=False, allow_blank=True)
 
 
 class VersionInputSerializer(serializers.Serializer):
@@ -517,7 +528,7 @@ class ReviewInputSerializer(serializers.Serializer):
         help_text="Required with `reject`, refused otherwise.",
     )
     comment = serializers.CharField(
-        max_length=10000,
+        max_length=limits.REVIEW_COMMENT,
         required=False,
         allow_blank=True,
         default="",
@@ -527,7 +538,7 @@ class ReviewInputSerializer(serializers.Serializer):
         min_value=1, max_value=5, required=False, allow_null=True, default=None
     )
     rating_label = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, default=""
+        max_length=limits.RATING_LABEL, required=False, allow_blank=True, default=""
     )
     quote_checked = serializers.BooleanField(required=False, default=True)
     claimant_checked = serializers.BooleanField(required=False, default=True)

@@ -25,15 +25,15 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from annotations import registry
+from annotations import limits, registry
 from annotations.errors import InvalidInput, InvalidMerge, NotAllowed
 from annotations.models import Actor, ActorAlias, Claim, ClaimActor, ClaimEvent, EventKind
 from annotations.roles import can_add_actor, can_add_source, can_manage_registry, can_merge_actors
 from annotations.text import fold
 from articles.models import Source
 
-MAX_ALIASES = 200
-NAME_LENGTH = 300
+MAX_ALIASES = limits.ALIASES
+NAME_LENGTH = limits.NAME
 
 # Query parameters that only say how a reader arrived; they never pick the document.
 TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid"})
@@ -199,6 +199,7 @@ def _check_wikidata_free(actor: Actor) -> None:
 
 def _save_actor(actor: Actor) -> None:
     actor.folded = fold(actor.name)
+    limits.check_lengths(description=(actor.description, limits.DESCRIPTION))
     _check_wikidata_free(actor)
     _full_clean(actor, exclude=["parent"])
     try:
@@ -470,6 +471,7 @@ def _save_source(source: Source) -> None:
     source.publisher = " ".join((source.publisher or "").split())
     source.notes = (source.notes or "").strip()
     source.url = normalise_url(source.url)
+    limits.check_lengths(notes=(source.notes, limits.DESCRIPTION))
     _check_url_free(source)
     _full_clean(source)
     try:

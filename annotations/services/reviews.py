@@ -13,6 +13,7 @@ from annotations import limits, workflow
 from annotations.errors import InvalidInput, InvalidTransition, StaleVersion
 from annotations.models import Claim, Decision, EventKind, RejectReason, Review
 from annotations.notifications import notify_author_of_decision
+from annotations.roles import can_review
 from annotations.services.claims import lock_claim, save_transition, workflow_actor
 from annotations.services.events import record_event
 
@@ -94,10 +95,15 @@ def _clean_decision_input(
         )
 
 
-def check_decide(*, user, claim: Claim) -> None:
+def check_decide(*, user, claim: Claim | None = None) -> None:
     """Raise what `review_decide` raises first, whatever the input: SelfReview for the
-    claim's author (superusers included), NotAllowed for users who may not review."""
-    workflow.check_allowed(workflow.Action.APPROVE, workflow_actor(user=user, claim=claim))
+    claim's author (superusers included), NotAllowed for users who may not review.
+    Without a claim, only whether the user reviews at all."""
+    if claim is None:
+        actor = workflow.Actor(is_author=False, can_review=can_review(user))
+    else:
+        actor = workflow_actor(user=user, claim=claim)
+    workflow.check_allowed(workflow.Action.APPROVE, actor)
 
 
 def can_decide(user, claim: Claim) -> bool:

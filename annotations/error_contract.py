@@ -8,9 +8,11 @@ keeps its stable code and HTTP status, a validation error (Django's or DRF's) is
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
 from annotations.errors import DomainError
@@ -80,12 +82,29 @@ def error_body(exc: BaseException) -> tuple[dict, int] | None:
         return _invalid(_django_errors(exc)), 400
     if isinstance(exc, DrfValidationError):
         return _invalid(_flatten(exc.detail)), 400
+    if isinstance(exc, Http404):
+        return {"code": "not_found", "detail": "Not found.", "errors": []}, 404
     return None
 
 
 def form_error_body(form) -> dict:
     """A page form's errors in the same contract (each error keeps its code)."""
     return _invalid(_django_errors(DjangoValidationError(form.errors.as_data())))
+
+
+def answers_json(view):
+    """For a page view that only answers JSON (what the pages' scripts fetch): a refusal
+    raised inside it (a domain error, a validation error, a 404) becomes the contract's
+    body with its status instead of an HTML error page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (DomainError, DuplicateArticle, DjangoValidationError, Http404) as exc:
+            return error_response(exc)
+
+    return wrapper
 
 
 def error_response(exc: BaseException, **extra) -> JsonResponse:

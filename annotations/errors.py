@@ -55,6 +55,12 @@ class StaleRevision(DomainError):
     )
 
 
+class NotLoggedIn(DomainError):
+    code = "not_authenticated"
+    status = 401
+    default_detail = "Log in first."
+
+
 class NotAllowed(DomainError):
     code = "permission_denied"
     status = 403

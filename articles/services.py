@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from articles.cleaning import CleanResult, clean_field, clean_text
+from articles.cleaning import CleanResult, clean_field, clean_text, normalise_text
 from articles.models import Article, ArticleRevision, Source, SourceKind, text_sha256
 
 
@@ -66,11 +66,15 @@ def article_create(
     note: str = "",
     cleaning_report: dict | None = None,
 ) -> Article:
-    """Create an article and its revision 1. The text must already be normalised.
+    """Create an article and its revision 1.
 
+    The text is stored normalised (NFC, `\n` line ends, paragraphs one blank line
+    apart), whichever door it came through; `raw` defaults to the text as it arrived.
     Raises DuplicateArticle when the url or the text is already here, ValidationError
     for bad fields.
     """
+    raw = raw or text
+    text = normalise_text(text)
     check_article_text(text)
     duplicate = find_duplicate(url=url, text=text)
     if duplicate:
@@ -79,7 +83,7 @@ def article_create(
     article = Article(
         title=title.strip(),
         text=text,
-        raw=raw or text,
+        raw=raw,
         url=url,
         outlet=outlet,
         byline=byline,

@@ -28,7 +28,8 @@ from django.utils import timezone
 from annotations import limits, registry
 from annotations.errors import InvalidInput, InvalidMerge, NotAllowed
 from annotations.models import Actor, ActorAlias, Claim, ClaimActor, ClaimEvent, EventKind
-from annotations.roles import can_add_actor, can_add_source, can_manage_registry, can_merge_actors
+from annotations.roles import can_add_actor, can_add_source, can_manage_registry
+from annotations.services.checks import may
 from annotations.text import fold
 from articles.models import Source
 
@@ -61,8 +62,53 @@ def _invalid(detail: str, *, field: str, code: str = "invalid") -> InvalidInput:
 
 
 def _require(user, allowed: Callable[[Any], bool], detail: str) -> None:
+    # No user: a command or a migration acting for the site.
     if user is not None and not allowed(user):
         raise NotAllowed(detail)
+
+
+# "May I?" beside each service: the services call these first, and the pages ask them
+# (through `can_*`) before offering the action.
+
+
+def check_create_actor(*, user) -> None:
+    _require(user, can_add_actor, "Only researchers and editors can add actors.")
+
+
+def check_update_actor(*, user) -> None:
+    _require(user, can_manage_registry, "Only editors can change actors.")
+
+
+def check_merge_actors(*, user) -> None:
+    check_merge_actors(user=user)
+
+
+def check_create_source(*, user) -> None:
+    _require(user, can_add_source, "Only researchers and editors can add sources.")
+
+
+def check_update_source(*, user) -> None:
+    _require(user, can_manage_registry, "Only editors can change sources.")
+
+
+def can_create_actor(user) -> bool:
+    return may(check_create_actor, user=user)
+
+
+def can_update_actor(user) -> bool:
+    return may(check_update_actor, user=user)
+
+
+def can_merge_actor(user) -> bool:
+    return may(check_merge_actors, user=user)
+
+
+def can_create_source(user) -> bool:
+    return may(check_create_source, user=user)
+
+
+def can_update_source(user) -> bool:
+    return may(check_update_source, user=user)
 
 
 def _full_clean(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
@@ -229,7 +275,7 @@ def actor_create(
     Raises NotAllowed, InvalidInput (field `name`, `kind`, `aliases`, `wikidata_id` or
     `parent`), DuplicateEntry when another actor has the Wikidata id.
     """
-    _require(user, can_add_actor, "Only researchers and editors can add actors.")
+    check_create_actor(user=user)
     actor = Actor(
         name=_clean_name(name),
         kind=kind,
@@ -254,7 +300,7 @@ def actor_update(*, user, actor_id: int, **fields: Any) -> Actor:
     DuplicateEntry for a Wikidata id another actor has; TypeError for unknown fields.
     """
     _unknown_fields(fields, ACTOR_FIELDS)
-    _require(user, can_manage_registry, "Only editors can change actors.")
+    check_update_actor(user=user)
     actor = Actor.objects.select_for_update().filter(pk=actor_id).first()
     if actor is None:
         raise _invalid(
@@ -303,7 +349,7 @@ def actor_merge(*, user, actor_id: int, into_id: int) -> Actor:
     for a merge into itself or into one of its own descendants, InvalidInput (code
     `does_not_exist`) for an unknown id.
     """
-    _require(user, can_merge_actors, "Only editors can merge actors.")
+    check_merge_actors(user=user)
     if actor_id == into_id:
         raise InvalidMerge("An actor cannot be merged into itself.", field="into")
     locked = {
@@ -491,7 +537,7 @@ def source_create(
     The URL is stored normalised (`normalise_url`). Raises NotAllowed, InvalidInput,
     DuplicateEntry (field `url`) when a source already has the normalised URL.
     """
-    _require(user, can_add_source, "Only researchers and editors can add sources.")
+    check_create_source(user=user)
     source = Source(name=name, kind=kind, url=url, publisher=publisher, notes=notes)
     _save_source(source)
     return source
@@ -505,7 +551,7 @@ def source_update(*, user, source_id: int, **fields: Any) -> Source:
     TypeError for unknown fields.
     """
     _unknown_fields(fields, SOURCE_FIELDS)
-    _require(user, can_manage_registry, "Only editors can change sources.")
+    check_update_source(user=user)
     source = Source.objects.select_for_update().filter(pk=source_id).first()
     if source is None:
         raise _invalid(

@@ -22,9 +22,7 @@ from annotations import limits, workflow
 from annotations.anchoring import anchor_from_selection
 from annotations.errors import (
     InvalidInput,
-    InvalidTransition,
     NotAllowed,
-    SelfReview,
     StaleRevision,
     StaleVersion,
 )
@@ -38,6 +36,7 @@ from annotations.models import (
     EventKind,
 )
 from annotations.roles import can_annotate, can_review
+from annotations.services.checks import may
 from annotations.services.events import claim_snapshot, diff_snapshots, record_event
 from articles.models import Article, ArticleRevision
 
@@ -136,16 +135,8 @@ def check_create_claim(*, user, article: Article) -> None:
         raise NotAllowed("Only researchers can create claims.")
 
 
-def _may(check, **kwargs) -> bool:
-    try:
-        check(**kwargs)
-    except (NotAllowed, SelfReview, InvalidTransition):
-        return False
-    return True
-
-
 def can_create_claim(user, article: Article) -> bool:
-    return _may(check_create_claim, user=user, article=article)
+    return may(check_create_claim, user=user, article=article)
 
 
 def _may_take(user, claim: Claim, *actions: workflow.Action) -> bool:

@@ -17,11 +17,12 @@ from django.template.loader import select_template
 from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from annotations.errors import DomainError, InvalidTransition, NotAllowed, StaleVersion
+from annotations.errors import DomainError, NotAllowed, StaleVersion
 from annotations.forms import INTENT_SUBMIT, ClaimForm
 from annotations.models import ActorKind, ClaimEvent, ClaimRelation, ClaimStatus
-from annotations.roles import can_add_actor, can_add_source, can_read_note, hide_note_from
+from annotations.roles import can_read_note, hide_note_from
 from annotations.selectors import claims_visible_to, with_details
+from annotations.services.actors import can_create_actor, can_create_source
 from annotations.services.claims import (
     can_delete_claim,
     can_edit_claim,
@@ -35,6 +36,7 @@ from annotations.services.claims import (
 )
 from annotations.services.reviews import can_decide
 from annotations.views.articles import excerpt_html, reader_context
+from annotations.views.refusals import refuse_unless
 from articles.models import Article, SourceKind
 
 TIMELINE_TEMPLATES = ["annotations/_timeline.html", "annotations/claims/_events.html"]
@@ -142,25 +144,17 @@ def claim_create_view(request, article_id: int):
             return redirect(_reader_url(article.pk, claim.pk))
     else:
         # A form that cannot be read is still refused as the service would refuse it.
-        _refuse_unless(check_create_claim, user=request.user, article=article)
+        refuse_unless(check_create_claim, user=request.user, article=article)
     return render(
         request, "annotations/articles/reader.html", reader_context(request, article, form=form)
     )
-
-
-def _refuse_unless(check, **kwargs) -> None:
-    """Turn a service's "may I?" refusal into the page's 403 with the service's sentence."""
-    try:
-        check(**kwargs)
-    except (NotAllowed, InvalidTransition) as exc:
-        raise PermissionDenied(exc.detail) from exc
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_edit(request, claim_id: int):
     claim = _visible_claim(request.user, claim_id)
-    _refuse_unless(check_edit_claim, user=request.user, claim=claim)
+    refuse_unless(check_edit_claim, user=request.user, claim=claim)
     if request.method == "POST":
         form = ClaimForm(request.POST, instance=claim)
         if form.is_valid():
@@ -282,8 +276,8 @@ def picker_context(user, *, suggest: str = "") -> dict:
     return {
         **picker_endpoints(),
         "suggest": suggest,
-        "can_add_actor": can_add_actor(user),
-        "can_add_source": can_add_source(user),
+        "can_add_actor": can_create_actor(user),
+        "can_add_source": can_create_source(user),
         "actor_kinds": ActorKind.choices,
         "source_kinds": SourceKind.choices,
     }

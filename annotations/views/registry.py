@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -18,7 +17,8 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from annotations import registry
-from annotations.errors import DomainError
+from annotations.error_contract import answers_json
+from annotations.errors import DomainError, InvalidInput, NotLoggedIn
 from annotations.models import Actor, ActorAlias, ActorKind
 from annotations.registry_forms import (
     ActorForm,
@@ -26,19 +26,24 @@ from annotations.registry_forms import (
     SourceForm,
     add_domain_error,
 )
-from annotations.roles import (
-    can_add_actor,
-    can_add_source,
-    can_manage_registry,
-    can_merge_actors,
-)
 from annotations.services.actors import (
     actor_create,
     actor_merge,
     actor_update,
+    can_create_actor,
+    can_create_source,
+    can_merge_actor,
+    can_update_actor,
+    can_update_source,
+    check_create_actor,
+    check_create_source,
+    check_merge_actors,
+    check_update_actor,
+    check_update_source,
     source_create,
     source_update,
 )
+from annotations.views.refusals import refuse_unless
 from articles.models import Article, Source, SourceKind
 
 PAGE_SIZE = 50
@@ -64,11 +69,6 @@ def _page(request: HttpRequest, items, *, param: str = "page", size: int = PAGE_
     return page
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 # --- Actors --------------------------------------------------------------------------------
 
 
@@ -88,8 +88,9 @@ def actor_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "kind": kind,
             "kinds": ActorKind.choices,
-            "can_add": can_add_actor(request.user),
-            "can_manage": can_manage_registry(request.user),
+            "can_add": can_create_actor(request.user),
+            # The duplicates page is where merges start.
+            "can_manage": can_merge_actor(request.user),
         },
     )
 
@@ -134,8 +135,8 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "denials": _with_roles_of(
                 _page(request, claims.denials, param="denials", size=CLAIMS_PAGE_SIZE), subjects
             ),
-            "can_manage": can_manage_registry(request.user),
-            "can_merge": can_merge_actors(request.user),
+            "can_manage": can_update_actor(request.user),
+            "can_merge": can_merge_actor(request.user),
         },
     )
 
@@ -143,7 +144,7 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_create_page(request: HttpRequest) -> HttpResponse:
-    _require(can_add_actor(request.user))
+    refuse_unless(check_create_actor, user=request.user)
     form = ActorForm(request.POST or None, initial={"name": request.GET.get("name", "")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,7 +160,7 @@ def actor_create_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_registry(request.user))
+    refuse_unless(check_update_actor, user=request.user)
     actor = get_object_or_404(Actor.objects.select_related("parent"), pk=pk)
     form = ActorForm(request.POST or None, initial=ActorForm.initial_for(actor))
     if request.method == "POST" and form.is_valid():
@@ -177,7 +178,7 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def actor_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Pick the actor that stays, see what will move, confirm."""
-    _require(can_merge_actors(request.user))
+    refuse_unless(check_merge_actors, user=request.user)
     actor = get_object_or_404(Actor, pk=pk)
     data = request.POST if request.method == "POST" else None
     if data is None and request.GET.get("into"):
@@ -219,7 +220,7 @@ def actor_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def actor_duplicates(request: HttpRequest) -> HttpResponse:
-    _require(can_merge_actors(request.user))
+    refuse_unless(check_merge_actors, user=request.user)
     groups = registry.likely_duplicates()
     return render(
         request,
@@ -228,12 +229,8 @@ def actor_duplicates(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _json_error(status: int, code: str, detail: str, field: str | None = None) -> JsonResponse:
-    errors = [{"field": field, "code": code, "detail": detail}] if field else []
-    return JsonResponse({"code": code, "detail": detail, "errors": errors}, status=status)
-
-
 @require_GET
+@answers_json
 def actor_suggest(request: HttpRequest) -> JsonResponse:
     """`GET /actors/suggest/?article=<id>&start=&end=&q=&limit=`: actors for the claim form.
 
@@ -247,7 +244,7 @@ def actor_suggest(request: HttpRequest) -> JsonResponse:
     400 for bad offsets.
     """
     if not request.user.is_authenticated:
-        return _json_error(401, "not_authenticated", "Log in first.")
+        raise NotLoggedIn("Log in first.")
     query = request.GET.get("q", "").strip()
     article_id = request.GET.get("article", "")
     text = ""
@@ -264,17 +261,15 @@ def actor_suggest(request: HttpRequest) -> JsonResponse:
         try:
             offsets[name] = int(raw)
         except ValueError:
-            return _json_error(400, "invalid", f"{name} is a whole number.", field=name)
+            raise InvalidInput(f"{name} is a whole number.", field=name) from None
     start = offsets["start"]
     end = len(text) if offsets["end"] is None else offsets["end"]
     if not 0 <= start <= end <= len(text):
-        return _json_error(
-            400, "invalid", f"The range must lie within the text (0 to {len(text)}).", field="end"
-        )
+        raise InvalidInput(f"The range must lie within the text (0 to {len(text)}).", field="end")
     try:
         limit = min(max(int(request.GET.get("limit", SUGGEST_LIMIT)), 1), MAX_SUGGESTIONS)
     except ValueError:
-        return _json_error(400, "invalid", "limit is a whole number.", field="limit")
+        raise InvalidInput("limit is a whole number.", field="limit") from None
     actors = registry.suggest_actors(text=text, start=start, end=end, limit=limit, query=query)
     return JsonResponse(
         {
@@ -310,7 +305,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "kind": kind,
             "kinds": SourceKind.choices,
-            "can_add": can_add_source(request.user),
+            "can_add": can_create_source(request.user),
         },
     )
 
@@ -326,7 +321,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "source": source,
             "claims": _page(request, registry.source_claims(user=request.user, source=source)),
             "article_count": source.articles.count(),
-            "can_manage": can_manage_registry(request.user),
+            "can_manage": can_update_source(request.user),
         },
     )
 
@@ -334,7 +329,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_create_page(request: HttpRequest) -> HttpResponse:
-    _require(can_add_source(request.user))
+    refuse_unless(check_create_source, user=request.user)
     form = SourceForm(request.POST or None)
     duplicate = None
     if request.method == "POST" and form.is_valid():
@@ -356,7 +351,7 @@ def source_create_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_registry(request.user))
+    refuse_unless(check_update_source, user=request.user)
     source = get_object_or_404(Source, pk=pk)
     initial = {key: getattr(source, key) for key in ("name", "kind", "url", "publisher", "notes")}
     form = SourceForm(request.POST or None, initial=initial)

@@ -27,7 +27,6 @@ from annotations.api.views.base import ApiView
 from annotations.models import AnchorState
 from annotations.selectors import claims_visible_to
 from annotations.services.revisions import article_revise
-from articles.cleaning import normalise_text
 from articles.models import Article, ArticleRevision
 from articles.services import article_create
 
@@ -83,9 +82,7 @@ class ArticleListView(ApiView):
     def post(self, request):
         data = ArticleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        raw = fields.pop("text")
-        article = article_create(user=request.user, text=normalise_text(raw), raw=raw, **fields)
+        article = article_create(user=request.user, **data.validated_data)
         article = _articles().get(pk=article.pk)
         return Response(ArticleDetailSerializer(article).data, status=status.HTTP_201_CREATED)
 

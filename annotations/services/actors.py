@@ -28,7 +28,7 @@ from django.utils import timezone
 from annotations import limits, registry
 from annotations.errors import InvalidInput, InvalidMerge, NotAllowed
 from annotations.models import Actor, ActorAlias, Claim, ClaimActor, ClaimEvent, EventKind
-from annotations.roles import can_add_actor, can_add_source, can_manage_registry
+from annotations.roles import can_add_actor, can_add_source, can_manage_registry, can_merge_actors
 from annotations.services.checks import may
 from annotations.text import fold
 from articles.models import Source
@@ -80,7 +80,7 @@ def check_update_actor(*, user) -> None:
 
 
 def check_merge_actors(*, user) -> None:
-    check_merge_actors(user=user)
+    _require(user, can_merge_actors, "Only editors can merge actors.")
 
 
 def check_create_source(*, user) -> None:

@@ -467,6 +467,11 @@ class ClaimCreateInputSerializer(_ClaimFieldsMixin):
     note = serializers.CharField(
         max_length=limits.CLAIM_NOTE, required=False, allow_blank=True, default=""
     )
+    submit = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Send the new claim to review at once (one step: both happen or neither).",
+    )
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

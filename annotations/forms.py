@@ -208,6 +208,20 @@ class ClaimForm(forms.Form):
         value = self.data.get("intent") if self.is_bound else None
         return INTENT_SUBMIT if value == INTENT_SUBMIT else INTENT_SAVE
 
+    def service_fields(self) -> dict:
+        """What the claim services take from this form, besides the anchor and version:
+        the same for creating and editing, `submit` from the button pressed."""
+        data = self.cleaned_data
+        return {
+            "statement": data["statement"],
+            "claimant_id": data["claimant"],
+            "certainty": data["certainty"],
+            "actors": self.actor_links,
+            "sources": self.source_links,
+            "note": data["note"],
+            "submit": self.intent == INTENT_SUBMIT,
+        }
+
     # -- cleaning -----------------------------------------------------------------------
 
     def clean_revision(self) -> ArticleRevision | None:

@@ -124,13 +124,7 @@ def claim_create_view(request, article_id: int):
                 start=data["start"],
                 end=data["end"],
                 exact=data["exact"],
-                statement=data["statement"],
-                claimant_id=data["claimant"],
-                certainty=data["certainty"],
-                actors=form.actor_links,
-                sources=form.source_links,
-                note=data["note"],
-                submit=form.intent == INTENT_SUBMIT,
+                **form.service_fields(),
             )
         except NotAllowed as exc:
             raise PermissionDenied(exc.detail) from exc
@@ -164,13 +158,7 @@ def claim_edit(request, claim_id: int):
                     user=request.user,
                     claim_id=claim.pk,
                     version=data["version"],
-                    statement=data["statement"],
-                    claimant_id=data["claimant"],
-                    certainty=data["certainty"],
-                    actors=form.actor_links,
-                    sources=form.source_links,
-                    note=data["note"],
-                    submit=form.intent == INTENT_SUBMIT,
+                    **form.service_fields(),
                 )
             except NotAllowed as exc:
                 raise PermissionDenied(exc.detail) from exc

@@ -13,7 +13,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from annotations import roles
 from annotations.anchoring import utf16_to_codepoint
 from annotations.api import schema
 from annotations.api.pagination import ClaimCursorPagination
@@ -39,6 +38,7 @@ from annotations.selectors import claim_list, claims_visible_to
 from annotations.services.claims import (
     ActorLink,
     SourceLink,
+    can_create_claim,
     claim_create,
     claim_delete,
     claim_submit,
@@ -108,7 +108,7 @@ CLAIM_WRITE_ERRORS = schema.errors(400, 403, 404, 409, 413, 415)
 class ClaimListView(ApiView):
     """Claims you can see (drafts only your own), newest first, with cursor pagination."""
 
-    capabilities = {"POST": roles.can_annotate}
+    capabilities = {"POST": can_create_claim}
     pagination_class = ClaimCursorPagination
     filter_backends = [ClaimFilterBackend]
     queryset = Claim.objects.none()  # for the schema; reads go through `claim_list`

@@ -18,10 +18,10 @@ from annotations.services.actors import actor_create, actor_merge, actor_update
 from annotations.services.claims import (
     ActorLink,
     SourceLink,
+    can_delete_claim,
+    can_edit_claim,
     claim_delete,
     claim_update,
-    may_delete,
-    may_edit,
 )
 from claimdesk.errors import DomainError
 from claimdesk.service_admin import (
@@ -164,11 +164,11 @@ class ClaimAdmin(ServiceAdmin):
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or may_edit(request.user, obj))
+        return allowed and (obj is None or can_edit_claim(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or may_delete(request.user, obj))
+        return allowed and (obj is None or can_delete_claim(request.user, obj))
 
     def get_actions(self, request):
         # Deleting in bulk would skip the service's rule and its audit event.

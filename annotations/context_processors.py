@@ -1,6 +1,7 @@
 """Values every page's navigation needs."""
 
-from annotations.roles import can_annotate, can_import_articles, can_manage_registry, can_review
+from annotations.roles import can_annotate, can_manage_registry, can_review
+from articles.services import can_import_article
 
 
 def _queue_count(request, user) -> int:
@@ -21,7 +22,7 @@ def navigation(request):
             "can_annotate": can_annotate(user),
             "can_review": can_review(user),
             "can_manage_registry": can_manage_registry(user),
-            "can_import": can_import_articles(user),
+            "can_import": can_import_article(user),
             "queue_count": _queue_count(request, user) if can_review(user) else None,
         }
     }

@@ -22,7 +22,8 @@ from django.db.models import Q
 from annotations.models import Actor, ActorRole, Certainty
 from annotations.services.claims import ActorLink, SourceLink
 from annotations.text import fold
-from articles.models import Source
+from articles.models import ArticleRevision, Source
+from claimdesk import limits
 from claimdesk.errors import AnchorMismatch, DomainError, StaleVersion
 
 INTENT_SAVE, INTENT_SUBMIT = "save", "submit"
@@ -40,6 +41,17 @@ _ERROR_FIELDS = {
     "actors": "actors",
     "sources": "sources",
 }
+# The revision is a hidden value the reader filled in: whatever is wrong with it, the
+# only help is a fresh page.
+STALE_PAGE = (
+    "The article's text changed after you opened it. Reload the page and select the passage again."
+)
+
+
+def stale_page_error(code: str) -> forms.ValidationError:
+    """The page's one sentence for any refusal of the revision; the error keeps the
+    service's code and names the field it concerns in `params`."""
+    return forms.ValidationError(STALE_PAGE, code=code, params={"field": "revision"})
 
 
 @dataclass
@@ -88,13 +100,13 @@ class ClaimForm(forms.Form):
     )
     statement = forms.CharField(
         label="Statement",
-        max_length=5000,
+        max_length=limits.STATEMENT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The claim in plain words, as the text attributes it.",
         error_messages={"required": "Write the claim in plain words."},
     )
     claimant = forms.CharField(required=False, widget=forms.HiddenInput)
-    claimant_label = forms.CharField(label="Claimant", required=False, max_length=300)
+    claimant_label = forms.CharField(label="Claimant", required=False, max_length=limits.NAME)
     certainty = forms.ChoiceField(
         label="Certainty",
         choices=Certainty.choices,
@@ -109,7 +121,7 @@ class ClaimForm(forms.Form):
     note = forms.CharField(
         label="Note",
         required=False,
-        max_length=5000,
+        max_length=limits.CLAIM_NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For you and the reviewers; not part of the claim.",
     )
@@ -196,7 +208,31 @@ class ClaimForm(forms.Form):
         value = self.data.get("intent") if self.is_bound else None
         return INTENT_SUBMIT if value == INTENT_SUBMIT else INTENT_SAVE
 
+    def service_fields(self) -> dict:
+        """What the claim services take from this form, besides the anchor and version:
+        the same for creating and editing, `submit` from the button pressed."""
+        data = self.cleaned_data
+        return {
+            "statement": data["statement"],
+            "claimant_id": data["claimant"],
+            "certainty": data["certainty"],
+            "actors": self.actor_links,
+            "sources": self.source_links,
+            "note": data["note"],
+            "submit": self.intent == INTENT_SUBMIT,
+        }
+
     # -- cleaning -----------------------------------------------------------------------
+
+    def clean_revision(self) -> ArticleRevision | None:
+        """The revision the page showed (the service checks it is the current one)."""
+        number = self.cleaned_data.get("revision")
+        if number is None:
+            return None
+        revision = ArticleRevision.objects.filter(pk=number).first()
+        if revision is None:
+            self.add_error(None, stale_page_error("does_not_exist"))
+        return revision
 
     def clean_exact(self) -> str:
         # Browsers send every line break of a form value as CRLF; the text has LF only.
@@ -288,8 +324,10 @@ class ClaimForm(forms.Form):
                     row.errors.append(error)
             else:
                 row.errors.append("Pick a source, or remove the row.")
-            if len(row.locator) > 500:
-                row.errors.append("Keep the locator under 500 characters.")
+            if len(row.locator) > limits.LOCATOR:
+                row.errors.append(f"Keep the locator under {limits.LOCATOR} characters.")
+            if len(row.note) > limits.SOURCE_LINK_NOTE:
+                row.errors.append(f"Keep the note under {limits.SOURCE_LINK_NOTE} characters.")
             if source is not None:
                 row.source, row.label = str(source.pk), source.name
                 if (source.pk, row.locator) in seen:
@@ -320,10 +358,18 @@ class ClaimForm(forms.Form):
                 f"{exc.detail} Select the passage again.",
             )
             return
-        errors = exc.errors or [{"field": exc.field, "detail": exc.detail}]
+        errors = exc.errors or [{"field": exc.field, "code": exc.code, "detail": exc.detail}]
         for error in errors:
-            name = _ERROR_FIELDS.get(error.get("field") or "")
-            self.add_error(name if name in self.fields else None, error["detail"])
+            field = error.get("field") or ""
+            code = error.get("code") or exc.code
+            if field == "revision":
+                self.add_error(None, stale_page_error(code))
+                continue
+            name = _ERROR_FIELDS.get(field)
+            self.add_error(
+                name if name in self.fields else None,
+                forms.ValidationError(error["detail"], code=code),
+            )
 
 
 def _actor_named(label: str) -> tuple[Actor | None, str]:

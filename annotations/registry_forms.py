@@ -9,6 +9,7 @@ from django import forms
 from annotations.models import Actor, ActorKind
 from annotations.registry import resolve_actor
 from articles.models import SourceKind
+from claimdesk import limits
 
 
 class ActorReferenceField(forms.CharField):
@@ -25,7 +26,7 @@ class ActorReferenceField(forms.CharField):
 
 
 class ActorForm(forms.Form):
-    name = forms.CharField(max_length=300)
+    name = forms.CharField(max_length=limits.NAME)
     kind = forms.ChoiceField(choices=ActorKind.choices, initial=ActorKind.OTHER)
     aliases = forms.CharField(
         required=False,
@@ -34,13 +35,18 @@ class ActorForm(forms.Form):
     )
     parent = ActorReferenceField(
         required=False,
-        max_length=300,
+        max_length=limits.NAME,
         help_text="The actor this one is part of: its name, an alias, or its id.",
     )
     wikidata_id = forms.CharField(
-        required=False, max_length=80, label="Wikidata id", help_text="Q followed by digits."
+        required=False,
+        max_length=limits.WIKIDATA_INPUT,
+        label="Wikidata id",
+        help_text="Q followed by digits.",
     )
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        required=False, max_length=limits.DESCRIPTION, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     @classmethod
     def initial_for(cls, actor: Actor) -> dict:
@@ -69,14 +75,14 @@ class ActorForm(forms.Form):
 class ActorMergeForm(forms.Form):
     into = ActorReferenceField(
         label="Merge into",
-        max_length=300,
+        max_length=limits.NAME,
         help_text="The actor that stays: its name, an alias, or its id.",
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class SourceForm(forms.Form):
-    name = forms.CharField(max_length=300)
+    name = forms.CharField(max_length=limits.NAME)
     kind = forms.ChoiceField(choices=SourceKind.choices, initial=SourceKind.OTHER)
     url = forms.CharField(
         required=False,
@@ -85,8 +91,10 @@ class SourceForm(forms.Form):
         widget=forms.URLInput,
         help_text="Stored without tracking parameters; one source per address.",
     )
-    publisher = forms.CharField(required=False, max_length=300)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    publisher = forms.CharField(required=False, max_length=limits.NAME)
+    notes = forms.CharField(
+        required=False, max_length=limits.DESCRIPTION, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def service_fields(self) -> dict:
         return {

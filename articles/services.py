@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from articles.cleaning import CleanResult, clean_field, clean_text
+from articles.cleaning import CleanResult, clean_field, clean_text, normalise_text
 from articles.models import Article, ArticleRevision, Source, SourceKind, text_sha256
 
 
@@ -51,6 +51,24 @@ def check_article_text(text: str) -> None:
         )
 
 
+def check_import_article(*, user) -> None:
+    """Raise PermissionDenied unless `user` may add articles (researchers and editors).
+    No user is a command acting for the site."""
+    if user is None:
+        return
+    if not (user.is_authenticated and user.has_perm("articles.add_article")):
+        raise PermissionDenied("Only researchers and editors import articles.")
+
+
+def can_import_article(user) -> bool:
+    """Whether a page offers the import, by the rule `article_create` applies."""
+    try:
+        check_import_article(user=user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 @transaction.atomic
 def article_create(
     *,
@@ -66,11 +84,16 @@ def article_create(
     note: str = "",
     cleaning_report: dict | None = None,
 ) -> Article:
-    """Create an article and its revision 1. The text must already be normalised.
+    """Create an article and its revision 1.
 
-    Raises DuplicateArticle when the url or the text is already here, ValidationError
-    for bad fields.
+    The text is stored normalised (NFC, `\n` line ends, paragraphs one blank line
+    apart), whichever door it came through; `raw` defaults to the text as it arrived.
+    Raises PermissionDenied (see `check_import_article`), DuplicateArticle when the url
+    or the text is already here, ValidationError for bad fields.
     """
+    check_import_article(user=user)
+    raw = raw or text
+    text = normalise_text(text)
     check_article_text(text)
     duplicate = find_duplicate(url=url, text=text)
     if duplicate:
@@ -79,7 +102,7 @@ def article_create(
     article = Article(
         title=title.strip(),
         text=text,
-        raw=raw or text,
+        raw=raw,
         url=url,
         outlet=outlet,
         byline=byline,

@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from articles.models import Source
+from claimdesk import limits
+from claimdesk.checks import may
 from claimdesk.errors import DuplicateEntry, InvalidInput, NotAllowed
 
 SOURCE_FIELDS = frozenset({"name", "kind", "url", "publisher", "notes"})
@@ -33,12 +35,24 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _WORD = re.compile(r"\w")
 
 
+def check_create_source(*, user) -> None:
+    """Raise NotAllowed unless `user` may add sources (researchers and editors)."""
+    if not (user.is_authenticated and user.has_perm("articles.add_source")):
+        raise NotAllowed("Only researchers and editors can add sources.")
+
+
+def check_update_source(*, user) -> None:
+    """Raise NotAllowed unless `user` may change sources (editors)."""
+    if not (user.is_authenticated and user.has_perm("articles.change_source")):
+        raise NotAllowed("Only editors can change sources.")
+
+
 def can_add_source(user) -> bool:
-    return user.is_authenticated and user.has_perm("articles.add_source")
+    return may(check_create_source, user=user)
 
 
 def can_change_source(user) -> bool:
-    return user.is_authenticated and user.has_perm("articles.change_source")
+    return may(check_update_source, user=user)
 
 
 def _clean_name(name: Any) -> str:
@@ -114,6 +128,7 @@ def _save_source(source: Source) -> None:
     source.publisher = " ".join((source.publisher or "").split())
     source.notes = (source.notes or "").strip()
     source.url = normalise_url(source.url)
+    limits.check_lengths(notes=(source.notes, limits.DESCRIPTION))
     _check_url_free(source)
     try:
         source.full_clean()
@@ -136,8 +151,8 @@ def source_create(
     The URL is stored normalised (`normalise_url`). Raises NotAllowed, InvalidInput,
     DuplicateEntry (field `url`) when a source already has the normalised URL.
     """
-    if user is not None and not can_add_source(user):
-        raise NotAllowed("Only researchers and editors can add sources.")
+    if user is not None:
+        check_create_source(user=user)
     source = Source(name=name, kind=kind, url=url, publisher=publisher, notes=notes)
     _save_source(source)
     return source
@@ -153,8 +168,8 @@ def source_update(*, user, source_id: int, **fields: Any) -> Source:
     unknown = sorted(set(fields) - SOURCE_FIELDS)
     if unknown:
         raise TypeError(f"unexpected field(s): {', '.join(unknown)}")
-    if user is not None and not can_change_source(user):
-        raise NotAllowed("Only editors can change sources.")
+    if user is not None:
+        check_update_source(user=user)
     source = Source.objects.select_for_update().filter(pk=source_id).first()
     if source is None:
         raise InvalidInput.for_field(

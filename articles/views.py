@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -23,7 +23,13 @@ from articles.cleaning import REMOVAL_KINDS
 from articles.forms import ImportForm, fingerprint, form_data
 from articles.importers import DEFAULT_LANGUAGE, ArticleInput, ImportFailure, read_path
 from articles.models import Article, Source, SourceKind
-from articles.services import DuplicateArticle, ImportPlan, article_import, article_import_plan
+from articles.services import (
+    DuplicateArticle,
+    ImportPlan,
+    article_import,
+    article_import_plan,
+    check_import_article,
+)
 
 REMOVAL_LABELS = {
     "ad_marker": "ad marker",
@@ -39,10 +45,6 @@ class UploadError(Exception):
     pass
 
 
-def can_import(user) -> bool:
-    return user.is_authenticated and user.has_perm("articles.add_article")
-
-
 def article_page_url(article: Article) -> str:
     """Where an article is read: the reader when the project has one, else its revisions."""
     for name in ("article_reader", "article_revisions"):
@@ -56,8 +58,7 @@ def article_page_url(article: Article) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_import_view(request: HttpRequest) -> HttpResponse:
-    if not can_import(request.user):
-        raise PermissionDenied("Only researchers and editors import articles.")
+    check_import_article(user=request.user)
     if request.method == "GET":
         return _render(request, ImportForm())
 

@@ -1,8 +1,8 @@
 """Domain errors with a stable code and an HTTP status.
 
-The services of both apps raise these; the API's exception handler and the page views
-turn them into a JSON error `{code, detail, errors: [{field, code, detail}]}` or a form
-error.
+The services of both apps raise these; `annotations.error_contract` turns them into the
+JSON error `{code, detail, errors: [{field, code, detail}]}` (for the API and the pages'
+fetches), and the page views into a form error or a 403 page.
 """
 
 from __future__ import annotations
@@ -47,6 +47,21 @@ class SelfReview(DomainError):
     code = "self_review"
     status = 403
     default_detail = "You cannot review a claim you authored."
+
+
+class StaleRevision(DomainError):
+    code = "stale_revision"
+    status = 409
+    default_detail = (
+        "The article's text changed after the passage was selected; select it again in "
+        "the current text."
+    )
+
+
+class NotLoggedIn(DomainError):
+    code = "not_authenticated"
+    status = 401
+    default_detail = "Log in first."
 
 
 class NotAllowed(DomainError):

@@ -14,4 +14,7 @@ def add_domain_error(form: forms.Form, exc: DomainError, *, fields: dict[str, st
     for error in exc.errors or [{"field": None, "detail": exc.detail}]:
         name = error.get("field")
         name = fields.get(name, name)
-        form.add_error(name if name in form.fields else None, error["detail"])
+        form.add_error(
+            name if name in form.fields else None,
+            forms.ValidationError(error["detail"], code=error.get("code") or exc.code),
+        )

@@ -25,11 +25,11 @@ from annotations.models import (
     Decision,
     EventKind,
     RejectReason,
-    wikidata_id_validator,
 )
 from annotations.roles import can_read_note
 from annotations.services.claims import workflow_participant
 from articles.models import Article, Source, SourceKind
+from claimdesk import limits
 
 # Ids and offsets are bounded so that absurd numbers are a 400, not a database error.
 MAX_ID = 2**53
@@ -144,19 +144,23 @@ class SourceSerializer(serializers.Serializer):
 class SourceUpdateInputSerializer(serializers.Serializer):
     """Every field optional."""
 
-    name = serializers.CharField(max_length=300, required=False)
+    name = serializers.CharField(max_length=limits.NAME, required=False)
     kind = serializers.ChoiceField(choices=SourceKind.choices, required=False)
     url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
-    publisher = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    notes = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    publisher = serializers.CharField(max_length=limits.NAME, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=limits.DESCRIPTION, required=False, allow_blank=True)
 
 
 class SourceInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=300)
+    name = serializers.CharField(max_length=limits.NAME)
     kind = serializers.ChoiceField(choices=SourceKind.choices)
     url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
-    publisher = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    notes = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    publisher = serializers.CharField(
+        max_length=limits.NAME, required=False, allow_blank=True, default=""
+    )
+    notes = serializers.CharField(
+        max_length=limits.DESCRIPTION, required=False, allow_blank=True, default=""
+    )
 
 
 # --------------------------------------------------------------------------- actors
@@ -178,40 +182,42 @@ class ActorSerializer(serializers.Serializer):
         return [alias.name for alias in actor.aliases.all()]
 
 
+# Aliases and Wikidata ids are checked by the actor services, which normalise them first
+# (`q222` is stored as `Q222`), so that the pages and the API accept and refuse alike.
+
+
 class ActorInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=300)
+    name = serializers.CharField(max_length=limits.NAME)
     kind = serializers.ChoiceField(choices=ActorKind.choices)
     aliases = serializers.ListField(
-        child=serializers.CharField(max_length=300), max_length=100, required=False, default=list
+        child=serializers.CharField(), max_length=limits.ALIASES, required=False, default=list
     )
     wikidata_id = serializers.CharField(
-        max_length=20,
-        required=False,
-        allow_blank=True,
-        default="",
-        validators=[wikidata_id_validator],
+        max_length=limits.WIKIDATA_INPUT, required=False, allow_blank=True, default=""
     )
     parent = ScopedPrimaryKeyField(
         queryset=Actor.objects.all(), required=False, allow_null=True, default=None
     )
     description = serializers.CharField(
-        max_length=10000, required=False, allow_blank=True, default=""
+        max_length=limits.DESCRIPTION, required=False, allow_blank=True, default=""
     )
 
 
 class ActorUpdateInputSerializer(serializers.Serializer):
     """Every field optional; `aliases`, when given, replaces the list."""
 
-    name = serializers.CharField(max_length=300, required=False)
+    name = serializers.CharField(max_length=limits.NAME, required=False)
     kind = serializers.ChoiceField(choices=ActorKind.choices, required=False)
     aliases = serializers.ListField(
-        child=serializers.CharField(max_length=300), max_length=100, required=False
+        child=serializers.CharField(), max_length=limits.ALIASES, required=False
     )
     wikidata_id = serializers.CharField(
-        max_length=20, required=False, allow_blank=True, validators=[wikidata_id_validator]
+        max_length=limits.WIKIDATA_INPUT, required=False, allow_blank=True
     )
     parent = ScopedPrimaryKeyField(queryset=Actor.objects.all(), required=False, allow_null=True)
-    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    description = serializers.CharField(
+        max_length=limits.DESCRIPTION, required=False, allow_blank=True
+    )
 
 
 class ActorMergeInputSerializer(serializers.Serializer):
@@ -402,8 +408,12 @@ class ActorLinkInputSerializer(serializers.Serializer):
 
 class SourceLinkInputSerializer(serializers.Serializer):
     source = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    locator = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    locator = serializers.CharField(
+        max_length=limits.LOCATOR, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(
+        max_length=limits.SOURCE_LINK_NOTE, required=False, allow_blank=True, default=""
+    )
 
 
 OFFSET_UNITS = ["codepoint", "utf16"]
@@ -447,7 +457,7 @@ class ClaimCreateInputSerializer(_ClaimFieldsMixin):
     start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET)
     end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
     exact = serializers.CharField(max_length=20000, trim_whitespace=False)
-    statement = serializers.CharField(max_length=4000)
+    statement = serializers.CharField(max_length=limits.STATEMENT)
     claimant = ScopedPrimaryKeyField(queryset=Actor.objects.all())
     certainty = serializers.ChoiceField(choices=Certainty.choices)
     actors = BoundedListField(
@@ -462,7 +472,14 @@ class ClaimCreateInputSerializer(_ClaimFieldsMixin):
         default=list,
         max_items_setting="MAX_LINKS_PER_CLAIM",
     )
-    note = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=limits.CLAIM_NOTE, required=False, allow_blank=True, default=""
+    )
+    submit = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Send the new claim to review at once (one step: both happen or neither).",
+    )
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -486,7 +503,7 @@ class ClaimUpdateInputSerializer(_ClaimFieldsMixin):
     start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False)
     end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False)
     exact = serializers.CharField(max_length=20000, trim_whitespace=False, required=False)
-    statement = serializers.CharField(max_length=4000, required=False)
+    statement = serializers.CharField(max_length=limits.STATEMENT, required=False)
     claimant = ScopedPrimaryKeyField(queryset=Actor.objects.all(), required=False)
     certainty = serializers.ChoiceField(choices=Certainty.choices, required=False)
     actors = BoundedListField(
@@ -495,7 +512,7 @@ class ClaimUpdateInputSerializer(_ClaimFieldsMixin):
     sources = BoundedListField(
         child=SourceLinkInputSerializer(), required=False, max_items_setting="MAX_LINKS_PER_CLAIM"
     )
-    note = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=limits.CLAIM_NOTE, required=False, allow_blank=True)
 
 
 class VersionInputSerializer(serializers.Serializer):
@@ -524,7 +541,7 @@ class ReviewInputSerializer(serializers.Serializer):
         help_text="Required with `reject`, refused otherwise.",
     )
     comment = serializers.CharField(
-        max_length=10000,
+        max_length=limits.REVIEW_COMMENT,
         required=False,
         allow_blank=True,
         default="",
@@ -534,7 +551,7 @@ class ReviewInputSerializer(serializers.Serializer):
         min_value=1, max_value=5, required=False, allow_null=True, default=None
     )
     rating_label = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, default=""
+        max_length=limits.RATING_LABEL, required=False, allow_blank=True, default=""
     )
     quote_checked = serializers.BooleanField(required=False, default=True)
     claimant_checked = serializers.BooleanField(required=False, default=True)

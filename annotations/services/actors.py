@@ -30,10 +30,12 @@ from annotations import registry
 from annotations.models import Actor, ActorAlias, Claim, ClaimActor, ClaimEvent, EventKind
 from annotations.roles import can_add_actor, can_manage_registry, can_merge_actors
 from annotations.text import fold
+from claimdesk import limits
+from claimdesk.checks import may
 from claimdesk.errors import DuplicateEntry, InvalidInput, InvalidMerge, NotAllowed
 
-MAX_ALIASES = 200
-NAME_LENGTH = 300
+MAX_ALIASES = limits.ALIASES
+NAME_LENGTH = limits.NAME
 
 ACTOR_FIELDS = frozenset({"name", "kind", "description", "wikidata_id", "parent_id", "aliases"})
 
@@ -43,8 +45,37 @@ def _invalid(detail: str, *, field: str, code: str = "invalid") -> InvalidInput:
 
 
 def _require(user, allowed: Callable[[Any], bool], detail: str) -> None:
+    # No user: a command or a migration acting for the site.
     if user is not None and not allowed(user):
         raise NotAllowed(detail)
+
+
+# "May I?" beside each service: the services call these first, and the pages ask them
+# (through `can_*`) before offering the action.
+
+
+def check_create_actor(*, user) -> None:
+    _require(user, can_add_actor, "Only researchers and editors can add actors.")
+
+
+def check_update_actor(*, user) -> None:
+    _require(user, can_manage_registry, "Only editors can change actors.")
+
+
+def check_merge_actors(*, user) -> None:
+    _require(user, can_merge_actors, "Only editors can merge actors.")
+
+
+def can_create_actor(user) -> bool:
+    return may(check_create_actor, user=user)
+
+
+def can_update_actor(user) -> bool:
+    return may(check_update_actor, user=user)
+
+
+def can_merge_actor(user) -> bool:
+    return may(check_merge_actors, user=user)
 
 
 def _full_clean(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
@@ -172,6 +203,7 @@ def _check_wikidata_free(actor: Actor) -> None:
 
 def _save_actor(actor: Actor) -> None:
     actor.folded = fold(actor.name)
+    limits.check_lengths(description=(actor.description, limits.DESCRIPTION))
     _check_wikidata_free(actor)
     _full_clean(actor, exclude=["parent"])
     try:
@@ -201,7 +233,7 @@ def actor_create(
     Raises NotAllowed, InvalidInput (field `name`, `kind`, `aliases`, `wikidata_id` or
     `parent`), DuplicateEntry when another actor has the Wikidata id.
     """
-    _require(user, can_add_actor, "Only researchers and editors can add actors.")
+    check_create_actor(user=user)
     actor = Actor(
         name=_clean_name(name),
         kind=kind,
@@ -226,7 +258,7 @@ def actor_update(*, user, actor_id: int, **fields: Any) -> Actor:
     DuplicateEntry for a Wikidata id another actor has; TypeError for unknown fields.
     """
     _unknown_fields(fields, ACTOR_FIELDS)
-    _require(user, can_manage_registry, "Only editors can change actors.")
+    check_update_actor(user=user)
     actor = Actor.objects.select_for_update().filter(pk=actor_id).first()
     if actor is None:
         raise _invalid(
@@ -275,7 +307,7 @@ def actor_merge(*, user, actor_id: int, into_id: int) -> Actor:
     for a merge into itself or into one of its own descendants, InvalidInput (code
     `does_not_exist`) for an unknown id.
     """
-    _require(user, can_merge_actors, "Only editors can merge actors.")
+    check_merge_actors(user=user)
     if actor_id == into_id:
         raise InvalidMerge("An actor cannot be merged into itself.", field="into")
     locked = {

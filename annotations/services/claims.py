@@ -33,7 +33,14 @@ from annotations.roles import can_annotate, can_review
 from annotations.services.events import claim_snapshot, diff_snapshots, record_event
 from annotations.services.rounds import review_round_start
 from articles.models import Article, ArticleRevision
-from claimdesk.errors import InvalidInput, NotAllowed, StaleVersion
+from claimdesk import limits
+from claimdesk.checks import may
+from claimdesk.errors import (
+    InvalidInput,
+    NotAllowed,
+    StaleRevision,
+    StaleVersion,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,19 @@ class SourceLink:
 
 def workflow_participant(*, user, claim: Claim) -> workflow.Participant:
     return workflow.Participant(is_author=claim.author_id == user.pk, can_review=can_review(user))
+
+
+def _check_text_lengths(
+    *, statement: str | None, note: str | None, sources: Sequence[SourceLink]
+) -> None:
+    limits.check_lengths(statement=(statement, limits.STATEMENT), note=(note, limits.CLAIM_NOTE))
+    for index, link in enumerate(sources):
+        limits.check_lengths(
+            **{
+                f"sources.{index}.locator": (link.locator, limits.LOCATOR),
+                f"sources.{index}.note": (link.note, limits.SOURCE_LINK_NOTE),
+            }
+        )
 
 
 def _validate_links(
@@ -106,6 +126,78 @@ def _replace_links(
         )
 
 
+# -- may I? --------------------------------------------------------------------------------
+# Each question is answered by the very test its service applies, so a page that hides a
+# button asks the rule that would refuse the click.
+
+
+def check_create_claim(*, user, article: Article | None = None) -> None:
+    """Raise NotAllowed unless `user` may annotate. Any article may be annotated, so the
+    answer is the same with or without one (the API asks before it reads the body)."""
+    if not can_annotate(user):
+        raise NotAllowed("Only researchers can create claims.")
+
+
+def can_create_claim(user, article: Article | None = None) -> bool:
+    return may(check_create_claim, user=user, article=article)
+
+
+def _may_take(user, claim: Claim, *actions: workflow.Action) -> bool:
+    allowed = workflow.allowed_actions(claim.status, workflow_participant(user=user, claim=claim))
+    return any(action in allowed for action in actions)
+
+
+def can_edit_claim(user, claim: Claim) -> bool:
+    """The author, while the workflow lets them edit (a note-only edit counts)."""
+    return _may_take(user, claim, workflow.Action.EDIT, workflow.Action.EDIT_NOTE)
+
+
+def can_submit_claim(user, claim: Claim) -> bool:
+    return _may_take(user, claim, workflow.Action.SUBMIT)
+
+
+def can_delete_claim(user, claim: Claim) -> bool:
+    return _may_take(user, claim, workflow.Action.DELETE)
+
+
+def check_edit_claim(*, user, claim: Claim) -> None:
+    """Raise unless `can_edit_claim`: NotAllowed for anyone but the author (as
+    `claim_update` does before reading any input), else InvalidTransition."""
+    if not can_edit_claim(user, claim):
+        workflow.next_status(
+            claim.status, workflow.Action.EDIT, workflow_participant(user=user, claim=claim)
+        )
+
+
+# -- create -------------------------------------------------------------------------------
+
+
+def _revision_to_annotate(article: Article, revision: ArticleRevision | None) -> ArticleRevision:
+    """The article's current revision; a revision the door was given must be it.
+
+    Raises InvalidInput (field `article`) when the article has no text, InvalidInput
+    (field `revision`, code `does_not_exist`) for a revision of another article, and
+    StaleRevision (field `revision`) for an older revision of this one.
+    """
+    current = article.current_revision
+    if current is None:
+        raise InvalidInput("This article has no text to annotate.", field="article")
+    if revision is None or revision.pk == current.pk:
+        return current
+    if revision.article_id != article.pk:
+        detail = "This revision is not one of the article's revisions."
+        raise InvalidInput(
+            detail,
+            field="revision",
+            errors=[{"field": "revision", "code": "does_not_exist", "detail": detail}],
+        )
+    raise StaleRevision(
+        f"Revision {revision.number} is no longer the article's current text (revision "
+        f"{current.number} is); select the passage again in the current text.",
+        field="revision",
+    )
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -121,17 +213,20 @@ def claim_create(
     sources: Sequence[SourceLink] = (),
     note: str = "",
     revision: ArticleRevision | None = None,
+    submit: bool = False,
 ) -> Claim:
-    """Create a draft claim on the article's current revision.
+    """Create a draft claim on the article's current revision; with `submit`, send it to
+    review in the same transaction (both events are written, or neither).
 
-    Raises NotAllowed for users who may not annotate, AnchorMismatch when
-    `text[start:end] != exact`, InvalidInput for bad fields.
+    `revision`, when a door names the revision the offsets were counted in, must be the
+    current one. Raises NotAllowed for users who may not annotate, InvalidInput and
+    StaleRevision for the revision (see `_revision_to_annotate`), AnchorMismatch when
+    `text[start:end] != exact`, InvalidInput for bad fields (over-long text: code
+    `max_length`).
     """
-    if not can_annotate(user):
-        raise NotAllowed("Only researchers can create claims.")
-    revision = revision or article.revisions.order_by("-number").first()
-    if revision is None:
-        raise InvalidInput("This article has no text to annotate.", field="article")
+    check_create_claim(user=user, article=article)
+    revision = _revision_to_annotate(article, revision)
+    _check_text_lengths(statement=statement, note=note, sources=sources)
     anchor = anchor_from_selection(text=revision.text, start=start, end=end, exact=exact)
     _validate_links(actors, sources, claimant_id)
     claim = Claim(
@@ -160,7 +255,7 @@ def claim_create(
         to_status=claim.status,
         changes=diff_snapshots({}, claim_snapshot(claim)),
     )
-    return claim
+    return _submit_if_asked(user=user, claim=claim, submit=submit)
 
 
 def lock_claim(claim_id: int, *, version: int | None) -> Claim:
@@ -185,13 +280,6 @@ def save_transition(claim: Claim, *, expected_version: int, **fields: Any) -> Cl
     return claim
 
 
-def may_edit(user, claim: Claim) -> bool:
-    """Whether `claim_update` lets this user edit the claim now: its author, while its
-    status allows an edit."""
-    actions = workflow.allowed_actions(claim.status, workflow_participant(user=user, claim=claim))
-    return workflow.Action.EDIT_NOTE in actions
-
-
 @transaction.atomic
 def claim_update(
     *,
@@ -207,14 +295,18 @@ def claim_update(
     actors: Sequence[ActorLink] | None = None,
     sources: Sequence[SourceLink] | None = None,
     note: str | None = None,
+    submit: bool = False,
 ) -> Claim:
     """Edit a claim. Only the author edits; a substantive edit of an approved claim
     sends it back to `submitted` for review again, in a new review round. The anchor,
-    when given, is checked against the claim's current revision."""
+    when given, is checked against the claim's current revision. With `submit`, a claim
+    that may then be submitted (a draft, or one whose changes were requested) is sent to
+    review in the same transaction."""
     claim = lock_claim(claim_id, version=version)
     participant = workflow_participant(user=user, claim=claim)
     # Who may edit does not depend on what changes: refuse others before reading input.
     workflow.check_allowed(workflow.Action.EDIT, participant)
+    _check_text_lengths(statement=statement, note=note, sources=sources or ())
     before = claim_snapshot(claim)
     fields: dict[str, Any] = {}
     if start is not None or end is not None or exact is not None:
@@ -264,7 +356,7 @@ def claim_update(
     action = workflow.edit_action(changes)
     target = workflow.next_status(claim.status, action, participant)
     if not changes:
-        return claim
+        return _submit_if_asked(user=user, claim=claim, submit=submit)
 
     from_status = claim.status
     extra = {}
@@ -283,6 +375,14 @@ def claim_update(
         changes=changes,
         data={"resubmitted_for_review": True} if target != from_status else {},
     )
+    return _submit_if_asked(user=user, claim=claim, submit=submit)
+
+
+def _submit_if_asked(*, user, claim: Claim, submit: bool) -> Claim:
+    """After an edit: send the claim to review when asked and the workflow allows (an
+    approved claim that an edit sent back to review is submitted already)."""
+    if submit and can_submit_claim(user, claim):
+        return claim_submit(user=user, claim_id=claim.pk, version=claim.version)
     return claim
 
 
@@ -305,12 +405,6 @@ def claim_submit(*, user, claim_id: int, version: int) -> Claim:
         claim=claim, kind=EventKind.SUBMITTED, user=user, from_status=from_status, to_status=target
     )
     return claim
-
-
-def may_delete(user, claim: Claim) -> bool:
-    """Whether `claim_delete` lets this user delete the claim now."""
-    actions = workflow.allowed_actions(claim.status, workflow_participant(user=user, claim=claim))
-    return workflow.Action.DELETE in actions
 
 
 @transaction.atomic

@@ -12,8 +12,10 @@ from django.utils import timezone
 from annotations import workflow
 from annotations.models import Claim, Decision, EventKind, RejectReason, Review
 from annotations.notifications import notify_author_of_decision
+from annotations.roles import can_review
 from annotations.services.claims import lock_claim, save_transition, workflow_participant
 from annotations.services.events import record_event
+from claimdesk import limits
 from claimdesk.errors import InvalidInput, InvalidTransition, StaleVersion
 
 DECISION_EVENTS = {
@@ -71,6 +73,7 @@ def _clean_decision_input(
         raise InvalidInput("A reason goes with a rejection only.", field="reason")
     if decision == Decision.REQUEST_CHANGES and not comment.strip():
         raise InvalidInput("Say what should change.", field="comment")
+    limits.check_lengths(comment=(comment, limits.REVIEW_COMMENT))
     if decision == Decision.APPROVE and not all(checks):
         raise InvalidInput(
             "Confirm the quote, the claimant and the sources before approving.",
@@ -89,6 +92,24 @@ def _clean_decision_input(
             f"A rating label has at most {RATING_LABEL_MAX_LENGTH} characters.",
             field="rating_label",
         )
+
+
+def check_decide(*, user, claim: Claim | None = None) -> None:
+    """Raise what `review_decide` raises first, whatever the input: SelfReview for the
+    claim's author (superusers included), NotAllowed for users who may not review.
+    Without a claim, only whether the user reviews at all."""
+    if claim is None:
+        actor = workflow.Participant(is_author=False, can_review=can_review(user))
+    else:
+        actor = workflow_participant(user=user, claim=claim)
+    workflow.check_allowed(workflow.Action.APPROVE, actor)
+
+
+def can_decide(user, claim: Claim) -> bool:
+    """May `user` decide on `claim` now: a reviewer who did not write it, while it waits
+    for review (the workflow's table, as `review_decide` applies it)."""
+    allowed = workflow.allowed_actions(claim.status, workflow_participant(user=user, claim=claim))
+    return bool(workflow.REVIEW_ACTIONS.intersection(allowed))
 
 
 @transaction.atomic

@@ -43,6 +43,7 @@ from annotations.services.rounds import review_round_start
 from articles.cleaning import normalise_text
 from articles.models import Article, ArticleRevision
 from articles.services import check_article_text
+from claimdesk.checks import may
 from claimdesk.errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 
 NOTE_MAX_LENGTH = ArticleRevision._meta.get_field("note").max_length
@@ -87,6 +88,16 @@ def anchor_counts(article: Article) -> dict[str, int]:
     return {state: found.get(state, 0) for state in AnchorState.values}
 
 
+def check_revise_article(*, user) -> None:
+    """Raise NotAllowed unless the user may change articles' texts (`article_revise`)."""
+    if not can_revise_articles(user):
+        raise NotAllowed("Only researchers and editors change the text of an article.")
+
+
+def can_revise_article(user) -> bool:
+    return may(check_revise_article, user=user)
+
+
 @transaction.atomic
 def article_revise(
     *,
@@ -109,10 +120,9 @@ def article_revise(
     StaleVersion with `field="revision"` (the article changed since `expected_revision`,
     or a claim changed under the re-anchoring).
     """
-    if not can_revise_articles(user):
-        raise NotAllowed("Only researchers and editors change the text of an article.")
+    check_revise_article(user=user)
     article = Article.objects.select_for_update().get(pk=article_id)
-    current = article.revisions.order_by("-number").first()
+    current = article.current_revision
     current_number = current.number if current else 0
     if expected_revision is not None and expected_revision != current_number:
         raise StaleVersion(
@@ -401,6 +411,12 @@ def may_reattach(user, claim: Claim) -> bool:
     return (claim.author_id == user.pk and can_annotate(user)) or can_manage_registry(user)
 
 
+def check_reattach(*, user, claim: Claim) -> None:
+    """Raise NotAllowed unless `may_reattach`: what `claim_reattach` refuses first."""
+    if not may_reattach(user, claim):
+        raise NotAllowed("Only the claim's author or an editor re-attaches a claim.")
+
+
 @transaction.atomic
 def claim_reattach(*, user, claim_id: int, version: int, start: int, end: int, exact: str) -> Claim:
     """Re-attach an orphaned or fuzzy claim to a passage of its article's current text.
@@ -419,8 +435,7 @@ def claim_reattach(*, user, claim_id: int, version: int, start: int, end: int, e
     claim = lock_claim(claim_id, version=None)
     if not claims_visible_to(user).filter(pk=claim.pk).exists():
         raise Claim.DoesNotExist("No such claim.")
-    if not may_reattach(user, claim):
-        raise NotAllowed("Only the claim's author or an editor re-attaches a claim.")
+    check_reattach(user=user, claim=claim)
     if claim.version != version:
         raise StaleVersion(
             f"The claim is at version {claim.version}, not {version}; reload and try again.",
@@ -431,7 +446,7 @@ def claim_reattach(*, user, claim_id: int, version: int, start: int, end: int, e
             "Only orphaned or fuzzy claims are re-attached; this one is "
             f"{claim.anchor_state}. Edit the claim to change its passage."
         )
-    revision = claim.article.revisions.order_by("-number").first()
+    revision = claim.article.current_revision
     anchor = anchor_from_selection(text=revision.text, start=start, end=end, exact=exact)
     before = _anchor_of(claim, claim.revision.number)
     fields: dict[str, Any] = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,43 +17,37 @@ from django.template.loader import select_template
 from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from annotations import workflow
 from annotations.forms import INTENT_SUBMIT, ClaimForm
 from annotations.models import ActorKind, ClaimEvent, ClaimRelation, ClaimStatus
 from annotations.roles import (
-    can_add_actor,
-    can_annotate,
     can_read_note,
     hide_note_from,
 )
 from annotations.selectors import claims_visible_to, with_details
+from annotations.services.actors import can_create_actor
 from annotations.services.claims import (
+    can_delete_claim,
+    can_edit_claim,
+    can_submit_claim,
+    check_create_claim,
+    check_edit_claim,
     claim_create,
     claim_delete,
     claim_submit,
     claim_update,
-    workflow_participant,
 )
+from annotations.services.reviews import can_decide
 from annotations.views.articles import excerpt_html, reader_context
+from annotations.views.refusals import refuse_unless
 from articles.models import Article, SourceKind
 from articles.sources import can_add_source
 from claimdesk.errors import DomainError, NotAllowed, StaleVersion
 
 TIMELINE_TEMPLATES = ["annotations/_timeline.html", "annotations/claims/_events.html"]
-EDIT_ACTIONS = {workflow.Action.EDIT, workflow.Action.EDIT_NOTE}
-REVIEW_ACTIONS = {
-    workflow.Action.APPROVE,
-    workflow.Action.REJECT,
-    workflow.Action.REQUEST_CHANGES,
-}
 
 
 def _visible_claim(user, claim_id: int):
     return get_object_or_404(with_details(claims_visible_to(user)), pk=claim_id)
-
-
-def _actions(user, claim) -> set[str]:
-    return set(workflow.allowed_actions(claim.status, workflow_participant(user=user, claim=claim)))
 
 
 def _reader_url(article_id: int, claim_id: int | None = None) -> str:
@@ -69,7 +62,6 @@ def _reader_url(article_id: int, claim_id: int | None = None) -> str:
 @require_GET
 def claim_detail(request, claim_id: int):
     claim = _visible_claim(request.user, claim_id)
-    actions = _actions(request.user, claim)
     visible = claims_visible_to(request.user)
     relations = [
         (
@@ -96,10 +88,10 @@ def claim_detail(request, claim_id: int):
         {
             "claim": claim,
             "excerpt": excerpt_html(claim),
-            "can_edit": bool(EDIT_ACTIONS & actions),
-            "can_submit": workflow.Action.SUBMIT in actions,
-            "can_delete": workflow.Action.DELETE in actions,
-            "can_decide": bool(REVIEW_ACTIONS & actions),
+            "can_edit": can_edit_claim(request.user, claim),
+            "can_submit": can_submit_claim(request.user, claim),
+            "can_delete": can_delete_claim(request.user, claim),
+            "can_decide": can_decide(request.user, claim),
             "review_url": _review_url(claim.pk),
             "relations": relations,
             "events": events,
@@ -125,49 +117,32 @@ def _review_url(claim_id: int) -> str:
 def claim_create_view(request, article_id: int):
     """The reader's side panel posts here. Errors re-render the reader with the panel open."""
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
-    if not can_annotate(request.user):
-        raise PermissionDenied("Only researchers can create claims.")
     form = ClaimForm(request.POST)
     if form.is_valid():
-        revision = article.revisions.order_by("-number").first()
         data = form.cleaned_data
-        if revision is None or data.get("revision") != revision.pk:
-            form.add_error(
-                None,
-                "The article's text changed after you opened it. Reload the page and "
-                "select the passage again.",
+        try:
+            claim = claim_create(
+                user=request.user,
+                article=article,
+                revision=data["revision"],
+                start=data["start"],
+                end=data["end"],
+                exact=data["exact"],
+                **form.service_fields(),
             )
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.detail) from exc
+        except DomainError as exc:
+            form.add_domain_error(exc)
         else:
-            try:
-                with transaction.atomic():
-                    claim = claim_create(
-                        user=request.user,
-                        article=article,
-                        revision=revision,
-                        start=data["start"],
-                        end=data["end"],
-                        exact=data["exact"],
-                        statement=data["statement"],
-                        claimant_id=data["claimant"],
-                        certainty=data["certainty"],
-                        actors=form.actor_links,
-                        sources=form.source_links,
-                        note=data["note"],
-                    )
-                    if form.intent == INTENT_SUBMIT:
-                        claim = claim_submit(
-                            user=request.user, claim_id=claim.pk, version=claim.version
-                        )
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.detail) from exc
-            except DomainError as exc:
-                form.add_domain_error(exc)
+            if claim.status == ClaimStatus.SUBMITTED:
+                messages.success(request, "Claim saved and sent for review.")
             else:
-                if form.intent == INTENT_SUBMIT:
-                    messages.success(request, "Claim saved and sent for review.")
-                else:
-                    messages.success(request, "Claim saved as a draft.")
-                return redirect(_reader_url(article.pk, claim.pk))
+                messages.success(request, "Claim saved as a draft.")
+            return redirect(_reader_url(article.pk, claim.pk))
+    else:
+        # A form that cannot be read is still refused as the service would refuse it.
+        refuse_unless(check_create_claim, user=request.user, article=article)
     return render(
         request, "annotations/articles/reader.html", reader_context(request, article, form=form)
     )
@@ -177,47 +152,31 @@ def claim_create_view(request, article_id: int):
 @require_http_methods(["GET", "POST"])
 def claim_edit(request, claim_id: int):
     claim = _visible_claim(request.user, claim_id)
-    actions = _actions(request.user, claim)
-    if not EDIT_ACTIONS & actions:
-        if claim.author_id == request.user.pk:
-            raise PermissionDenied(
-                f"A claim that is {claim.get_status_display().lower()} cannot be edited now."
-            )
-        raise PermissionDenied("Only the claim's author can edit it.")
+    refuse_unless(check_edit_claim, user=request.user, claim=claim)
     if request.method == "POST":
         form = ClaimForm(request.POST, instance=claim)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    updated = claim_update(
-                        user=request.user,
-                        claim_id=claim.pk,
-                        version=data["version"],
-                        statement=data["statement"],
-                        claimant_id=data["claimant"],
-                        certainty=data["certainty"],
-                        actors=form.actor_links,
-                        sources=form.source_links,
-                        note=data["note"],
-                    )
-                    changed = updated.version != data["version"]
-                    submitted = False
-                    if form.intent == INTENT_SUBMIT and workflow.Action.SUBMIT in _actions(
-                        request.user, updated
-                    ):
-                        updated = claim_submit(
-                            user=request.user, claim_id=updated.pk, version=updated.version
-                        )
-                        submitted = True
+                updated = claim_update(
+                    user=request.user,
+                    claim_id=claim.pk,
+                    version=data["version"],
+                    **form.service_fields(),
+                )
             except NotAllowed as exc:
                 raise PermissionDenied(exc.detail) from exc
             except DomainError as exc:
                 form.add_domain_error(exc)
             else:
+                submitted = (
+                    form.intent == INTENT_SUBMIT
+                    and can_submit_claim(request.user, claim)
+                    and updated.status == ClaimStatus.SUBMITTED
+                )
                 if submitted:
                     messages.success(request, "Claim saved and sent for review.")
-                elif not changed:
+                elif updated.version == data["version"]:
                     messages.info(request, "Nothing changed.")
                 elif updated.status != claim.status:
                     messages.success(
@@ -240,7 +199,7 @@ def claim_edit(request, claim_id: int):
             "claim": claim,
             "form": form,
             "excerpt": excerpt_html(claim),
-            "can_submit": workflow.Action.SUBMIT in actions,
+            "can_submit": can_submit_claim(request.user, claim),
             "pickers": picker_context(request.user, suggest=suggest),
             "role_choices": form.role_choices,
         },
@@ -309,7 +268,7 @@ def picker_context(user, *, suggest: str = "") -> dict:
     return {
         **picker_endpoints(),
         "suggest": suggest,
-        "can_add_actor": can_add_actor(user),
+        "can_add_actor": can_create_actor(user),
         "can_add_source": can_add_source(user),
         "actor_kinds": ActorKind.choices,
         "source_kinds": SourceKind.choices,

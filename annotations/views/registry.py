@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -18,17 +17,35 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from annotations import registry
+from annotations.error_contract import answers_json
 from annotations.models import Actor, ActorAlias, ActorKind
 from annotations.registry_forms import (
     ActorForm,
     ActorMergeForm,
     SourceForm,
 )
-from annotations.roles import can_add_actor, can_manage_registry, can_merge_actors
-from annotations.services.actors import actor_create, actor_merge, actor_update
+from annotations.services.actors import (
+    actor_create,
+    actor_merge,
+    actor_update,
+    can_create_actor,
+    can_merge_actor,
+    can_update_actor,
+    check_create_actor,
+    check_merge_actors,
+    check_update_actor,
+)
+from annotations.views.refusals import refuse_unless
 from articles.models import Article, Source, SourceKind
-from articles.sources import can_add_source, can_change_source, source_create, source_update
-from claimdesk.errors import DomainError
+from articles.sources import (
+    can_add_source,
+    can_change_source,
+    check_create_source,
+    check_update_source,
+    source_create,
+    source_update,
+)
+from claimdesk.errors import DomainError, InvalidInput, NotLoggedIn
 from claimdesk.forms import add_domain_error
 
 PAGE_SIZE = 50
@@ -54,11 +71,6 @@ def _page(request: HttpRequest, items, *, param: str = "page", size: int = PAGE_
     return page
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 # --- Actors --------------------------------------------------------------------------------
 
 
@@ -78,8 +90,9 @@ def actor_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "kind": kind,
             "kinds": ActorKind.choices,
-            "can_add": can_add_actor(request.user),
-            "can_manage": can_manage_registry(request.user),
+            "can_add": can_create_actor(request.user),
+            # The duplicates page is where merges start.
+            "can_manage": can_merge_actor(request.user),
         },
     )
 
@@ -124,8 +137,8 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "denials": _with_roles_of(
                 _page(request, claims.denials, param="denials", size=CLAIMS_PAGE_SIZE), subjects
             ),
-            "can_manage": can_manage_registry(request.user),
-            "can_merge": can_merge_actors(request.user),
+            "can_manage": can_update_actor(request.user),
+            "can_merge": can_merge_actor(request.user),
         },
     )
 
@@ -133,7 +146,7 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_create_page(request: HttpRequest) -> HttpResponse:
-    _require(can_add_actor(request.user))
+    refuse_unless(check_create_actor, user=request.user)
     form = ActorForm(request.POST or None, initial={"name": request.GET.get("name", "")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,7 +162,7 @@ def actor_create_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_registry(request.user))
+    refuse_unless(check_update_actor, user=request.user)
     actor = get_object_or_404(Actor.objects.select_related("parent"), pk=pk)
     form = ActorForm(request.POST or None, initial=ActorForm.initial_for(actor))
     if request.method == "POST" and form.is_valid():
@@ -167,7 +180,7 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def actor_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Pick the actor that stays, see what will move, confirm."""
-    _require(can_merge_actors(request.user))
+    refuse_unless(check_merge_actors, user=request.user)
     actor = get_object_or_404(Actor, pk=pk)
     data = request.POST if request.method == "POST" else None
     if data is None and request.GET.get("into"):
@@ -209,7 +222,7 @@ def actor_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def actor_duplicates(request: HttpRequest) -> HttpResponse:
-    _require(can_merge_actors(request.user))
+    refuse_unless(check_merge_actors, user=request.user)
     groups = registry.likely_duplicates()
     return render(
         request,
@@ -218,12 +231,8 @@ def actor_duplicates(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _json_error(status: int, code: str, detail: str, field: str | None = None) -> JsonResponse:
-    errors = [{"field": field, "code": code, "detail": detail}] if field else []
-    return JsonResponse({"code": code, "detail": detail, "errors": errors}, status=status)
-
-
 @require_GET
+@answers_json
 def actor_suggest(request: HttpRequest) -> JsonResponse:
     """`GET /actors/suggest/?article=<id>&start=&end=&q=&limit=`: actors for the claim form.
 
@@ -237,7 +246,7 @@ def actor_suggest(request: HttpRequest) -> JsonResponse:
     400 for bad offsets.
     """
     if not request.user.is_authenticated:
-        return _json_error(401, "not_authenticated", "Log in first.")
+        raise NotLoggedIn("Log in first.")
     query = request.GET.get("q", "").strip()
     article_id = request.GET.get("article", "")
     text = ""
@@ -254,17 +263,15 @@ def actor_suggest(request: HttpRequest) -> JsonResponse:
         try:
             offsets[name] = int(raw)
         except ValueError:
-            return _json_error(400, "invalid", f"{name} is a whole number.", field=name)
+            raise InvalidInput(f"{name} is a whole number.", field=name) from None
     start = offsets["start"]
     end = len(text) if offsets["end"] is None else offsets["end"]
     if not 0 <= start <= end <= len(text):
-        return _json_error(
-            400, "invalid", f"The range must lie within the text (0 to {len(text)}).", field="end"
-        )
+        raise InvalidInput(f"The range must lie within the text (0 to {len(text)}).", field="end")
     try:
         limit = min(max(int(request.GET.get("limit", SUGGEST_LIMIT)), 1), MAX_SUGGESTIONS)
     except ValueError:
-        return _json_error(400, "invalid", "limit is a whole number.", field="limit")
+        raise InvalidInput("limit is a whole number.", field="limit") from None
     actors = registry.suggest_actors(text=text, start=start, end=end, limit=limit, query=query)
     return JsonResponse(
         {
@@ -324,7 +331,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_create_page(request: HttpRequest) -> HttpResponse:
-    _require(can_add_source(request.user))
+    refuse_unless(check_create_source, user=request.user)
     form = SourceForm(request.POST or None)
     duplicate = None
     if request.method == "POST" and form.is_valid():
@@ -346,7 +353,7 @@ def source_create_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_change_source(request.user))
+    refuse_unless(check_update_source, user=request.user)
     source = get_object_or_404(Source, pk=pk)
     initial = {key: getattr(source, key) for key in ("name", "kind", "url", "publisher", "notes")}
     form = SourceForm(request.POST or None, initial=initial)

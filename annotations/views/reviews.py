@@ -25,6 +25,7 @@ from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
+from annotations.error_contract import error_response, form_error_body
 from annotations.models import (
     Claim,
     ClaimActor,
@@ -36,8 +37,9 @@ from annotations.models import (
 )
 from annotations.roles import can_review
 from annotations.selectors import claims_visible_to, review_queue, review_queue_count
-from annotations.services.reviews import approval_counts, review_decide
+from annotations.services.reviews import approval_counts, check_decide, review_decide
 from annotations.templatetags.claim_timeline import Timeline, build_timelines
+from claimdesk import limits
 from claimdesk.errors import (
     DomainError,
     InvalidInput,
@@ -79,7 +81,7 @@ class DecisionForm(forms.Form):
     )
     comment = forms.CharField(
         required=False,
-        max_length=5000,
+        max_length=limits.REVIEW_COMMENT,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Comment",
         help_text="Required to request changes; optional otherwise.",
@@ -93,7 +95,7 @@ class DecisionForm(forms.Form):
     )
     rating_label = forms.CharField(
         required=False,
-        max_length=100,
+        max_length=limits.RATING_LABEL,
         label="Rating label",
         widget=forms.TextInput(attrs={"placeholder": "e.g. Unproven"}),
     )
@@ -113,7 +115,8 @@ class DecisionForm(forms.Form):
         errors = exc.errors or [{"field": exc.field, "detail": exc.detail}]
         for error in errors:
             field = self.ERROR_FIELDS.get(error.get("field") or "")
-            self.add_error(field, error["detail"])
+            code = error.get("code") or exc.code
+            self.add_error(field, forms.ValidationError(error["detail"], code=code))
 
 
 def decision_form(claim: Claim, *, data=None, page: int | None = None) -> DecisionForm:
@@ -212,7 +215,7 @@ def _items(
 
 def _forbidden(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse(_error_body(exc), status=403)
+        return error_response(exc)
     return render(
         request,
         "annotations/reviews/denied.html",
@@ -223,10 +226,6 @@ def _forbidden(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
-
-
-def _error_body(exc: DomainError) -> dict:
-    return {"code": exc.code, "detail": exc.detail, "errors": exc.errors}
 
 
 def _queue_url(*, page: int | None = None, focus: int | None = None) -> str:
@@ -335,8 +334,10 @@ def decide(request: HttpRequest, claim_id: int) -> HttpResponse:
     reloaded queue (409 for JSON); bad input re-renders the item with its errors (400).
     """
     user = request.user
-    if not can_review(user):
-        return _forbidden(request, NotAllowed("Only reviewers can decide on claims."))
+    try:
+        check_decide(user=user)
+    except NotAllowed as exc:
+        return _forbidden(request, exc)
     claim = get_object_or_404(claims_visible_to(user), pk=claim_id)
     form = DecisionForm(data=request.POST, auto_id=f"claim-{claim.pk}-%s")
     page = None
@@ -370,18 +371,8 @@ def decide(request: HttpRequest, claim_id: int) -> HttpResponse:
 
     # Bad input: show the same claim again with what the reviewer typed and the errors.
     if _wants_json(request):
-        errors = [
-            {"field": None if field == "__all__" else field, "code": "invalid", "detail": msg}
-            for field, msgs in form.errors.items()
-            for msg in msgs
-        ]
         return JsonResponse(
-            {
-                "code": "invalid",
-                "detail": errors[0]["detail"] if errors else "Invalid input.",
-                "errors": errors,
-                "item_html": _render_item(request, claim.pk, form=form),
-            },
+            {**form_error_body(form), "item_html": _render_item(request, claim.pk, form=form)},
             status=400,
         )
     messages.error(request, "The decision was not recorded: see the errors below.")
@@ -425,14 +416,11 @@ def _answer_conflict(
     """Someone else changed the claim first: reload it, and say so."""
     user = request.user
     if _wants_json(request):
-        return JsonResponse(
-            {
-                **_error_body(exc),
-                "message": message,
-                "item_html": _render_item(request, claim.pk),
-                "queue_count": review_queue_count(user),
-            },
-            status=409,
+        return error_response(
+            exc,
+            message=message,
+            item_html=_render_item(request, claim.pk),
+            queue_count=review_queue_count(user),
         )
     messages.warning(request, message)
     still_waiting = review_queue(user).filter(pk=claim.pk).first()

@@ -15,7 +15,6 @@ from diff_match_patch import diff_match_patch
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Length
@@ -26,15 +25,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from annotations.anchoring.approximate import best_match
 from annotations.models import AnchorState, Claim
-from annotations.roles import can_revise_articles
 from annotations.selectors import claims_visible_to
 from annotations.services.revisions import (
     REATTACHABLE_STATES,
     article_revise,
+    can_revise_article,
+    check_reattach,
+    check_revise_article,
     claim_reattach,
     may_reattach,
 )
 from annotations.views.articles import PlacedClaim, is_placed, render_text
+from annotations.views.refusals import refuse_unless
 from articles.models import Article, ArticleRevision
 from claimdesk.errors import AnchorMismatch, DomainError, InvalidInput, StaleVersion
 
@@ -82,8 +84,7 @@ def article_edit(request, article_id: int):
     replaces the newer revision knowingly.
     """
     article = get_object_or_404(Article, pk=article_id)
-    if not can_revise_articles(request.user):
-        raise PermissionDenied("Only researchers and editors change the text of an article.")
+    refuse_unless(check_revise_article, user=request.user)
     revision = _current_revision(article)
     current_number = revision.number if revision else 0
     conflict = None
@@ -192,7 +193,7 @@ def article_revisions(request, article_id: int):
             "article": article,
             "revisions": revisions,
             "summary": summary,
-            "can_edit": can_revise_articles(request.user),
+            "can_edit": can_revise_article(request.user),
             "reader_url": _url_or_empty("article_reader", article.pk),
         },
     )
@@ -399,8 +400,7 @@ def claim_reattach_view(request, claim_id: int):
         claims_visible_to(request.user).select_related("article", "revision", "claimant"),
         pk=claim_id,
     )
-    if not may_reattach(request.user, claim):
-        raise PermissionDenied("Only the claim's author or an editor re-attaches a claim.")
+    refuse_unless(check_reattach, user=request.user, claim=claim)
     revision = _current_revision(claim.article)
     text = revision.text
     if request.method == "POST":

@@ -246,7 +246,7 @@ def test_a_claim_submitted_while_the_admin_deletes_it_stays(
     claim_submit(user=staff_author, claim_id=claim.pk, version=claim.version)
     # The page's check passed just before the claim was submitted: the service has the
     # last word.
-    monkeypatch.setattr("annotations.admin.may_delete", lambda user, claim: True)
+    monkeypatch.setattr("annotations.admin.can_delete_claim", lambda user, claim: True)
     browser = logged_in(staff_author)
 
     response = browser.post(delete_url(claim), {"post": "yes"}, follow=True)

@@ -11,7 +11,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from annotations import roles
 from annotations.api import schema
 from annotations.api.filters import ArticleFilter
 from annotations.api.serializers import (
@@ -26,10 +25,9 @@ from annotations.api.serializers import (
 from annotations.api.views.base import ApiView
 from annotations.models import AnchorState
 from annotations.selectors import claims_visible_to
-from annotations.services.revisions import article_revise
-from articles.cleaning import normalise_text
+from annotations.services.revisions import article_revise, can_revise_article
 from articles.models import Article, ArticleRevision
-from articles.services import article_create
+from articles.services import article_create, can_import_article
 
 
 def _articles() -> QuerySet[Article]:
@@ -57,7 +55,7 @@ def claim_counts(user, article_ids) -> dict[int, dict[str, int]]:
 class ArticleListView(ApiView):
     """Articles, newest first; `q` searches titles and bylines."""
 
-    capabilities = {"POST": roles.can_import_articles}
+    capabilities = {"POST": can_import_article}
     filter_backends = [DjangoFilterBackend]
     filterset_class = ArticleFilter
 
@@ -83,9 +81,7 @@ class ArticleListView(ApiView):
     def post(self, request):
         data = ArticleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        raw = fields.pop("text")
-        article = article_create(user=request.user, text=normalise_text(raw), raw=raw, **fields)
+        article = article_create(user=request.user, **data.validated_data)
         article = _articles().get(pk=article.pk)
         return Response(ArticleDetailSerializer(article).data, status=status.HTTP_201_CREATED)
 
@@ -94,7 +90,7 @@ class ArticleDetailView(ApiView):
     """One article with its current text. PATCH sets a new text: it creates a revision
     and re-anchors the article's claims, and answers with counts per anchor state."""
 
-    capabilities = {"PATCH": roles.can_revise_articles}
+    capabilities = {"PATCH": can_revise_article}
 
     def get_queryset(self):
         return _articles()

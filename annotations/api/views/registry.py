@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from annotations import roles
 from annotations.api import schema
 from annotations.api.filters import ActorFilter, SourceFilter
 from annotations.api.serializers import (
@@ -98,7 +97,7 @@ class SourceDetailView(ApiView):
 class ActorListView(ApiView):
     """Actors. `q` matches names and aliases, ignoring case and accents."""
 
-    capabilities = {"POST": roles.can_add_actor}
+    capabilities = {"POST": registry_services.can_create_actor}
     filter_backends = [DjangoFilterBackend]
     filterset_class = ActorFilter
 
@@ -134,7 +133,7 @@ class ActorListView(ApiView):
 
 
 class ActorDetailView(ApiView):
-    capabilities = {"PATCH": roles.can_manage_registry}
+    capabilities = {"PATCH": registry_services.can_update_actor}
 
     def get_queryset(self):
         return _actors()
@@ -169,7 +168,7 @@ class ActorMergeView(ApiView):
     """Merge this actor into `into`: every link moves to `into`, and this actor's name
     becomes one of its aliases. Answers with the surviving actor."""
 
-    capabilities = {"POST": roles.can_merge_actors}
+    capabilities = {"POST": registry_services.can_merge_actor}
 
     def get_queryset(self):
         return _actors()

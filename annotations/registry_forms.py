@@ -8,7 +8,7 @@ from django import forms
 
 from annotations.errors import DomainError
 from annotations.models import Actor, ActorKind
-from annotations.registry import resolve_actor
+from annotations.selectors.actors import resolve_actor
 from articles.models import SourceKind
 
 

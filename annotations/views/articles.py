@@ -38,6 +38,7 @@ from django.views.decorators.http import require_GET
 from annotations import workflow
 from annotations.forms import ClaimForm
 from annotations.idurls import IdUrl
+from annotations.mention_cache import mention_index
 from annotations.mentions import MentionIndex
 from annotations.models import (
     Actor,
@@ -48,7 +49,6 @@ from annotations.models import (
     ClaimActor,
     ClaimStatus,
 )
-from annotations.registry import mention_index
 from annotations.roles import can_annotate
 from annotations.selectors import claims_visible_to
 from annotations.services.claims import workflow_actor

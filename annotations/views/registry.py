@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from annotations import registry
 from annotations.errors import DomainError
 from annotations.models import Actor, ActorAlias, ActorKind
 from annotations.registry_forms import (
@@ -32,6 +31,10 @@ from annotations.roles import (
     can_manage_registry,
     can_merge_actors,
 )
+from annotations.selectors.actors import actor_search, suggest_actors
+from annotations.selectors.duplicates import likely_duplicates
+from annotations.selectors.registry_claims import actor_claims, source_claims
+from annotations.selectors.sources import source_search
 from annotations.services.actors import (
     actor_create,
     actor_merge,
@@ -39,6 +42,7 @@ from annotations.services.actors import (
     source_create,
     source_update,
 )
+from annotations.services.merge_plan import ancestor_ids, descendant_ids, merge_preview
 from articles.models import Article, Source, SourceKind
 
 PAGE_SIZE = 50
@@ -79,7 +83,7 @@ def actor_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in ActorKind.values:
         kind = ""
-    page = _page(request, registry.actor_search(query, kind=kind))
+    page = _page(request, actor_search(query, kind=kind))
     return render(
         request,
         "annotations/registry/actor_list.html",
@@ -115,8 +119,8 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     include_children = request.GET.get("include_children") == "1"
     actor_ids = [actor.pk]
     if include_children:
-        actor_ids += registry.descendant_ids(actor.pk)
-    claims = registry.actor_claims(user=request.user, actor_ids=actor_ids)
+        actor_ids += descendant_ids(actor.pk)
+    claims = actor_claims(user=request.user, actor_ids=actor_ids)
     subjects = set(actor_ids)
     return render(
         request,
@@ -202,13 +206,13 @@ def actor_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("actor_detail", survivor.pk)
         else:
-            if actor.pk in registry.ancestor_ids(survivor.pk):
+            if actor.pk in ancestor_ids(survivor.pk):
                 form.add_error(
                     "into",
                     f"{survivor.name} is part of {actor.name}; merge it the other way round.",
                 )
             else:
-                preview = registry.merge_preview(actor, survivor)
+                preview = merge_preview(actor, survivor)
     return render(
         request,
         "annotations/registry/actor_merge.html",
@@ -220,7 +224,7 @@ def actor_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def actor_duplicates(request: HttpRequest) -> HttpResponse:
     _require(can_merge_actors(request.user))
-    groups = registry.likely_duplicates()
+    groups = likely_duplicates()
     return render(
         request,
         "annotations/registry/actor_duplicates.html",
@@ -238,7 +242,7 @@ def actor_suggest(request: HttpRequest) -> JsonResponse:
     """`GET /actors/suggest/?article=<id>&start=&end=&q=&limit=`: actors for the claim form.
 
     The actors the article names in and around the selection come first (see
-    `annotations.registry.suggest_actors`); `q` narrows to names and aliases matching it
+    `annotations.selectors.actors.suggest_actors`); `q` narrows to names and aliases matching it
     and fills up with search matches (then `article` may be left out). Offsets are code
     points into the article's current text; without them the whole text is the passage.
     `limit` is 8 by default, 50 at most. Answers
@@ -275,7 +279,7 @@ def actor_suggest(request: HttpRequest) -> JsonResponse:
         limit = min(max(int(request.GET.get("limit", SUGGEST_LIMIT)), 1), MAX_SUGGESTIONS)
     except ValueError:
         return _json_error(400, "invalid", "limit is a whole number.", field="limit")
-    actors = registry.suggest_actors(text=text, start=start, end=end, limit=limit, query=query)
+    actors = suggest_actors(text=text, start=start, end=end, limit=limit, query=query)
     return JsonResponse(
         {
             "actors": [
@@ -306,7 +310,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
         request,
         "annotations/registry/source_list.html",
         {
-            "page": _page(request, registry.source_search(query, kind=kind)),
+            "page": _page(request, source_search(query, kind=kind)),
             "query": query,
             "kind": kind,
             "kinds": SourceKind.choices,
@@ -324,7 +328,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "annotations/registry/source_detail.html",
         {
             "source": source,
-            "claims": _page(request, registry.source_claims(user=request.user, source=source)),
+            "claims": _page(request, source_claims(user=request.user, source=source)),
             "article_count": source.articles.count(),
             "can_manage": can_manage_registry(request.user),
         },

@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from annotations.errors import DomainError
 from annotations.models import Actor, ActorKind
-from annotations.registry import resolve_actor
+from annotations.selectors.actors import resolve_actor
 from annotations.services.actors import actor_create, actor_update
 from annotations.text import fold
 

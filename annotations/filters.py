@@ -1,4 +1,9 @@
-"""The claim filters the pages, the API and the exports share."""
+"""The filters the pages, the API and the exports share: claims, actors, sources, articles.
+
+Ids are read by `annotations.params` (ASCII digits within the id range), so "٣" or a
+number beyond any id is an invalid value, refused with the field named by the selectors
+(`annotations.selectors.filtering`) and by DRF's filter backend alike.
+"""
 
 import datetime as dt
 
@@ -9,13 +14,15 @@ from django_filters.fields import IsoDateTimeField
 
 from annotations.models import (
     Actor,
+    ActorKind,
     ActorRole,
     AnchorState,
     Certainty,
     Claim,
     ClaimStatus,
 )
-from articles.models import Article, Source
+from annotations.params import IdChoiceFilter
+from articles.models import Article, Source, SourceKind
 
 
 class UTCDateTimeField(IsoDateTimeField):
@@ -42,15 +49,15 @@ class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
 class ClaimFilter(django_filters.FilterSet):
     # distinct=False: one value per claim, so no SELECT DISTINCT over every column.
     status = django_filters.MultipleChoiceFilter(choices=ClaimStatus.choices, distinct=False)
-    article = django_filters.ModelChoiceFilter(queryset=Article.objects.all())
-    actor = django_filters.ModelChoiceFilter(
+    article = IdChoiceFilter(queryset=Article.objects.all())
+    actor = IdChoiceFilter(
         queryset=Actor.objects.all(), method="filter_actor", label="Actor (any role)"
     )
-    claimant = django_filters.ModelChoiceFilter(queryset=Actor.objects.all())
+    claimant = IdChoiceFilter(queryset=Actor.objects.all())
     role = django_filters.ChoiceFilter(
         choices=ActorRole.choices, method="filter_role", label="Role of the actor"
     )
-    source = django_filters.ModelChoiceFilter(
+    source = IdChoiceFilter(
         queryset=Source.objects.all(), field_name="source_links__source", distinct=True
     )
     certainty = django_filters.MultipleChoiceFilter(choices=Certainty.choices, distinct=False)
@@ -90,3 +97,55 @@ class ClaimFilter(django_filters.FilterSet):
             | Q(exact__icontains=value)
             | Q(claimant__name__icontains=value)
         )
+
+
+class ActorFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label="Words starting a name or an alias (ignores case and accents), best first",
+        max_length=300,
+    )
+    kind = django_filters.ChoiceFilter(choices=ActorKind.choices)
+
+    class Meta:
+        model = Actor
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        # Imported here: the selectors package imports these filters.
+        from annotations.selectors.actors import rank_by_name
+
+        return rank_by_name(queryset, value)
+
+
+class SourceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Name, publisher or URL", max_length=300)
+    kind = django_filters.ChoiceFilter(choices=SourceKind.choices)
+
+    class Meta:
+        model = Source
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(publisher__icontains=value) | Q(url__icontains=value)
+        )
+
+
+class ArticleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Title or byline", max_length=300)
+    outlet = IdChoiceFilter(queryset=Source.objects.all())
+    language = django_filters.CharFilter(max_length=16)
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(byline__icontains=value))

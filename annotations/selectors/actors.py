@@ -6,10 +6,15 @@ index uses too), so a name that mention detection finds in a text is found by se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
+from annotations.filters import ActorFilter
 from annotations.mention_cache import mention_index
 from annotations.models import Actor, ActorAlias
+from annotations.params import InvalidParameter, whole_number
+from annotations.selectors.filtering import filtered
 from annotations.text import fold
 
 
@@ -26,21 +31,22 @@ def _name_or_alias_contains(folded_query: str) -> Q:
     return _word_prefix("folded", folded_query) | Q(Exists(aliases))
 
 
-def actor_search(query: str = "", *, kind: str = "") -> QuerySet[Actor]:
-    """Actors with a name or alias that has a word starting with `query`, compared
-    folded (case, accents and punctuation ignored: "tiranë" finds the alias "Tirane",
-    "wash" finds "Washington").
+def rank_by_name(queryset: QuerySet[Actor], query: str) -> QuerySet[Actor]:
+    """The actors of `queryset` with a name or alias that has a word starting with `query`,
+    compared folded (case, accents and punctuation ignored: "tiranë" finds the alias
+    "Tirane", "wash" finds "Washington"), best first.
 
     Exact names come first, then exact aliases, then names that start with the query,
-    then the rest, each by name. Aliases are prefetched.
+    then the rest, each by name. This is the one ranking of actors: the actor list, the
+    API's `q` and the pickers show it as it is.
     """
-    queryset = Actor.objects.all()
-    if kind:
-        queryset = queryset.filter(kind=kind)
     folded_query = fold(query)
-    if folded_query:
-        exact_alias = ActorAlias.objects.filter(actor=OuterRef("pk"), folded=folded_query)
-        queryset = queryset.filter(_name_or_alias_contains(folded_query)).annotate(
+    if not folded_query:
+        return queryset
+    exact_alias = ActorAlias.objects.filter(actor=OuterRef("pk"), folded=folded_query)
+    return (
+        queryset.filter(_name_or_alias_contains(folded_query))
+        .annotate(
             match_rank=Case(
                 When(folded=folded_query, then=Value(0)),
                 When(Exists(exact_alias), then=Value(1)),
@@ -49,8 +55,24 @@ def actor_search(query: str = "", *, kind: str = "") -> QuerySet[Actor]:
                 output_field=IntegerField(),
             )
         )
-        queryset = queryset.order_by("match_rank", "name", "pk")
-    return queryset.select_related("parent").prefetch_related("aliases")
+        .order_by("match_rank", "name", "pk")
+    )
+
+
+def actors_with_aliases() -> QuerySet[Actor]:
+    """Actors with what a list row shows: parent and aliases, in a fixed number of queries."""
+    return Actor.objects.select_related("parent").prefetch_related("aliases")
+
+
+def actor_list(*, filters: Mapping | None = None) -> QuerySet[Actor]:
+    """Actors filtered by `ActorFilter` (`q` ranked by `rank_by_name`, `kind`), by name
+    when there is no `q`. Raises InvalidInput naming the field on a bad value."""
+    return filtered(ActorFilter, actors_with_aliases(), filters)
+
+
+def actor_search(query: str = "", *, kind: str = "") -> QuerySet[Actor]:
+    """`actor_list` for one query and kind (an empty kind: every kind)."""
+    return actor_list(filters={"q": query, "kind": kind})
 
 
 def _has_word_prefix(folded: str, folded_query: str) -> bool:
@@ -74,9 +96,12 @@ def resolve_actor(reference: str) -> Actor:
     a name is ambiguous; the message says which.
     """
     reference = reference.strip()
-    if reference.isdigit():
-        return Actor.objects.get(pk=int(reference))
-    if reference[:1] in "Qq" and reference[1:].isdigit():
+    if reference.isascii() and reference.isdigit():
+        try:
+            return Actor.objects.get(pk=whole_number(reference, field="id"))
+        except InvalidParameter:
+            raise Actor.DoesNotExist(f"No actor has the id {reference}.") from None
+    if reference[:1] in "Qq" and reference[1:].isascii() and reference[1:].isdigit():
         return Actor.objects.get(wikidata_id=reference.upper())
     folded_reference = fold(reference)
     if not folded_reference:

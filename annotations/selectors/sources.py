@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Mapping
 
+from django.db.models import QuerySet
+
+from annotations.filters import SourceFilter
+from annotations.selectors.filtering import filtered
 from articles.models import Source
 
 
-def source_search(query: str = "", *, kind: str = "") -> QuerySet[Source]:
-    queryset = Source.objects.all()
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    query = query.strip()
-    if query:
-        queryset = queryset.filter(
-            Q(name__icontains=query) | Q(publisher__icontains=query) | Q(url__icontains=query)
-        )
-    return queryset
+def source_list(*, filters: Mapping | None = None) -> QuerySet[Source]:
+    """Sources filtered by `SourceFilter` (`q` in the name, publisher or URL; `kind`), by
+    name. Raises InvalidInput naming the field on a bad value."""
+    return filtered(SourceFilter, Source.objects.all(), filters)

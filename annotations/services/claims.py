@@ -128,7 +128,7 @@ def claim_create(
     """
     if not can_annotate(user):
         raise NotAllowed("Only researchers can create claims.")
-    revision = revision or article.revisions.order_by("-number").first()
+    revision = revision or article.current_revision
     if revision is None:
         raise InvalidInput("This article has no text to annotate.", field="article")
     anchor = anchor_from_selection(text=revision.text, start=start, end=end, exact=exact)

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 import orjson
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations import workflow
@@ -37,6 +37,7 @@ from annotations.errors import InvalidInput, InvalidTransition, NotAllowed, Stal
 from annotations.models import AnchorState, Claim, ClaimEvent, EventKind
 from annotations.roles import can_annotate, can_manage_registry, can_revise_articles
 from annotations.selectors import claims_visible_to
+from annotations.selectors.articles import anchor_state_counts
 from annotations.services.claims import lock_claim, save_transition
 from annotations.services.events import record_event
 from articles.cleaning import normalise_text
@@ -77,13 +78,7 @@ class RevisionResult:
 
 def anchor_counts(article: Article) -> dict[str, int]:
     """The number of the article's claims in each anchor state (every state listed)."""
-    found = dict(
-        Claim.objects.filter(article=article)
-        .values_list("anchor_state")
-        .annotate(n=models.Count("id"))
-        .order_by()
-    )
-    return {state: found.get(state, 0) for state in AnchorState.values}
+    return anchor_state_counts(article)
 
 
 @transaction.atomic
@@ -111,7 +106,7 @@ def article_revise(
     if not can_revise_articles(user):
         raise NotAllowed("Only researchers and editors change the text of an article.")
     article = Article.objects.select_for_update().get(pk=article_id)
-    current = article.revisions.order_by("-number").first()
+    current = article.current_revision
     current_number = current.number if current else 0
     if expected_revision is not None and expected_revision != current_number:
         raise StaleVersion(
@@ -425,7 +420,7 @@ def claim_reattach(*, user, claim_id: int, version: int, start: int, end: int, e
             "Only orphaned or fuzzy claims are re-attached; this one is "
             f"{claim.anchor_state}. Edit the claim to change its passage."
         )
-    revision = claim.article.revisions.order_by("-number").first()
+    revision = claim.article.current_revision
     anchor = anchor_from_selection(text=revision.text, start=start, end=end, exact=exact)
     before = _anchor_of(claim, claim.revision.number)
     fields: dict[str, Any] = {

@@ -22,6 +22,7 @@ from annotations import workflow
 from annotations.errors import DomainError, NotAllowed, StaleVersion
 from annotations.forms import INTENT_SUBMIT, ClaimForm
 from annotations.models import ActorKind, ClaimEvent, ClaimRelation, ClaimStatus
+from annotations.params import MAX_NUMBER, number_param
 from annotations.roles import (
     can_add_actor,
     can_add_source,
@@ -129,7 +130,7 @@ def claim_create_view(request, article_id: int):
         raise PermissionDenied("Only researchers can create claims.")
     form = ClaimForm(request.POST)
     if form.is_valid():
-        revision = article.revisions.order_by("-number").first()
+        revision = article.current_revision
         data = form.cleaned_data
         if revision is None or data.get("revision") != revision.pk:
             form.add_error(
@@ -248,10 +249,7 @@ def claim_edit(request, claim_id: int):
 
 
 def _posted_version(request) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
+    return number_param(request.POST, "version", maximum=MAX_NUMBER)
 
 
 def _transition(request, claim, change, success: str) -> bool:

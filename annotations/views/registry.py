@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from annotations.errors import DomainError
 from annotations.models import Actor, ActorAlias, ActorKind
+from annotations.params import MAX_NUMBER, InvalidParameter, number_param, page_param
 from annotations.registry_forms import (
     ActorForm,
     ActorMergeForm,
@@ -31,10 +32,11 @@ from annotations.roles import (
     can_manage_registry,
     can_merge_actors,
 )
-from annotations.selectors.actors import actor_search, suggest_actors
+from annotations.selectors.actors import actor_list as list_actors
+from annotations.selectors.actors import suggest_actors
 from annotations.selectors.duplicates import likely_duplicates
 from annotations.selectors.registry_claims import actor_claims, source_claims
-from annotations.selectors.sources import source_search
+from annotations.selectors.sources import source_list as list_sources
 from annotations.services.actors import (
     actor_create,
     actor_merge,
@@ -54,7 +56,7 @@ MAX_SUGGESTIONS = 50
 def _page(request: HttpRequest, items, *, param: str = "page", size: int = PAGE_SIZE):
     """One page of `items`, with `previous_query` and `next_query`: this request's query
     string pointing at the neighbouring pages (other filters and pages kept)."""
-    page = Paginator(items, size).get_page(request.GET.get(param))
+    page = Paginator(items, size).get_page(page_param(request.GET, param))
     for attribute, has, number in (
         ("previous_query", page.has_previous, "previous_page_number"),
         ("next_query", page.has_next, "next_page_number"),
@@ -79,11 +81,9 @@ def _require(allowed: bool) -> None:
 @login_required
 @require_GET
 def actor_list(request: HttpRequest) -> HttpResponse:
+    page = _page(request, list_actors(filters=request.GET))
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
-    if kind not in ActorKind.values:
-        kind = ""
-    page = _page(request, actor_search(query, kind=kind))
     return render(
         request,
         "annotations/registry/actor_list.html",
@@ -253,32 +253,24 @@ def actor_suggest(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         return _json_error(401, "not_authenticated", "Log in first.")
     query = request.GET.get("q", "").strip()
-    article_id = request.GET.get("article", "")
+    try:
+        article_id = number_param(request.GET, "article")
+        start = number_param(request.GET, "start", default=0, minimum=0, maximum=MAX_NUMBER)
+        end = number_param(request.GET, "end", minimum=0, maximum=MAX_NUMBER)
+        limit = number_param(request.GET, "limit", default=SUGGEST_LIMIT, maximum=MAX_NUMBER)
+    except InvalidParameter as exc:
+        return _json_error(400, exc.code, exc.detail, field=exc.field)
     text = ""
-    if article_id or not query:
-        if not article_id.isdigit():
+    if article_id is not None or not query:
+        if article_id is None:
             raise Http404
-        text = get_object_or_404(Article.objects.only("text"), pk=int(article_id)).text
-    offsets = {}
-    for name, default in (("start", 0), ("end", None)):
-        raw = request.GET.get(name, "")
-        if raw == "":
-            offsets[name] = default
-            continue
-        try:
-            offsets[name] = int(raw)
-        except ValueError:
-            return _json_error(400, "invalid", f"{name} is a whole number.", field=name)
-    start = offsets["start"]
-    end = len(text) if offsets["end"] is None else offsets["end"]
-    if not 0 <= start <= end <= len(text):
+        text = get_object_or_404(Article.objects.only("text"), pk=article_id).text
+    end = len(text) if end is None else end
+    if not start <= end <= len(text):
         return _json_error(
             400, "invalid", f"The range must lie within the text (0 to {len(text)}).", field="end"
         )
-    try:
-        limit = min(max(int(request.GET.get("limit", SUGGEST_LIMIT)), 1), MAX_SUGGESTIONS)
-    except ValueError:
-        return _json_error(400, "invalid", "limit is a whole number.", field="limit")
+    limit = min(limit, MAX_SUGGESTIONS)
     actors = suggest_actors(text=text, start=start, end=end, limit=limit, query=query)
     return JsonResponse(
         {
@@ -302,15 +294,14 @@ def actor_suggest(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
+    page = _page(request, list_sources(filters=request.GET))
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
-    if kind not in SourceKind.values:
-        kind = ""
     return render(
         request,
         "annotations/registry/source_list.html",
         {
-            "page": _page(request, source_search(query, kind=kind)),
+            "page": page,
             "query": query,
             "kind": kind,
             "kinds": SourceKind.choices,

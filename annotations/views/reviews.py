@@ -42,6 +42,7 @@ from annotations.models import (
     Decision,
     RejectReason,
 )
+from annotations.params import WholeNumberFormField, number_param
 from annotations.roles import can_review
 from annotations.selectors import claims_visible_to, review_queue, review_queue_count
 from annotations.services.reviews import approval_counts, review_decide
@@ -62,8 +63,8 @@ class DecisionForm(forms.Form):
     """Parses what the queue's form sends. The rules (which decision needs what) live
     in `review_decide`; its InvalidInput errors come back onto these fields."""
 
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    version = WholeNumberFormField(min_value=1, widget=forms.HiddenInput)
+    page = WholeNumberFormField(min_value=1, required=False, widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=Decision.choices)
     quote_checked = forms.BooleanField(required=False, label="The quote is accurate")
     claimant_checked = forms.BooleanField(
@@ -314,9 +315,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Reviewers only: everyone else is refused (403), anonymous users go to login."""
     if not can_review(request.user):
         return _forbidden(request, NotAllowed("Only reviewers can see the review queue."))
-    focus = request.GET.get("focus", "")
-    focus_id = int(focus) if focus.isdigit() else None
-    page_number = request.GET.get("page")
+    focus_id = number_param(request.GET, "focus")
+    page_number = number_param(request.GET, "page")
     if focus_id and not page_number:
         # Opened at one claim (from its claim page): show the page that holds it.
         focused = review_queue(request.user).filter(pk=focus_id).first()

@@ -106,9 +106,10 @@ def test_query_count_stays_the_same_when_claims_double(
 
 
 @pytest.mark.parametrize("outlet", ["99999999999999999999999", "abc", "-1", "٣"])
-def test_an_impossible_outlet_lists_nothing(client, researcher, outlet):
+def test_an_impossible_outlet_is_refused_naming_the_field(client, researcher, outlet):
     ArticleFactory(title="Any article")
     client.force_login(researcher)
     response = client.get(reverse("article_list"), {"outlet": outlet})
-    assert response.status_code == 200
-    assert response.context["rows"] == []
+    assert response.status_code == 400
+    assert "Any article" not in response.content.decode()
+    assert "outlet" in response.content.decode()

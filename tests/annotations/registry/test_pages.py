@@ -470,7 +470,9 @@ def test_suggest_endpoint_answers_errors_as_json(client, reader, actors):
 
     client.force_login(reader)
     assert suggest(client, article=10**9, start=0, end=1).status_code == 404
-    assert suggest(client, article="x").status_code == 404
+    not_a_number = suggest(client, article="x")
+    assert not_a_number.status_code == 400
+    assert not_a_number.json()["errors"][0]["field"] == "article"
     bad = suggest(client, article=article.pk, start=5, end=10**6)
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "end"

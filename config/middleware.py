@@ -1,6 +1,6 @@
 """Middleware that gives clear answers at the edges: bodies too large (413), a NUL
-character in the query string or a number that is not one (400), a database that went away mid-request (503), and
-the API's error contract for URLs the API does not have (404).
+character in the query string or a number a page cannot use (400), a database that went
+away mid-request (503), and the API's error contract for URLs the API does not have (404).
 
 They sit last in `MIDDLEWARE`, so that their answers still pass through the security,
 session, CSRF and Content-Security-Policy middleware on the way out.

@@ -52,6 +52,7 @@ from annotations.params import number_param, page_param
 from annotations.roles import can_annotate
 from annotations.selectors import articles as selectors
 from annotations.selectors import claims_visible_to
+from annotations.selectors.passages import context_window
 from annotations.services.claims import workflow_actor
 from articles.models import Article, ArticleRevision, Source
 
@@ -576,23 +577,14 @@ def excerpt_html(claim: Claim, *, context: int = 320) -> SafeString | None:
     if not is_placed(claim, revision):
         return None
     text = revision.text
-    spans = paragraph_spans(text)
-    first = next((s for s in spans if s[1] > claim.start), (0, len(text)))
-    last = next((s for s in reversed(spans) if s[0] < claim.end), (0, len(text)))
-    lo, hi = max(first[0], claim.start - context), min(last[1], claim.end + context)
-    if lo > first[0]:
-        # Start at a word, not in the middle of one.
-        space = text.find(" ", lo, claim.start)
-        lo = space + 1 if space != -1 else lo
-    if hi < last[1]:
-        space = text.rfind(" ", claim.end, hi)
-        hi = space if space != -1 else hi
+    window = context_window(text, claim.start, claim.end, chars=context)
+    lo, hi = window.start, window.end
     paragraphs = render_text(text, [PlacedClaim(claim)], [], window=(lo, hi), refs=False)
     ellipsis = '<span class="ellipsis" aria-hidden="true">…</span>'
     html = []
     for position, paragraph in enumerate(paragraphs):
-        before = ellipsis if position == 0 and lo > first[0] else ""
-        after = ellipsis if position == len(paragraphs) - 1 and hi < last[1] else ""
+        before = ellipsis if position == 0 and window.clipped_before else ""
+        after = ellipsis if position == len(paragraphs) - 1 and window.clipped_after else ""
         html.append(f'<p class="para">{before}{paragraph["html"]}{after}</p>')
     return mark_safe("".join(html))
 

@@ -45,6 +45,7 @@ from annotations.models import (
 from annotations.params import WholeNumberFormField, number_param
 from annotations.roles import can_review
 from annotations.selectors import claims_visible_to, review_queue, review_queue_count
+from annotations.selectors.passages import context_window
 from annotations.services.reviews import approval_counts, review_decide
 from annotations.templatetags.claim_timeline import Timeline, build_timelines
 
@@ -146,23 +147,15 @@ def passage_in_context(claim: Claim, *, chars: int = CONTEXT_CHARS) -> Passage:
     if text[start:end] != claim.exact:
         return Passage(claim.prefix, claim.exact, claim.suffix, True, True, from_text=False)
 
-    paragraph_start = text.rfind("\n\n", 0, start)
-    paragraph_start = 0 if paragraph_start == -1 else paragraph_start + 2
-    paragraph_end = text.find("\n\n", end)
-    paragraph_end = len(text) if paragraph_end == -1 else paragraph_end
-
-    before_from = max(paragraph_start, start - chars)
-    before = text[before_from:start]
-    clipped_before = before_from > paragraph_start
-    if clipped_before and " " in before:
-        before = before.split(" ", 1)[1]
-
-    after_to = min(paragraph_end, end + chars)
-    after = text[end:after_to]
-    clipped_after = after_to < paragraph_end
-    if clipped_after and " " in after:
-        after = after.rsplit(" ", 1)[0]
-    return Passage(before, claim.exact, after, clipped_before, clipped_after, from_text=True)
+    window = context_window(text, start, end, chars=chars)
+    return Passage(
+        text[window.start : start],
+        claim.exact,
+        text[end : window.end],
+        window.clipped_before,
+        window.clipped_after,
+        from_text=True,
+    )
 
 
 def _queue_queryset(user) -> QuerySet[Claim]:

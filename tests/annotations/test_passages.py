@@ -5,8 +5,7 @@ import pytest
 from annotations.selectors.passages import ContextWindow, context_window
 
 TEXT = (
-    "First paragraph here.\n\n"
-    "Tehran rejected the accusation as baseless, officials said.\n\nLast."
+    "First paragraph here.\n\nTehran rejected the accusation as baseless, officials said.\n\nLast."
 )
 
 

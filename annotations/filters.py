@@ -25,6 +25,17 @@ from annotations.params import IdChoiceFilter
 from articles.models import Article, Source, SourceKind
 
 
+def _any_contains(queryset, value: str, *fields: str):
+    """Rows where one of `fields` holds `value` (case ignored); all rows for a blank one."""
+    value = value.strip()
+    if not value:
+        return queryset
+    found = Q()
+    for field in fields:
+        found |= Q(**{f"{field}__icontains": value})
+    return queryset.filter(found)
+
+
 class UTCDateTimeField(IsoDateTimeField):
     """An ISO 8601 date-time, converted to UTC here so that a value the database cannot
     hold (year 1 with a positive offset, an offset PostgreSQL refuses) is a form error,
@@ -89,14 +100,7 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(actor_links__role=value).distinct()
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(statement__icontains=value)
-            | Q(exact__icontains=value)
-            | Q(claimant__name__icontains=value)
-        )
+        return _any_contains(queryset, value, "statement", "exact", "claimant__name")
 
 
 class ActorFilter(django_filters.FilterSet):
@@ -127,12 +131,7 @@ class SourceFilter(django_filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(publisher__icontains=value) | Q(url__icontains=value)
-        )
+        return _any_contains(queryset, value, "name", "publisher", "url")
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -145,7 +144,4 @@ class ArticleFilter(django_filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(byline__icontains=value))
+        return _any_contains(queryset, value, "title", "byline")

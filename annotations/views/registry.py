@@ -81,21 +81,24 @@ def _require(allowed: bool) -> None:
 @login_required
 @require_GET
 def actor_list(request: HttpRequest) -> HttpResponse:
-    page = _page(request, list_actors(filters=request.GET))
-    query = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    return render(
+    return _registry_list(
         request,
+        list_actors(filters=request.GET),
         "annotations/registry/actor_list.html",
-        {
-            "page": page,
-            "query": query,
-            "kind": kind,
-            "kinds": ActorKind.choices,
-            "can_add": can_add_actor(request.user),
-            "can_manage": can_manage_registry(request.user),
-        },
+        kinds=ActorKind.choices,
+        can_add=can_add_actor(request.user),
+        can_manage=can_manage_registry(request.user),
     )
+
+
+def _registry_list(request: HttpRequest, rows, template: str, **context) -> HttpResponse:
+    """A page of a registry list with its search form filled in as the request asked."""
+    context.update(
+        page=_page(request, rows),
+        query=request.GET.get("q", "").strip(),
+        kind=request.GET.get("kind", ""),
+    )
+    return render(request, template, context)
 
 
 def _with_roles_of(page, actor_ids: set[int]):
@@ -294,19 +297,12 @@ def actor_suggest(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    page = _page(request, list_sources(filters=request.GET))
-    query = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    return render(
+    return _registry_list(
         request,
+        list_sources(filters=request.GET),
         "annotations/registry/source_list.html",
-        {
-            "page": page,
-            "query": query,
-            "kind": kind,
-            "kinds": SourceKind.choices,
-            "can_add": can_add_source(request.user),
-        },
+        kinds=SourceKind.choices,
+        can_add=can_add_source(request.user),
     )
 
 

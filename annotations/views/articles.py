@@ -382,7 +382,7 @@ def reader_claims(user, article: Article) -> list[ClaimRow]:
 
 def reader_context(request, article: Article, *, form: ClaimForm | None = None) -> dict:
     """Everything the reader template needs; the claim-create view reuses it on errors."""
-    revision = article.revisions.order_by("-number").first()
+    revision = article.current_revision
     text = revision.text if revision else ""
     claims = reader_claims(request.user, article)
     placed, unplaced = [], []

@@ -47,10 +47,6 @@ from annotations.services.claims import (
 from annotations.services.reviews import review_decide
 
 
-def _current_revision(article):
-    return article.revisions.order_by("-number").first()
-
-
 def _claim_out(request, claim_id: int) -> dict:
     """The claim as the caller now sees it (404 when they cannot see it)."""
     try:
@@ -139,7 +135,7 @@ class ClaimListView(ApiView):
         fields = dict(data.validated_data)
 
         def revision_text():
-            revision = fields.get("revision") or _current_revision(fields["article"])
+            revision = fields.get("revision") or fields["article"].current_revision
             return revision.text if revision is not None else ""
 
         claim = claim_create(

@@ -1,21 +1,41 @@
-"""The claim filters the pages, the API and the exports share."""
+"""The filters the pages, the API and the exports share: claims, actors, sources, articles.
+
+Ids are read by `annotations.params` (ASCII digits within the id range), so "٣" or a
+number beyond any id is an invalid value, refused with the field named by the selectors
+(`annotations.selectors.filtering`) and by DRF's filter backend alike.
+"""
 
 import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django_filters.fields import IsoDateTimeField
 
 from annotations.models import (
     Actor,
+    ActorAlias,
+    ActorKind,
     ActorRole,
     AnchorState,
     Certainty,
     Claim,
     ClaimStatus,
 )
-from articles.models import Article, Source
+from annotations.params import IdChoiceFilter
+from annotations.text import fold
+from articles.models import Article, Source, SourceKind
+
+
+def _any_contains(queryset, value: str, *fields: str):
+    """Rows where one of `fields` holds `value` (case ignored); all rows for a blank one."""
+    value = value.strip()
+    if not value:
+        return queryset
+    found = Q()
+    for field in fields:
+        found |= Q(**{f"{field}__icontains": value})
+    return queryset.filter(found)
 
 
 class UTCDateTimeField(IsoDateTimeField):
@@ -42,15 +62,15 @@ class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
 class ClaimFilter(django_filters.FilterSet):
     # distinct=False: one value per claim, so no SELECT DISTINCT over every column.
     status = django_filters.MultipleChoiceFilter(choices=ClaimStatus.choices, distinct=False)
-    article = django_filters.ModelChoiceFilter(queryset=Article.objects.all())
-    actor = django_filters.ModelChoiceFilter(
+    article = IdChoiceFilter(queryset=Article.objects.all())
+    actor = IdChoiceFilter(
         queryset=Actor.objects.all(), method="filter_actor", label="Actor (any role)"
     )
-    claimant = django_filters.ModelChoiceFilter(queryset=Actor.objects.all())
+    claimant = IdChoiceFilter(queryset=Actor.objects.all())
     role = django_filters.ChoiceFilter(
         choices=ActorRole.choices, method="filter_role", label="Role of the actor"
     )
-    source = django_filters.ModelChoiceFilter(
+    source = IdChoiceFilter(
         queryset=Source.objects.all(), field_name="source_links__source", distinct=True
     )
     certainty = django_filters.MultipleChoiceFilter(choices=Certainty.choices, distinct=False)
@@ -82,11 +102,89 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(actor_links__role=value).distinct()
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(statement__icontains=value)
-            | Q(exact__icontains=value)
-            | Q(claimant__name__icontains=value)
+        return _any_contains(queryset, value, "statement", "exact", "claimant__name")
+
+
+# The one ranking of actors; `annotations.selectors.actors` serves it to every door.
+
+
+def _word_prefix(field: str, folded_query: str) -> Q:
+    """`field` (folded) has a word starting with the query: "wash" finds "Washington"
+    and "iran" finds "Islamic Republic of Iran", but not "Tirane"."""
+    return Q(**{f"{field}__startswith": folded_query}) | Q(
+        **{f"{field}__contains": f" {folded_query}"}
+    )
+
+
+def name_or_alias_matches(folded_query: str) -> Q:
+    aliases = ActorAlias.objects.filter(_word_prefix("folded", folded_query), actor=OuterRef("pk"))
+    return _word_prefix("folded", folded_query) | Q(Exists(aliases))
+
+
+def rank_by_name(queryset: QuerySet[Actor], query: str) -> QuerySet[Actor]:
+    """The actors of `queryset` with a name or alias that has a word starting with `query`,
+    compared folded (case, accents and punctuation ignored: "tiranë" finds the alias
+    "Tirane", "wash" finds "Washington"), best first.
+
+    Exact names come first, then exact aliases, then names that start with the query,
+    then the rest, each by name. This is the one ranking of actors: the actor list, the
+    API's `q` and the pickers show it as it is.
+    """
+    folded_query = fold(query)
+    if not folded_query:
+        return queryset
+    exact_alias = ActorAlias.objects.filter(actor=OuterRef("pk"), folded=folded_query)
+    return (
+        queryset.filter(name_or_alias_matches(folded_query))
+        .annotate(
+            match_rank=Case(
+                When(folded=folded_query, then=Value(0)),
+                When(Exists(exact_alias), then=Value(1)),
+                When(folded__startswith=folded_query, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
         )
+        .order_by("match_rank", "name", "pk")
+    )
+
+
+class ActorFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label="Words starting a name or an alias (ignores case and accents), best first",
+        max_length=300,
+    )
+    kind = django_filters.ChoiceFilter(choices=ActorKind.choices)
+
+    class Meta:
+        model = Actor
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return rank_by_name(queryset, value)
+
+
+class SourceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Name, publisher or URL", max_length=300)
+    kind = django_filters.ChoiceFilter(choices=SourceKind.choices)
+
+    class Meta:
+        model = Source
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return _any_contains(queryset, value, "name", "publisher", "url")
+
+
+class ArticleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Title or byline", max_length=300)
+    outlet = IdChoiceFilter(queryset=Source.objects.all())
+    language = django_filters.CharFilter(max_length=16)
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return _any_contains(queryset, value, "title", "byline")

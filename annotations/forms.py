@@ -20,6 +20,7 @@ from django import forms
 from django.db.models import Q
 
 from annotations.models import Actor, ActorRole, Certainty
+from annotations.params import WholeNumberFormField
 from annotations.services.claims import ActorLink, SourceLink
 from annotations.text import fold
 from articles.models import ArticleRevision, Source
@@ -82,13 +83,13 @@ def _int_or_none(value) -> int | None:
 class ClaimForm(forms.Form):
     """Create (`instance=None`, with the anchor) or edit (`instance=claim`, with `version`)."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    start = forms.IntegerField(
+    revision = WholeNumberFormField(widget=forms.HiddenInput, required=False)
+    start = WholeNumberFormField(
         min_value=0,
         widget=forms.HiddenInput,
         error_messages={"required": "Select a passage of the text first."},
     )
-    end = forms.IntegerField(
+    end = WholeNumberFormField(
         min_value=1,
         widget=forms.HiddenInput,
         error_messages={"required": "Select a passage of the text first."},
@@ -125,7 +126,7 @@ class ClaimForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For you and the reviewers; not part of the claim.",
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = WholeNumberFormField(required=False, widget=forms.HiddenInput)
     # Error holders for the row lists, which are parsed by hand.
     actors = forms.Field(required=False, widget=forms.HiddenInput)
     sources = forms.Field(required=False, widget=forms.HiddenInput)

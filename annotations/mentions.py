@@ -6,14 +6,10 @@ change; `find` and `find_near` then run in time linear in the text.
 
 Matching rules
 --------------
-- **Folding.** Names and text are compared after `fold_for_matching`: compatibility
-  decomposition (NFKD: the ligature U+FB01 is "fi"), case folding ("ß" is "ss"), combining
-  marks removed ("Tiranë" is "tirane"), a few letters that Unicode does not decompose spelled
-  in Latin ("ø" is "o", "ł" is "l", "æ" is "ae": `_LETTERS`), every apostrophe-like
-  character (U+2019, U+2018, U+02BC, ...) is "'", every dash (Unicode category Pd) and every
-  run of white space is one space ("Al-Qaeda", "Al Qaeda" and "Al\nQaeda" are all
-  "al qaeda"), and invisible format characters (soft hyphen, zero-width space, direction
-  marks) are dropped.
+- **Folding.** Names and text are compared after `fold_for_matching`, which applies the one
+  text fold of `annotations.text` (the rule actor search uses too) character by character:
+  no case, no accents, "ø" is "o", every apostrophe is "'", other punctuation and white
+  space are one space ("Al-Qaeda" is "al qaeda"), invisible format characters dropped.
 - **Offsets.** Folding changes lengths, so the folded text carries, for each folded
   character, the original code-point range it came from. Mentions are reported in original
   code points (as the W3C TextPositionSelector counts, like claim anchors). A match never
@@ -41,50 +37,15 @@ Matching rules
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import ahocorasick
 
+from annotations.text import fold, fold_char
+
 __all__ = ["FoldedText", "Mention", "MentionIndex", "fold_for_matching", "match_key"]
-
-_APOSTROPHES = frozenset("'\u2019\u2018\u201b\u02bc\u2032\u0060\u00b4\uff07")
-# Letters with no Unicode decomposition that English-language news spells in Latin.
-_LETTERS = {
-    "ø": "o",
-    "ł": "l",
-    "đ": "d",
-    "ð": "d",
-    "ħ": "h",
-    "\u0131": "i",  # dotless i
-    "ŧ": "t",
-    "æ": "ae",
-    "œ": "oe",
-    "þ": "th",
-}
-
-
-def _fold_char(ch: str) -> str | None:
-    if unicodedata.combining(ch):
-        return None
-    if ch in _APOSTROPHES:
-        return "'"
-    pieces = []
-    for c in unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", ch).casefold()):
-        if unicodedata.combining(c):
-            continue
-        category = unicodedata.category(c)
-        if c in _APOSTROPHES:
-            pieces.append("'")
-        elif category == "Pd" or c.isspace():
-            pieces.append(" ")
-        elif category == "Cf":
-            continue
-        else:
-            pieces.append(_LETTERS.get(c, c))
-    return "".join(pieces)
 
 
 class _FoldTable(dict):
@@ -92,21 +53,12 @@ class _FoldTable(dict):
     (it joins the previous folded character's original range and adds nothing)."""
 
     def __missing__(self, ch: str) -> str | None:
-        piece = self[ch] = _fold_char(ch)
-        return piece
-
-
-class _KeyFoldTable(dict):
-    """As `_FoldTable`, with "" for a combining mark: for names, where no offsets are kept."""
-
-    def __missing__(self, ch: str) -> str:
-        piece = self[ch] = _FOLD[ch] or ""
+        piece = self[ch] = fold_char(ch)
         return piece
 
 
 # These grow with the distinct characters seen, at most the size of Unicode.
 _FOLD = _FoldTable()
-_KEY_FOLD = _KeyFoldTable()
 _SPACE_RUN = re.compile(" {2,}")
 _HAS_WORD = re.compile(r"[^\W_]")
 
@@ -170,8 +122,9 @@ def _fold_pieces(pieces: list[str | None]) -> FoldedText:
 
 
 def match_key(name: str) -> str:
-    """The folded form under which a name is looked up ("Tiranë " → "tirane")."""
-    return _SPACE_RUN.sub(" ", "".join(map(_KEY_FOLD.__getitem__, name))).strip(" ")
+    """The folded form under which a name is looked up ("Tiranë " → "tirane"): the one
+    text fold, `annotations.text.fold`."""
+    return fold(name)
 
 
 def _is_word(c: str) -> bool:

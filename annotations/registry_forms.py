@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from annotations.models import Actor, ActorKind
-from annotations.registry import resolve_actor
+from annotations.selectors.actors import resolve_actor
 from articles.models import SourceKind
 from claimdesk import limits
 

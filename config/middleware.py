@@ -1,6 +1,6 @@
 """Middleware that gives clear answers at the edges: bodies too large (413), a NUL
-character in the query string (400), a database that went away mid-request (503), and
-the API's error contract for URLs the API does not have (404).
+character in the query string or a number a page cannot use (400), a database that went
+away mid-request (503), and the API's error contract for URLs the API does not have (404).
 
 They sit last in `MIDDLEWARE`, so that their answers still pass through the security,
 session, CSRF and Content-Security-Policy middleware on the way out.
@@ -14,9 +14,11 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from annotations.params import InvalidParameter
 from config.security import (
     API_PREFIX,
     DATABASE_ERRORS,
+    bad_parameter,
     database_unavailable,
     null_character,
     request_too_large,
@@ -62,6 +64,9 @@ class RequestLimitsMiddleware:
             upload = request.content_type == "multipart/form-data"
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
             return request_too_large(request, limit=limit, upload=upload)
+        if isinstance(exception, InvalidParameter):
+            # A page read an id or a number it cannot use: a 400 naming it, never a 500.
+            return bad_parameter(request, field=exception.field, detail=exception.detail)
         return None
 
     @staticmethod

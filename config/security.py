@@ -94,6 +94,15 @@ def null_character(request: HttpRequest, *, field: str) -> HttpResponse:
     )
 
 
+def bad_parameter(request: HttpRequest, *, field: str | None, detail: str) -> HttpResponse:
+    """A query or form value a page could not use: a 400 that names the field."""
+    if field and not detail.startswith(f"{field}:"):
+        detail = f"{field}: {detail}"
+    return error_answer(
+        request, status=400, code="invalid", detail=detail, template="400.html", field=field
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """`handler500`: a 503 when the database went away, else a plain 500."""
     exc = sys.exc_info()[1]

@@ -10,7 +10,7 @@ application itself acts (a management command).
 Errors are domain errors naming the field: `InvalidInput` (code `invalid`, or a more
 precise code in its `errors`), `DuplicateEntry` (code `duplicate`, with the record that
 already holds the value), `InvalidMerge`, `NotAllowed`. Whenever actors or aliases change,
-`annotations.registry.registry_changed` runs after commit so that every process rebuilds
+`annotations.mention_cache.registry_changed` runs after commit so that every process rebuilds
 its mention index.
 """
 
@@ -26,9 +26,10 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from annotations import registry
+from annotations import mention_cache
 from annotations.models import Actor, ActorAlias, Claim, ClaimActor, ClaimEvent, EventKind
 from annotations.roles import can_add_actor, can_manage_registry, can_merge_actors
+from annotations.services import merge_plan
 from annotations.text import fold
 from claimdesk import limits
 from claimdesk.checks import may
@@ -88,7 +89,7 @@ def _full_clean(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
 
 def _registry_changed_after_commit() -> None:
     # robust: a cache that is down must not turn a committed change into an error.
-    transaction.on_commit(registry.registry_changed, robust=True)
+    transaction.on_commit(mention_cache.registry_changed, robust=True)
 
 
 def _unknown_fields(fields: dict[str, Any], allowed: frozenset[str]) -> None:
@@ -179,7 +180,7 @@ def _check_parent(actor: Actor, parent_id: Any) -> Actor | None:
             f"There is no actor with id {parent_id}.", field="parent", code="does_not_exist"
         ) from None
     if actor.pk is not None and (
-        parent.pk == actor.pk or actor.pk in registry.ancestor_ids(parent.pk)
+        parent.pk == actor.pk or actor.pk in merge_plan.ancestor_ids(parent.pk)
     ):
         raise _invalid(
             f"{parent} is part of {actor}; an actor cannot be part of itself.",
@@ -323,7 +324,7 @@ def actor_merge(*, user, actor_id: int, into_id: int) -> Actor:
         )
     if survivor is None:
         raise _invalid(f"There is no actor with id {into_id}.", field="into", code="does_not_exist")
-    if loser.pk in registry.ancestor_ids(survivor.pk):
+    if loser.pk in merge_plan.ancestor_ids(survivor.pk):
         raise InvalidMerge(
             f"{survivor.name} is part of {loser.name}; merge it the other way round, "
             "or change its parent first.",
@@ -349,9 +350,9 @@ def actor_merge(*, user, actor_id: int, into_id: int) -> Actor:
     children = list(loser.children.values_list("pk", flat=True))
     loser.children.update(parent=survivor, modified=timezone.now())
 
-    plan = registry.merge_alias_plan(loser, survivor)
+    plan = merge_plan.merge_alias_plan(loser, survivor)
     ActorAlias.objects.filter(pk__in=[alias.pk for alias in plan.moved]).update(actor=survivor)
-    fills = registry.merge_fills(loser, survivor)
+    fills = merge_plan.merge_fills(loser, survivor)
     loser_summary = {"id": loser.pk, "name": loser.name}
     loser_parent_id = loser.parent_id
     loser.delete()  # its remaining aliases are those the survivor already knows

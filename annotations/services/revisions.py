@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 import orjson
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations import workflow
@@ -37,6 +37,7 @@ from annotations.anchoring.selection import Anchor, anchor_from_selection
 from annotations.models import AnchorState, Claim, ClaimEvent, EventKind
 from annotations.roles import can_annotate, can_manage_registry, can_revise_articles
 from annotations.selectors import claims_visible_to
+from annotations.selectors.articles import anchor_state_counts
 from annotations.services.claims import lock_claim, save_transition
 from annotations.services.events import record_event
 from annotations.services.rounds import review_round_start
@@ -79,13 +80,7 @@ class RevisionResult:
 
 def anchor_counts(article: Article) -> dict[str, int]:
     """The number of the article's claims in each anchor state (every state listed)."""
-    found = dict(
-        Claim.objects.filter(article=article)
-        .values_list("anchor_state")
-        .annotate(n=models.Count("id"))
-        .order_by()
-    )
-    return {state: found.get(state, 0) for state in AnchorState.values}
+    return anchor_state_counts(article)
 
 
 def check_revise_article(*, user) -> None:

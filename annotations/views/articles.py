@@ -28,7 +28,6 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -38,6 +37,7 @@ from django.views.decorators.http import require_GET
 from annotations import workflow
 from annotations.forms import ClaimForm
 from annotations.idurls import IdUrl
+from annotations.mention_cache import mention_index
 from annotations.mentions import MentionIndex
 from annotations.models import (
     Actor,
@@ -48,27 +48,20 @@ from annotations.models import (
     ClaimActor,
     ClaimStatus,
 )
-from annotations.registry import mention_index
+from annotations.params import number_param, page_param
 from annotations.roles import can_annotate
+from annotations.selectors import articles as selectors
 from annotations.selectors import claims_visible_to
+from annotations.selectors.passages import context_window
 from annotations.services.claims import workflow_participant
 from articles.models import Article, ArticleRevision, Source
 
 ARTICLES_PER_PAGE = 25
-MAX_ID = 2**63 - 1  # the largest primary key any supported database stores
 # Lanes beyond this share the last one: their underlines coincide, their tints still add up.
 MAX_LANE = 3
 QUOTE_LENGTH = 180  # characters of a claim's passage shown in the list
 MENTIONS_REMEMBERED = 64  # texts whose actor mentions are kept between requests
 PARAGRAPH_BREAK = re.compile(r"\n{2,}")
-
-
-def database_id(value: str) -> int | None:
-    """A primary key from a query string, or None when it cannot be one."""
-    if not value.isascii() or not value.isdigit():
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
 
 
 # -- the article list --------------------------------------------------------------------
@@ -78,44 +71,25 @@ def database_id(value: str) -> int | None:
 @require_GET
 def article_list(request):
     """Articles with their claims counted by status (drafts: the user's own only)."""
-    query = request.GET.get("q", "").strip()
-    outlet_param = request.GET.get("outlet", "").strip()
-    outlet_id = database_id(outlet_param)
-    articles = Article.objects.select_related("outlet").only(
-        "id", "title", "byline", "published", "language", "created", "outlet__id", "outlet__name"
-    )
-    if query:
-        articles = articles.filter(Q(title__icontains=query) | Q(byline__icontains=query))
+    articles = selectors.article_list(filters=request.GET)
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(page_param(request.GET))
+    counts = selectors.claim_counts(request.user, [article.pk for article in page])
+    rows = []
+    for article in page:
+        found = counts.get(article.pk, {})
+        rows.append(
+            {
+                "article": article,
+                "total": sum(found.values()),
+                "counts": [
+                    (status, label, found.get(status, 0)) for status, label in ClaimStatus.choices
+                ],
+            }
+        )
+    outlet_id = number_param(request.GET, "outlet")
     outlet = None
     if outlet_id is not None:
         outlet = Source.objects.filter(pk=outlet_id, articles__isnull=False).first()
-        articles = articles.filter(outlet_id=outlet_id)
-    elif outlet_param:
-        articles = articles.none()
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-
-    counts = {
-        row["article_id"]: row
-        for row in claims_visible_to(request.user)
-        .filter(article_id__in=[article.pk for article in page])
-        .values("article_id")
-        .annotate(
-            total=Count("id"),
-            **{status: Count("id", filter=Q(status=status)) for status in ClaimStatus.values},
-        )
-        .order_by()
-    }
-    rows = [
-        {
-            "article": article,
-            "total": counts.get(article.pk, {}).get("total", 0),
-            "counts": [
-                (status, label, counts.get(article.pk, {}).get(status, 0))
-                for status, label in ClaimStatus.choices
-            ],
-        }
-        for article in page
-    ]
     outlets = Source.objects.filter(articles__isnull=False).distinct().only("id", "name")
     params = request.GET.copy()
     params.pop("page", None)
@@ -125,7 +99,7 @@ def article_list(request):
         {
             "page": page,
             "rows": rows,
-            "query": query,
+            "query": request.GET.get("q", "").strip(),
             "outlet": outlet,
             "outlets": outlets,
             "page_query": params.urlencode(),
@@ -408,7 +382,7 @@ def reader_claims(user, article: Article) -> list[ClaimRow]:
 
 def reader_context(request, article: Article, *, form: ClaimForm | None = None) -> dict:
     """Everything the reader template needs; the claim-create view reuses it on errors."""
-    revision = article.revisions.order_by("-number").first()
+    revision = article.current_revision
     text = revision.text if revision else ""
     claims = reader_claims(request.user, article)
     placed, unplaced = [], []
@@ -436,7 +410,7 @@ def reader_context(request, article: Article, *, form: ClaimForm | None = None) 
     if annotate and form is None:
         form = ClaimForm(initial={"revision": revision.pk})
     status_counts = Counter(claim.status for claim in claims)
-    selected = request.GET.get("claim", "")
+    selected = number_param(request.GET, "claim")
     return {
         "article": article,
         "revision": revision,
@@ -451,7 +425,7 @@ def reader_context(request, article: Article, *, form: ClaimForm | None = None) 
         "can_annotate": annotate,
         "form": form if annotate else None,
         "panel_open": bool(form is not None and form.is_bound),
-        "selected_claim": selected if selected.isdigit() else "",
+        "selected_claim": selected or "",
         "reader_data": {
             "article": article.pk,
             "revision": revision.pk if revision else None,
@@ -603,23 +577,14 @@ def excerpt_html(claim: Claim, *, context: int = 320) -> SafeString | None:
     if not is_placed(claim, revision):
         return None
     text = revision.text
-    spans = paragraph_spans(text)
-    first = next((s for s in spans if s[1] > claim.start), (0, len(text)))
-    last = next((s for s in reversed(spans) if s[0] < claim.end), (0, len(text)))
-    lo, hi = max(first[0], claim.start - context), min(last[1], claim.end + context)
-    if lo > first[0]:
-        # Start at a word, not in the middle of one.
-        space = text.find(" ", lo, claim.start)
-        lo = space + 1 if space != -1 else lo
-    if hi < last[1]:
-        space = text.rfind(" ", claim.end, hi)
-        hi = space if space != -1 else hi
+    window = context_window(text, claim.start, claim.end, chars=context)
+    lo, hi = window.start, window.end
     paragraphs = render_text(text, [PlacedClaim(claim)], [], window=(lo, hi), refs=False)
     ellipsis = '<span class="ellipsis" aria-hidden="true">…</span>'
     html = []
     for position, paragraph in enumerate(paragraphs):
-        before = ellipsis if position == 0 and lo > first[0] else ""
-        after = ellipsis if position == len(paragraphs) - 1 and hi < last[1] else ""
+        before = ellipsis if position == 0 and window.clipped_before else ""
+        after = ellipsis if position == len(paragraphs) - 1 and window.clipped_after else ""
         html.append(f'<p class="para">{before}{paragraph["html"]}{after}</p>')
     return mark_safe("".join(html))
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from annotations.forms import INTENT_SUBMIT, ClaimForm
 from annotations.models import ActorKind, ClaimEvent, ClaimRelation, ClaimStatus
+from annotations.params import MAX_NUMBER, number_param
 from annotations.roles import (
     can_read_note,
     hide_note_from,
@@ -207,10 +208,7 @@ def claim_edit(request, claim_id: int):
 
 
 def _posted_version(request) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
+    return number_param(request.POST, "version", maximum=MAX_NUMBER)
 
 
 def _transition(request, claim, change, success: str) -> bool:

@@ -16,14 +16,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from annotations import registry
 from annotations.error_contract import answers_json
 from annotations.models import Actor, ActorAlias, ActorKind
+from annotations.params import MAX_NUMBER, number_param, page_param
 from annotations.registry_forms import (
     ActorForm,
     ActorMergeForm,
     SourceForm,
 )
+from annotations.selectors.actors import actor_list as list_actors
+from annotations.selectors.actors import suggest_actors
+from annotations.selectors.duplicates import likely_duplicates
+from annotations.selectors.registry_claims import actor_claims, source_claims
+from annotations.selectors.sources import source_list as list_sources
 from annotations.services.actors import (
     actor_create,
     actor_merge,
@@ -35,6 +40,7 @@ from annotations.services.actors import (
     check_merge_actors,
     check_update_actor,
 )
+from annotations.services.merge_plan import ancestor_ids, descendant_ids, merge_preview
 from annotations.views.refusals import refuse_unless
 from articles.models import Article, Source, SourceKind
 from articles.sources import (
@@ -57,7 +63,7 @@ MAX_SUGGESTIONS = 50
 def _page(request: HttpRequest, items, *, param: str = "page", size: int = PAGE_SIZE):
     """One page of `items`, with `previous_query` and `next_query`: this request's query
     string pointing at the neighbouring pages (other filters and pages kept)."""
-    page = Paginator(items, size).get_page(request.GET.get(param))
+    page = Paginator(items, size).get_page(page_param(request.GET, param))
     for attribute, has, number in (
         ("previous_query", page.has_previous, "previous_page_number"),
         ("next_query", page.has_next, "next_page_number"),
@@ -77,24 +83,25 @@ def _page(request: HttpRequest, items, *, param: str = "page", size: int = PAGE_
 @login_required
 @require_GET
 def actor_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    if kind not in ActorKind.values:
-        kind = ""
-    page = _page(request, registry.actor_search(query, kind=kind))
-    return render(
+    return _registry_list(
         request,
+        list_actors(filters=request.GET),
         "annotations/registry/actor_list.html",
-        {
-            "page": page,
-            "query": query,
-            "kind": kind,
-            "kinds": ActorKind.choices,
-            "can_add": can_create_actor(request.user),
-            # The duplicates page is where merges start.
-            "can_manage": can_merge_actor(request.user),
-        },
+        kinds=ActorKind.choices,
+        can_add=can_create_actor(request.user),
+        # The duplicates page is where merges start.
+        can_manage=can_merge_actor(request.user),
     )
+
+
+def _registry_list(request: HttpRequest, rows, template: str, **context) -> HttpResponse:
+    """A page of a registry list with its search form filled in as the request asked."""
+    context.update(
+        page=_page(request, rows),
+        query=request.GET.get("q", "").strip(),
+        kind=request.GET.get("kind", ""),
+    )
+    return render(request, template, context)
 
 
 def _with_roles_of(page, actor_ids: set[int]):
@@ -118,8 +125,8 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     include_children = request.GET.get("include_children") == "1"
     actor_ids = [actor.pk]
     if include_children:
-        actor_ids += registry.descendant_ids(actor.pk)
-    claims = registry.actor_claims(user=request.user, actor_ids=actor_ids)
+        actor_ids += descendant_ids(actor.pk)
+    claims = actor_claims(user=request.user, actor_ids=actor_ids)
     subjects = set(actor_ids)
     return render(
         request,
@@ -205,13 +212,13 @@ def actor_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("actor_detail", survivor.pk)
         else:
-            if actor.pk in registry.ancestor_ids(survivor.pk):
+            if actor.pk in ancestor_ids(survivor.pk):
                 form.add_error(
                     "into",
                     f"{survivor.name} is part of {actor.name}; merge it the other way round.",
                 )
             else:
-                preview = registry.merge_preview(actor, survivor)
+                preview = merge_preview(actor, survivor)
     return render(
         request,
         "annotations/registry/actor_merge.html",
@@ -223,7 +230,7 @@ def actor_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def actor_duplicates(request: HttpRequest) -> HttpResponse:
     refuse_unless(check_merge_actors, user=request.user)
-    groups = registry.likely_duplicates()
+    groups = likely_duplicates()
     return render(
         request,
         "annotations/registry/actor_duplicates.html",
@@ -237,7 +244,7 @@ def actor_suggest(request: HttpRequest) -> JsonResponse:
     """`GET /actors/suggest/?article=<id>&start=&end=&q=&limit=`: actors for the claim form.
 
     The actors the article names in and around the selection come first (see
-    `annotations.registry.suggest_actors`); `q` narrows to names and aliases matching it
+    `annotations.selectors.actors.suggest_actors`); `q` narrows to names and aliases matching it
     and fills up with search matches (then `article` may be left out). Offsets are code
     points into the article's current text; without them the whole text is the passage.
     `limit` is 8 by default, 50 at most. Answers
@@ -248,31 +255,20 @@ def actor_suggest(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         raise NotLoggedIn("Log in first.")
     query = request.GET.get("q", "").strip()
-    article_id = request.GET.get("article", "")
+    article_id = number_param(request.GET, "article")
+    start = number_param(request.GET, "start", default=0, minimum=0, maximum=MAX_NUMBER)
+    end = number_param(request.GET, "end", minimum=0, maximum=MAX_NUMBER)
+    limit = number_param(request.GET, "limit", default=SUGGEST_LIMIT, maximum=MAX_NUMBER)
     text = ""
-    if article_id or not query:
-        if not article_id.isdigit():
+    if article_id is not None or not query:
+        if article_id is None:
             raise Http404
-        text = get_object_or_404(Article.objects.only("text"), pk=int(article_id)).text
-    offsets = {}
-    for name, default in (("start", 0), ("end", None)):
-        raw = request.GET.get(name, "")
-        if raw == "":
-            offsets[name] = default
-            continue
-        try:
-            offsets[name] = int(raw)
-        except ValueError:
-            raise InvalidInput(f"{name} is a whole number.", field=name) from None
-    start = offsets["start"]
-    end = len(text) if offsets["end"] is None else offsets["end"]
-    if not 0 <= start <= end <= len(text):
+        text = get_object_or_404(Article.objects.only("text"), pk=article_id).text
+    end = len(text) if end is None else end
+    if not start <= end <= len(text):
         raise InvalidInput(f"The range must lie within the text (0 to {len(text)}).", field="end")
-    try:
-        limit = min(max(int(request.GET.get("limit", SUGGEST_LIMIT)), 1), MAX_SUGGESTIONS)
-    except ValueError:
-        raise InvalidInput("limit is a whole number.", field="limit") from None
-    actors = registry.suggest_actors(text=text, start=start, end=end, limit=limit, query=query)
+    limit = min(limit, MAX_SUGGESTIONS)
+    actors = suggest_actors(text=text, start=start, end=end, limit=limit, query=query)
     return JsonResponse(
         {
             "actors": [
@@ -295,20 +291,12 @@ def actor_suggest(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    if kind not in SourceKind.values:
-        kind = ""
-    return render(
+    return _registry_list(
         request,
+        list_sources(filters=request.GET),
         "annotations/registry/source_list.html",
-        {
-            "page": _page(request, registry.source_search(query, kind=kind)),
-            "query": query,
-            "kind": kind,
-            "kinds": SourceKind.choices,
-            "can_add": can_add_source(request.user),
-        },
+        kinds=SourceKind.choices,
+        can_add=can_add_source(request.user),
     )
 
 
@@ -321,7 +309,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "annotations/registry/source_detail.html",
         {
             "source": source,
-            "claims": _page(request, registry.source_claims(user=request.user, source=source)),
+            "claims": _page(request, source_claims(user=request.user, source=source)),
             "article_count": source.articles.count(),
             "can_manage": can_change_source(request.user),
         },

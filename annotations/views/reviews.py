@@ -35,8 +35,10 @@ from annotations.models import (
     Decision,
     RejectReason,
 )
+from annotations.params import WholeNumberFormField, number_param
 from annotations.roles import can_review
 from annotations.selectors import claims_visible_to, review_queue, review_queue_count
+from annotations.selectors.passages import context_window
 from annotations.services.reviews import approval_counts, check_decide, review_decide
 from annotations.templatetags.claim_timeline import Timeline, build_timelines
 from claimdesk import limits
@@ -64,8 +66,8 @@ class DecisionForm(forms.Form):
     """Parses what the queue's form sends. The rules (which decision needs what) live
     in `review_decide`; its InvalidInput errors come back onto these fields."""
 
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    version = WholeNumberFormField(min_value=1, widget=forms.HiddenInput)
+    page = WholeNumberFormField(min_value=1, required=False, widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=Decision.choices)
     quote_checked = forms.BooleanField(required=False, label="The quote is accurate")
     claimant_checked = forms.BooleanField(
@@ -148,23 +150,15 @@ def passage_in_context(claim: Claim, *, chars: int = CONTEXT_CHARS) -> Passage:
     if text[start:end] != claim.exact:
         return Passage(claim.prefix, claim.exact, claim.suffix, True, True, from_text=False)
 
-    paragraph_start = text.rfind("\n\n", 0, start)
-    paragraph_start = 0 if paragraph_start == -1 else paragraph_start + 2
-    paragraph_end = text.find("\n\n", end)
-    paragraph_end = len(text) if paragraph_end == -1 else paragraph_end
-
-    before_from = max(paragraph_start, start - chars)
-    before = text[before_from:start]
-    clipped_before = before_from > paragraph_start
-    if clipped_before and " " in before:
-        before = before.split(" ", 1)[1]
-
-    after_to = min(paragraph_end, end + chars)
-    after = text[end:after_to]
-    clipped_after = after_to < paragraph_end
-    if clipped_after and " " in after:
-        after = after.rsplit(" ", 1)[0]
-    return Passage(before, claim.exact, after, clipped_before, clipped_after, from_text=True)
+    window = context_window(text, start, end, chars=chars)
+    return Passage(
+        text[window.start : start],
+        claim.exact,
+        text[end : window.end],
+        window.clipped_before,
+        window.clipped_after,
+        from_text=True,
+    )
 
 
 def _queue_queryset(user) -> QuerySet[Claim]:
@@ -313,9 +307,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Reviewers only: everyone else is refused (403), anonymous users go to login."""
     if not can_review(request.user):
         return _forbidden(request, NotAllowed("Only reviewers can see the review queue."))
-    focus = request.GET.get("focus", "")
-    focus_id = int(focus) if focus.isdigit() else None
-    page_number = request.GET.get("page")
+    focus_id = number_param(request.GET, "focus")
+    page_number = number_param(request.GET, "page")
     if focus_id and not page_number:
         # Opened at one claim (from its claim page): show the page that holds it.
         focused = review_queue(request.user).filter(pk=focus_id).first()

@@ -16,7 +16,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.db.models.functions import Length
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from annotations.anchoring.approximate import best_match
 from annotations.models import AnchorState, Claim
+from annotations.params import MAX_NUMBER, WholeNumberFormField, number_param, page_param
 from annotations.selectors import claims_visible_to
+from annotations.selectors.articles import anchor_state_counts
 from annotations.services.revisions import (
     REATTACHABLE_STATES,
     article_revise,
@@ -55,10 +56,6 @@ def _url_or_empty(name: str, *args) -> str:
         return ""
 
 
-def _current_revision(article: Article) -> ArticleRevision | None:
-    return article.revisions.order_by("-number").first()
-
-
 # -- editing an article's text -----------------------------------------------------------
 
 
@@ -71,7 +68,7 @@ class ArticleEditForm(forms.Form):
         required=False,
         help_text="What changed and why, for the revision history.",
     )
-    base_revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    base_revision = WholeNumberFormField(min_value=0, widget=forms.HiddenInput)
 
 
 @login_required
@@ -85,7 +82,7 @@ def article_edit(request, article_id: int):
     """
     article = get_object_or_404(Article, pk=article_id)
     refuse_unless(check_revise_article, user=request.user)
-    revision = _current_revision(article)
+    revision = article.current_revision
     current_number = revision.number if revision else 0
     conflict = None
     if request.method == "POST":
@@ -148,14 +145,8 @@ def article_edit(request, article_id: int):
 
 def _visible_counts(user, article: Article) -> list[tuple[str, str, int]]:
     """(state, label, number) of the claims of the article the user can see."""
-    found = dict(
-        claims_visible_to(user)
-        .filter(article=article)
-        .values_list("anchor_state")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return [(state, label, found.get(state, 0)) for state, label in AnchorState.choices]
+    counts = anchor_state_counts(article, user=user)
+    return [(state, label, counts[state]) for state, label in AnchorState.choices]
 
 
 # -- revisions and their differences -----------------------------------------------------
@@ -173,7 +164,7 @@ def article_revisions(request, article_id: int):
         .order_by("-number")
     )
     summary = None
-    revised = _number(request.GET.get("revised"), MAX_REVISION_NUMBER)
+    revised = number_param(request.GET, "revised", maximum=MAX_NUMBER)
     if revised is not None and any(r.number == revised for r in revisions):
         attention = (
             claims_visible_to(request.user)
@@ -266,28 +257,8 @@ def shorten_unchanged(pieces: list[DiffPiece]) -> list[DiffPiece]:
     return out
 
 
-# Numbers from a query string beyond what the columns hold cannot name anything; the
-# database would refuse to compare them (an error, not "no rows") on PostgreSQL.
-MAX_ID = 2**63 - 1
-MAX_REVISION_NUMBER = 2**31 - 1
-
-
-def _number(value: str | None, maximum: int) -> int | None:
-    """A positive whole number up to `maximum` from a query string, else None."""
-    value = (value or "").strip()
-    if not value.isdigit() or not value.isascii():
-        return None
-    number = int(value)
-    return number if 0 < number <= maximum else None
-
-
-def _revision_number(value: str | None, default: int) -> int:
-    if value in (None, ""):
-        return default
-    number = _number(value, MAX_REVISION_NUMBER)
-    if number is None:
-        raise Http404("No such revision.")
-    return number
+def _revision_number(params, name: str, default: int) -> int:
+    return number_param(params, name, default=default, maximum=MAX_NUMBER)
 
 
 @login_required
@@ -295,11 +266,11 @@ def _revision_number(value: str | None, default: int) -> int:
 def revision_diff(request, article_id: int):
     """`?from=N&to=M`: what changed between two revisions (default: the latest change)."""
     article = get_object_or_404(Article, pk=article_id)
-    latest = _current_revision(article)
+    latest = article.current_revision
     if latest is None:
         raise Http404("This article has no revisions.")
-    to_number = _revision_number(request.GET.get("to"), latest.number)
-    from_number = _revision_number(request.GET.get("from"), max(1, to_number - 1))
+    to_number = _revision_number(request.GET, "to", latest.number)
+    from_number = _revision_number(request.GET, "from", max(1, to_number - 1))
     found = {r.number: r for r in article.revisions.filter(number__in={from_number, to_number})}
     if from_number not in found or to_number not in found:
         raise Http404("No such revision.")
@@ -339,18 +310,18 @@ def orphaned_claims(request):
         "article", "revision", "claimant", "author"
     )
     article = None
-    article_id = _number(request.GET.get("article"), MAX_ID)
+    article_id = number_param(request.GET, "article")
     if article_id is not None:
         article = Article.objects.filter(pk=article_id).first()
         claims = claims.filter(article_id=article_id)
     orphaned = Paginator(
         claims.filter(anchor_state=AnchorState.ORPHANED).order_by("article_id", "id"),
         CLAIMS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    ).get_page(page_param(request.GET))
     fuzzy = Paginator(
         claims.filter(anchor_state=AnchorState.FUZZY).order_by("article_id", "id"),
         CLAIMS_PER_PAGE,
-    ).get_page(request.GET.get("fuzzy_page"))
+    ).get_page(page_param(request.GET, "fuzzy_page"))
     return render(
         request,
         "annotations/revisions/orphaned.html",
@@ -373,9 +344,9 @@ class ReattachForm(forms.Form):
     proves the text is the one the page showed.
     """
 
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    start = forms.IntegerField(min_value=0)
-    end = forms.IntegerField(min_value=1)
+    version = WholeNumberFormField(min_value=1, widget=forms.HiddenInput)
+    start = WholeNumberFormField(min_value=0)
+    end = WholeNumberFormField(min_value=1)
     exact = forms.CharField(
         required=False,
         strip=False,
@@ -401,7 +372,7 @@ def claim_reattach_view(request, claim_id: int):
         pk=claim_id,
     )
     refuse_unless(check_reattach, user=request.user, claim=claim)
-    revision = _current_revision(claim.article)
+    revision = claim.article.current_revision
     text = revision.text
     if request.method == "POST":
         form = ReattachForm(request.POST)

@@ -9,15 +9,31 @@
 const DEBOUNCE_MS = 120;
 let uid = 0;
 
-/** Fold a name for matching: no case, no accents, punctuation as spaces. */
+// The one text fold of the server (annotations/text.py), written again for the browser:
+// NFKD, case folded, marks dropped, a few letters spelled in Latin, every apostrophe "'",
+// other punctuation, symbols ("_" aside) and white space one space, format characters
+// dropped. The pickers use it only to mark which alias matched; the server ranks.
+const APOSTROPHES = new Set(["'", "\u2019", "\u2018", "\u201b", "\u02bc", "\u2032", "\u0060", "\u00b4", "\uff07"]);
+// Python's casefold beyond toLowerCase, for the letters news text holds.
+const CASEFOLD = { "ß": "ss", "ς": "σ" };
+const LETTERS = { "ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "\u0131": "i", "ŧ": "t", "æ": "ae", "œ": "oe", "þ": "th" };
+
+function foldChar(ch) {
+  if (APOSTROPHES.has(ch)) return "'";
+  let out = "";
+  for (const c of ch.normalize("NFKD").toLowerCase().normalize("NFKD")) {
+    if (/\p{M}/u.test(c)) continue;
+    if (APOSTROPHES.has(c)) out += "'";
+    else if (/\p{Cf}/u.test(c)) continue;
+    else if (/\s/u.test(c) || (/[\p{P}\p{S}]/u.test(c) && c !== "_" && !/\p{Pc}/u.test(c))) out += " ";
+    else out += LETTERS[c] || CASEFOLD[c] || c;
+  }
+  return out;
+}
+
+/** Fold a name as the server does ("Tiranë" → "tirane", "Iran’s" → "iran's"). */
 export function fold(text) {
-  return (text || "")
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s]/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim();
+  return Array.from(text || "", foldChar).join("").replace(/ {2,}/g, " ").trim();
 }
 
 function csrfToken(form) {
@@ -158,11 +174,8 @@ class Picker {
       throw error;
     }
     if (this.input.value.trim() !== query) return;
+    // The server's order is the ranking (annotations.selectors.actors.rank_by_name).
     const suggestedIds = new Set(suggested.map((s) => s.id));
-    const q = fold(query);
-    const rank = (entry) =>
-      (suggestedIds.has(entry.id) ? 0 : 4) + (fold(entry.name).startsWith(q) ? 0 : fold(entry.name).includes(q) ? 1 : 2);
-    results.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
     this.render(
       results.map((entry) => {
         const alias = matchedAlias(entry, query);

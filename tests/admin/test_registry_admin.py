@@ -5,7 +5,7 @@ normalised and checked, URLs normalised, the mention index rebuilt."""
 import pytest
 from django.urls import reverse
 
-from annotations import registry
+from annotations import mention_cache
 from annotations.models import Actor, ActorKind
 from annotations.text import fold
 from articles.models import Source, SourceKind
@@ -40,7 +40,7 @@ def test_admin_adds_an_actor_as_the_registry_services_do(
     assert (actor.name, actor.folded) == ("Edi Rama", fold("Edi Rama"))
     assert [(a.name, a.folded) for a in actor.aliases.all()] == [("Rama", fold("Rama"))]
     # Every process is told to rebuild its mention index, once the actor is committed.
-    assert registry.registry_changed in callbacks
+    assert mention_cache.registry_changed in callbacks
 
 
 def test_admin_changes_aliases_and_wikidata_id_through_the_service(staff_editor, logged_in):

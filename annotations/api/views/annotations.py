@@ -36,6 +36,7 @@ from annotations.exports.formats import collection_label, container_query
 from annotations.exports.records import Links, export_claims_queryset, iter_records
 from annotations.isotext import iso
 from annotations.models import Claim
+from annotations.params import MAX_NUMBER, WholeNumberSerializerField
 from annotations.selectors import claims_visible_to
 
 PREFER_MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
@@ -53,7 +54,7 @@ def preferences(header: str) -> set[str]:
 
 
 class ContainerQuerySerializer(serializers.Serializer):
-    page = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    page = WholeNumberSerializerField(min_value=1, max_value=MAX_NUMBER, required=False)
     iris = serializers.ChoiceField(choices=["0", "1"], required=False)
 
 

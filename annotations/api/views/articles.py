@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from annotations.api import schema
-from annotations.api.filters import ArticleFilter
 from annotations.api.serializers import (
     ArticleDetailSerializer,
     ArticleInputSerializer,
@@ -22,45 +18,29 @@ from annotations.api.serializers import (
     RevisionDetailSerializer,
     RevisionSerializer,
 )
-from annotations.api.views.base import ApiView
+from annotations.api.views.base import ApiView, SchemaOnlyFilterBackend
+from annotations.filters import ArticleFilter
 from annotations.models import AnchorState
-from annotations.selectors import claims_visible_to
+from annotations.selectors.articles import article_list, claim_counts
 from annotations.services.revisions import article_revise, can_revise_article
 from articles.models import Article, ArticleRevision
 from articles.services import article_create, can_import_article
 
 
 def _articles() -> QuerySet[Article]:
-    latest = (
-        ArticleRevision.objects.filter(article=OuterRef("pk")).order_by("-number").values("number")
-    )
-    return Article.objects.select_related("outlet").annotate(revision_number=Subquery(latest[:1]))
-
-
-def claim_counts(user, article_ids) -> dict[int, dict[str, int]]:
-    """Claims the user can see, per article and status, in one query."""
-    rows = (
-        claims_visible_to(user)
-        .filter(article_id__in=list(article_ids))
-        .order_by()
-        .values("article_id", "status")
-        .annotate(n=Count("id"))
-    )
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in rows:
-        counts[row["article_id"]][row["status"]] = row["n"]
-    return counts
+    # The detail views read the text too: the list's query without its `defer`.
+    return article_list().defer(None).select_related("outlet")
 
 
 class ArticleListView(ApiView):
     """Articles, newest first; `q` searches titles and bylines."""
 
     capabilities = {"POST": can_import_article}
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [SchemaOnlyFilterBackend]
     filterset_class = ArticleFilter
 
     def get_queryset(self):
-        return _articles().defer("text", "raw")
+        return article_list()
 
     @extend_schema(
         operation_id="articles_list",
@@ -68,7 +48,7 @@ class ArticleListView(ApiView):
         responses={200: ArticleSerializer(many=True), **schema.errors(400, 404)},
     )
     def get(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(article_list(filters=request.query_params))
         context = {"claim_counts": claim_counts(request.user, (a.pk for a in page))}
         return self.get_paginated_response(ArticleSerializer(page, many=True, context=context).data)
 

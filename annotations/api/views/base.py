@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -14,6 +13,7 @@ from annotations.api.permissions import HasCapability
 from annotations.api.renderers import JSONRenderer
 from annotations.filters import ClaimFilter
 from annotations.models import Actor
+from annotations.params import IdChoiceFilter
 
 
 class ApiView(generics.GenericAPIView):
@@ -33,18 +33,23 @@ class DocumentedClaimFilter(ClaimFilter):
     """`ClaimFilter` as the schema describes it: `actor` is an actor id."""
 
     actor = extend_schema_field(OpenApiTypes.INT)(
-        django_filters.ModelChoiceFilter(
+        IdChoiceFilter(
             queryset=Actor.objects.all(), method="filter_actor", label="Actor (any role)"
         )
     )
 
 
-class ClaimFilterBackend(DjangoFilterBackend):
+class SchemaOnlyFilterBackend(DjangoFilterBackend):
+    """Describes the view's `filterset_class` in the schema; the view's selector applies
+    it (and refuses bad values with a 400 that names the field), as the pages do."""
+
+    def filter_queryset(self, request, queryset, view):
+        return queryset
+
+
+class ClaimFilterBackend(SchemaOnlyFilterBackend):
     """Describes `ClaimFilter` in the schema; the selectors apply it (and refuse bad values
     with a 400 that names the field), so this backend leaves the queryset alone."""
 
     def get_filterset_class(self, view, queryset=None):
         return DocumentedClaimFilter
-
-    def filter_queryset(self, request, queryset, view):
-        return queryset

@@ -26,12 +26,12 @@ from annotations.api.serializers import (
     ClaimEventSerializer,
     ClaimSerializer,
     ClaimUpdateInputSerializer,
-    OptionalVersionInputSerializer,
     ReviewInputSerializer,
     VersionInputSerializer,
 )
 from annotations.api.views.base import ApiView, ClaimFilterBackend
 from annotations.models import Claim, ClaimEvent
+from annotations.params import MAX_NUMBER, number_param
 from annotations.roles import hide_note_from
 from annotations.selectors import claim_list, claims_visible_to
 from annotations.services.claims import (
@@ -186,11 +186,8 @@ class ClaimDetailView(ClaimObjectMixin, ApiView):
     )
     def delete(self, request, pk: int):
         claim = self.get_object()
-        data = OptionalVersionInputSerializer(data=request.query_params)
-        data.is_valid(raise_exception=True)
-        claim_delete(
-            user=request.user, claim_id=claim.pk, version=data.validated_data.get("version")
-        )
+        version = number_param(request.query_params, "version", maximum=MAX_NUMBER)
+        claim_delete(user=request.user, claim_id=claim.pk, version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

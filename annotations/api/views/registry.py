@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from annotations.api import schema
-from annotations.api.filters import ActorFilter, SourceFilter
 from annotations.api.serializers import (
     ActorInputSerializer,
     ActorMergeInputSerializer,
@@ -19,15 +17,18 @@ from annotations.api.serializers import (
     SourceSerializer,
     SourceUpdateInputSerializer,
 )
-from annotations.api.views.base import ApiView
+from annotations.api.views.base import ApiView, SchemaOnlyFilterBackend
+from annotations.filters import ActorFilter, SourceFilter
 from annotations.models import Actor
+from annotations.selectors.actors import actor_list, actors_with_aliases
+from annotations.selectors.sources import source_list
 from annotations.services import actors as registry_services
 from articles import sources
 from articles.models import Source
 
 
 def _actors() -> QuerySet[Actor]:
-    return Actor.objects.select_related("parent").prefetch_related("aliases")
+    return actors_with_aliases()
 
 
 # --------------------------------------------------------------------------- sources
@@ -37,7 +38,7 @@ class SourceListView(ApiView):
     """Sources: outlets, official statements, reports, sanctions notices, posts."""
 
     capabilities = {"POST": sources.can_add_source}
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [SchemaOnlyFilterBackend]
     filterset_class = SourceFilter
     queryset = Source.objects.all()
 
@@ -47,7 +48,7 @@ class SourceListView(ApiView):
         responses={200: SourceSerializer(many=True), **schema.errors(400, 404)},
     )
     def get(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(source_list(filters=request.query_params))
         return self.get_paginated_response(SourceSerializer(page, many=True).data)
 
     @extend_schema(
@@ -98,7 +99,7 @@ class ActorListView(ApiView):
     """Actors. `q` matches names and aliases, ignoring case and accents."""
 
     capabilities = {"POST": registry_services.can_create_actor}
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [SchemaOnlyFilterBackend]
     filterset_class = ActorFilter
 
     def get_queryset(self):
@@ -110,7 +111,7 @@ class ActorListView(ApiView):
         responses={200: ActorSerializer(many=True), **schema.errors(400, 404)},
     )
     def get(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(actor_list(filters=request.query_params))
         return self.get_paginated_response(ActorSerializer(page, many=True).data)
 
     @extend_schema(

@@ -29,7 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from annotations.models import Actor, ActorKind
-from annotations.registry import resolve_actor
+from annotations.selectors.actors import resolve_actor
 from annotations.services.actors import actor_create, actor_update
 from annotations.text import fold
 from claimdesk.errors import DomainError

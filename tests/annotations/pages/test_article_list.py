@@ -106,9 +106,37 @@ def test_query_count_stays_the_same_when_claims_double(
 
 
 @pytest.mark.parametrize("outlet", ["99999999999999999999999", "abc", "-1", "٣"])
-def test_an_impossible_outlet_lists_nothing(client, researcher, outlet):
+def test_an_impossible_outlet_is_refused_naming_the_field(client, researcher, outlet):
     ArticleFactory(title="Any article")
     client.force_login(researcher)
     response = client.get(reverse("article_list"), {"outlet": outlet})
-    assert response.status_code == 200
-    assert response.context["rows"] == []
+    assert response.status_code == 400
+    assert "Any article" not in response.content.decode()
+    assert "outlet" in response.content.decode()
+
+
+def test_the_page_and_the_api_list_the_same_articles_with_the_same_counts(
+    client, researcher, other_researcher, article
+):
+    from rest_framework.test import APIClient
+
+    outlet = SourceFactory(name="Foreign Policy")
+    ArticleFactory(title="Albania cuts ties with Iran", outlet=outlet)
+    make_claim(author=researcher, article=article)
+    theirs = make_claim(author=other_researcher, article=article, exact="Tehran rejected")
+    claim_submit(user=other_researcher, claim_id=theirs.pk, version=theirs.version)
+    make_claim(author=other_researcher, article=article, exact="Washington announced")
+    client.force_login(researcher)
+    api = APIClient()
+    api.force_authenticate(researcher)
+
+    for params in ({}, {"q": "ties"}, {"outlet": outlet.pk}):
+        rows = client.get(reverse("article_list"), params).context["rows"]
+        results = api.get(reverse("v1:article-list"), params).json()["results"]
+        assert [row["article"].pk for row in rows] == [a["id"] for a in results]
+        for row, answer in zip(rows, results, strict=True):
+            page_counts = {status: count for status, _, count in row["counts"]}
+            assert page_counts == answer["claim_counts"]
+    assert results[0]["claim_counts"]["draft"] == 0
+    everything = client.get(reverse("article_list")).context["rows"]
+    assert {status: n for status, _, n in everything[-1]["counts"]}["draft"] == 1

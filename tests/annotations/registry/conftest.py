@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from annotations.mention_cache import forget_mention_index
 from annotations.models import (
     Actor,
     ActorKind,
@@ -17,7 +18,6 @@ from annotations.models import (
     ClaimSource,
     ClaimStatus,
 )
-from annotations.registry import forget_mention_index
 from tests.factories import ActorFactory, ArticleFactory
 
 ACCUSATION = "the Iranian state was behind the July cyberattacks"

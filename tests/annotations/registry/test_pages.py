@@ -470,8 +470,96 @@ def test_suggest_endpoint_answers_errors_as_json(client, reader, actors):
 
     client.force_login(reader)
     assert suggest(client, article=10**9, start=0, end=1).status_code == 404
-    assert suggest(client, article="x").status_code == 404
+    not_a_number = suggest(client, article="x")
+    assert not_a_number.status_code == 400
+    assert not_a_number.json()["errors"][0]["field"] == "article"
     bad = suggest(client, article=article.pk, start=5, end=10**6)
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "end"
     assert suggest(client, article=article.pk, start="one").status_code == 400
+
+
+def _add_actors(count, offset):
+    for n in range(offset, offset + count):
+        ActorFactory(name=f"Ministry number {n}", aliases=[f"Office {n}", f"Bureau {n}"])
+
+
+def _add_sources(count, offset):
+    for n in range(offset, offset + count):
+        SourceFactory(name=f"Outlet number {n}", url=f"https://outlet{n}.example/")
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "add"),
+    [
+        ("actor_list", "", _add_actors),
+        ("actor_list", "?q=ministry", _add_actors),
+        ("source_list", "", _add_sources),
+        ("source_list", "?q=outlet", _add_sources),
+    ],
+)
+def test_registry_list_queries_do_not_grow_with_rows(
+    client, researcher, django_assert_num_queries, name, params, add
+):
+    client.force_login(researcher)
+    url = reverse(name) + params
+    add(5, 0)
+    first = count_queries(client, url)
+    add(5, 5)
+    with django_assert_num_queries(first):
+        response = client.get(url)
+    assert len(response.context["page"]) >= 10
+
+
+def test_actor_suggestions_queries_do_not_grow_with_actors(
+    client, researcher, django_assert_num_queries
+):
+    client.force_login(researcher)
+    url = reverse("actor_suggest") + "?q=ministry&limit=50"
+    _add_actors(5, 0)
+    first = count_queries(client, url)
+    _add_actors(5, 5)
+    with django_assert_num_queries(first):
+        response = client.get(url)
+    assert len(response.json()["actors"]) == 10
+
+
+@pytest.mark.parametrize("query", ["iran", "tehran", "the", "i"])
+def test_the_page_and_the_api_rank_actors_alike(client, researcher, actors, query):
+    from rest_framework.test import APIClient
+
+    ActorFactory(name="Iranian Cyber Army")
+    ActorFactory(name="Tirana Iron Works", aliases=["Iran Street Works"])
+    client.force_login(researcher)
+    page = [a.name for a in client.get(reverse("actor_list"), {"q": query}).context["page"]]
+    api = APIClient()
+    api.force_authenticate(researcher)
+    body = api.get(reverse("v1:actor-list"), {"q": query, "page_size": 200}).json()
+
+    assert page == [a["name"] for a in body["results"]]
+    assert page
+    if query == "iran":
+        assert page[0] == "Iran"
+
+
+@pytest.mark.parametrize("query", ["foreign", "fp.example", "Slate"])
+def test_the_page_and_the_api_search_the_same_source_fields(client, researcher, query):
+    from rest_framework.test import APIClient
+
+    SourceFactory(name="Foreign Policy", url="https://fp.example/", publisher="Slate Group")
+    SourceFactory(name="Other outlet", url="https://other.example/")
+    client.force_login(researcher)
+    page = [s.name for s in client.get(reverse("source_list"), {"q": query}).context["page"]]
+    api = APIClient()
+    api.force_authenticate(researcher)
+    body = api.get(reverse("v1:source-list"), {"q": query}).json()
+
+    assert page == [s["name"] for s in body["results"]] == ["Foreign Policy"]
+
+
+@pytest.mark.parametrize(("name", "param"), [("actor_list", "kind"), ("source_list", "kind")])
+def test_an_unknown_kind_is_refused_on_the_page_as_in_the_api(client, researcher, name, param):
+    client.force_login(researcher)
+    response = client.get(reverse(name), {param: "planet"})
+    assert response.status_code == 400
+    assert f"{param}:" in response.content.decode()

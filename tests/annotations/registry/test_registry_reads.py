@@ -6,15 +6,11 @@ Speed is not asserted here: `bench/mentions_bench.py` times the index on a text 
 
 import pytest
 
-from annotations import registry
+from annotations import mention_cache
+from annotations.mention_cache import mention_index
 from annotations.models import Actor, ActorAlias, ActorKind
-from annotations.registry import (
-    actor_search,
-    likely_duplicates,
-    mention_index,
-    resolve_actor,
-    suggest_actors,
-)
+from annotations.selectors.actors import actor_search, resolve_actor, suggest_actors
+from annotations.selectors.duplicates import likely_duplicates
 from annotations.services.actors import actor_create, actor_update
 from tests.factories import ARTICLE_TEXT, ActorFactory
 
@@ -149,7 +145,7 @@ def test_registry_version_is_bumped_after_commit(editor, django_capture_on_commi
     assert callbacks
     from django.core.cache import cache
 
-    assert cache.get(registry.REGISTRY_VERSION_KEY) >= 1
+    assert cache.get(mention_cache.REGISTRY_VERSION_KEY) >= 1
 
 
 def test_suggestions_put_the_passages_actors_first(actors):

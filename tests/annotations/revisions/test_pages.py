@@ -150,10 +150,17 @@ def test_diff_marks_insertions_and_deletions_and_escapes_text(as_user, researche
     assert "<script>alert" not in body
 
 
-@pytest.mark.parametrize("query", [{"from": 1, "to": 9}, {"from": "x", "to": 1}])
-def test_diff_of_a_missing_revision_is_404(as_user, researcher, article, query):
+def test_diff_of_a_missing_revision_is_404(as_user, researcher, article):
+    query = {"from": 1, "to": 9}
     response = as_user(researcher).get(reverse("revision_diff", args=[article.pk]), query)
     assert response.status_code == 404
+
+
+def test_diff_of_a_revision_that_is_not_a_number_is_400(as_user, researcher, article):
+    query = {"from": "x", "to": 1}
+    response = as_user(researcher).get(reverse("revision_diff", args=[article.pk]), query)
+    assert response.status_code == 400
+    assert "from" in response.content.decode()
 
 
 def test_word_diff_rebuilds_both_texts():

@@ -19,7 +19,7 @@ from annotations.models import (
     Decision,
     Review,
 )
-from claimdesk.errors import InvalidInput
+from annotations.selectors.filtering import filtered
 
 
 def claims_visible_to(user, *, status: str | None = None) -> QuerySet[Claim]:
@@ -47,21 +47,8 @@ def with_details(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
 
 
 def apply_claim_filters(queryset: QuerySet[Claim], filters: Mapping | None) -> QuerySet[Claim]:
-    """Apply ClaimFilter, raising InvalidInput (with the field) on any bad value.
-
-    Outside DRF's filter backend a FilterSet silently drops invalid values; we refuse them.
-    Parameters that are not filters (`page`, `page_size`, `format`…) are not looked at.
-    """
-    if not filters or not any(name in filters for name in ClaimFilter.base_filters):
-        return queryset
-    filterset = ClaimFilter(data=filters, queryset=queryset)
-    if not filterset.is_valid():
-        errors = [
-            {"field": field, "code": "invalid", "detail": " ".join(str(m) for m in messages)}
-            for field, messages in filterset.errors.items()
-        ]
-        raise InvalidInput(errors[0]["detail"], field=errors[0]["field"], errors=errors)
-    return filterset.qs
+    """Apply ClaimFilter, raising InvalidInput (with the field) on any bad value."""
+    return filtered(ClaimFilter, queryset, filters)
 
 
 def claim_list(*, user, filters: Mapping | None = None) -> QuerySet[Claim]:

@@ -19,15 +19,13 @@ from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from annotations import workflow
+from annotations.claim_presenter import hide_note_from, may_read_note
 from annotations.errors import DomainError, NotAllowed, StaleVersion
 from annotations.forms import INTENT_SUBMIT, ClaimForm
-from annotations.models import ActorKind, ClaimEvent, ClaimRelation, ClaimStatus
+from annotations.models import ClaimEvent, ClaimRelation, ClaimStatus
+from annotations.reader_html import excerpt_html
 from annotations.roles import (
-    can_add_actor,
-    can_add_source,
     can_annotate,
-    can_read_note,
-    hide_note_from,
 )
 from annotations.selectors import claims_visible_to, with_details
 from annotations.services.claims import (
@@ -37,8 +35,9 @@ from annotations.services.claims import (
     claim_update,
     workflow_actor,
 )
-from annotations.views.articles import excerpt_html, reader_context
-from articles.models import Article, SourceKind
+from annotations.views.articles import reader_context
+from annotations.views.pickers import picker_context
+from articles.models import Article
 
 TIMELINE_TEMPLATES = ["annotations/_timeline.html", "annotations/claims/_events.html"]
 EDIT_ACTIONS = {workflow.Action.EDIT, workflow.Action.EDIT_NOTE}
@@ -103,7 +102,7 @@ def claim_detail(request, claim_id: int):
             "review_url": _review_url(claim.pk),
             "relations": relations,
             "events": events,
-            "can_read_note": can_read_note(request.user, claim),
+            "can_read_note": may_read_note(request.user, author_id=claim.author_id),
             "timeline_template": select_template(TIMELINE_TEMPLATES),
         },
     )
@@ -294,26 +293,6 @@ def claim_delete_view(request, claim_id: int):
     if _transition(request, claim, claim_delete, "Draft deleted."):
         return redirect(_reader_url(claim.article_id))
     return redirect("claim_detail", claim_id=claim.pk)
-
-
-# -- pickers -----------------------------------------------------------------------------
-
-
-def picker_endpoints() -> dict[str, str]:
-    """The API's actor and source collections: search with `?q=`, create with POST."""
-    return {"actors": reverse("v1:actor-list"), "sources": reverse("v1:source-list")}
-
-
-def picker_context(user, *, suggest: str = "") -> dict:
-    """What the claim form's pickers need: endpoints, and whether the user may create."""
-    return {
-        **picker_endpoints(),
-        "suggest": suggest,
-        "can_add_actor": can_add_actor(user),
-        "can_add_source": can_add_source(user),
-        "actor_kinds": ActorKind.choices,
-        "source_kinds": SourceKind.choices,
-    }
 
 
 urlpatterns = [

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from annotations.anchoring import best_match
 from annotations.errors import AnchorMismatch, DomainError, InvalidInput, StaleVersion
 from annotations.models import AnchorState, Claim
+from annotations.reader_html import PlacedClaim, is_placed, render_text
 from annotations.roles import can_revise_articles
 from annotations.selectors import claims_visible_to
 from annotations.services.revisions import (
@@ -35,7 +36,6 @@ from annotations.services.revisions import (
     claim_reattach,
     may_reattach,
 )
-from annotations.views.articles import PlacedClaim, is_placed, render_text
 from articles.models import Article, ArticleRevision
 
 CLAIMS_PER_PAGE = 50

@@ -17,11 +17,6 @@ from annotations import roles
 from annotations.anchoring import utf16_to_codepoint
 from annotations.api import schema
 from annotations.api.pagination import ClaimCursorPagination
-from annotations.api.representations import (
-    claim_representation,
-    claim_representations,
-    claim_rows,
-)
 from annotations.api.serializers import (
     ClaimCreateInputSerializer,
     ClaimEventSerializer,
@@ -32,9 +27,9 @@ from annotations.api.serializers import (
     VersionInputSerializer,
 )
 from annotations.api.views.base import ApiView, ClaimFilterBackend
+from annotations.claim_presenter import api_rows, hide_note_from, present_claims, present_one
 from annotations.errors import AnchorMismatch, NotAllowed
 from annotations.models import Claim, ClaimEvent
-from annotations.roles import hide_note_from
 from annotations.selectors import claim_list, claims_visible_to
 from annotations.services.claims import (
     ActorLink,
@@ -54,9 +49,7 @@ def _current_revision(article):
 def _claim_out(request, claim_id: int) -> dict:
     """The claim as the caller now sees it (404 when they cannot see it)."""
     try:
-        return claim_representation(
-            claims_visible_to(request.user), user=request.user, claim_id=claim_id
-        )
+        return present_one(claims_visible_to(request.user), user=request.user, claim_id=claim_id)
     except Claim.DoesNotExist:
         raise Http404 from None
 
@@ -124,8 +117,8 @@ class ClaimListView(ApiView):
     )
     def get(self, request):
         claims = claim_list(user=request.user, filters=request.query_params)
-        page = self.paginate_queryset(claim_rows(claims))
-        return self.get_paginated_response(claim_representations(page, user=request.user))
+        page = self.paginate_queryset(api_rows(claims))
+        return self.get_paginated_response(present_claims(page, user=request.user))
 
     @extend_schema(
         operation_id="claims_create",

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from annotations import roles
 from annotations.api import schema
 from annotations.api.filters import ArticleFilter
-from annotations.api.serializers import (
+from annotations.api.serializers.articles import (
     ArticleDetailSerializer,
     ArticleInputSerializer,
     ArticleRevisedSerializer,

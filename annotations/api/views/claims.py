@@ -17,11 +17,13 @@ from annotations import roles
 from annotations.anchoring import utf16_to_codepoint
 from annotations.api import schema
 from annotations.api.pagination import ClaimCursorPagination
-from annotations.api.serializers import (
+from annotations.api.serializers.claims import (
     ClaimCreateInputSerializer,
-    ClaimEventSerializer,
     ClaimSerializer,
     ClaimUpdateInputSerializer,
+)
+from annotations.api.serializers.reviews import (
+    ClaimEventSerializer,
     OptionalVersionInputSerializer,
     ReviewInputSerializer,
     VersionInputSerializer,

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from annotations import roles
 from annotations.api import schema
 from annotations.api.filters import ActorFilter, SourceFilter
-from annotations.api.serializers import (
+from annotations.api.serializers.registry import (
     ActorInputSerializer,
     ActorMergeInputSerializer,
     ActorSerializer,

@@ -23,14 +23,7 @@ from annotations.claim_presenter import ReaderRow, reader_rows
 from annotations.forms import ClaimForm
 from annotations.idurls import IdUrl
 from annotations.mentions import MentionIndex
-from annotations.models import (
-    Actor,
-    ActorRole,
-    AnchorState,
-    Certainty,
-    Claim,
-    ClaimStatus,
-)
+from annotations.models import Actor, ActorRole, AnchorState, Certainty, Claim, ClaimStatus
 from annotations.reader_html import (
     ListChoices,
     MentionSpan,

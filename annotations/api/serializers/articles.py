@@ -11,9 +11,7 @@ from annotations.api.serializers.fields import (
     SourceRefSerializer,
     UserRefSerializer,
 )
-from annotations.models import (
-    ClaimStatus,
-)
+from annotations.models import ClaimStatus
 from articles.models import Source
 
 

@@ -16,13 +16,7 @@ from annotations.api.serializers.fields import (
     resolve_ids,
 )
 from annotations.api.serializers.reviews import ReviewSerializer
-from annotations.models import (
-    Actor,
-    ActorRole,
-    AnchorState,
-    Certainty,
-    ClaimStatus,
-)
+from annotations.models import Actor, ActorRole, AnchorState, Certainty, ClaimStatus
 from articles.models import Article, Source
 
 

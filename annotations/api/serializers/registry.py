@@ -5,15 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotations.api.serializers.fields import (
-    ActorRefSerializer,
-    ScopedPrimaryKeyField,
-)
-from annotations.models import (
-    Actor,
-    ActorKind,
-    wikidata_id_validator,
-)
+from annotations.api.serializers.fields import ActorRefSerializer, ScopedPrimaryKeyField
+from annotations.models import Actor, ActorKind, wikidata_id_validator
 from articles.models import SourceKind
 
 

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from annotations.api.serializers.fields import (
-    MAX_OFFSET,
-    UserRefSerializer,
-)
-from annotations.models import (
-    Decision,
-    EventKind,
-    RejectReason,
-)
+from annotations.api.serializers.fields import MAX_OFFSET, UserRefSerializer
+from annotations.models import Decision, EventKind, RejectReason
 
 
 class ReviewSerializer(serializers.Serializer):

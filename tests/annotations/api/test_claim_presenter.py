@@ -14,10 +14,14 @@ from django.urls import reverse
 from annotations import workflow
 from annotations.claim_presenter import (
     ClaimBatch,
+    RecordBuilder,
     api_rows,
     may_read_note,
     present_claims,
+    reader_rows,
+    record_rows,
 )
+from annotations.exports.records import Links
 from annotations.isotext import iso
 from annotations.models import Claim
 from annotations.roles import can_review
@@ -216,3 +220,24 @@ def test_one_claim_answers_404_to_whoever_cannot_see_it(desk, as_user, other_res
     response = as_user(other_researcher).get(reverse("v1:claim-detail", args=[draft.pk]))
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_the_api_the_exports_and_the_reader_show_the_same_actors_in_the_same_order(world, desk):
+    """One batch read serves all three: the API's links, the records' and the reader's."""
+    user = world.users["reviewer"]
+    claims = claims_visible_to(user).order_by("id")
+    api = {
+        c["id"]: [(a["actor"]["name"], a["role"]) for a in c["actors"]]
+        for c in present_claims(api_rows(claims), user=user)
+    }
+    assert any(api.values())
+    rows = list(record_rows(claims))
+    build = RecordBuilder(
+        ClaimBatch([row[0] for row in rows]), Links("https://desk.example")
+    ).record
+    records = {r["id"]: [(a["name"], a["role"]) for a in r["actors"]] for r in map(build, rows)}
+    reader = {
+        row.pk: list(zip(row.actors[::2], row.actors[1::2], strict=True))
+        for row in reader_rows(claims)
+    }
+    assert api == records == reader

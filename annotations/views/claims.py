@@ -17,15 +17,12 @@ from django.template.loader import select_template
 from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from annotations.claim_presenter import hide_note_from, may_read_note
 from annotations.forms import INTENT_SUBMIT, ClaimForm
-from annotations.models import ActorKind, ClaimEvent, ClaimRelation, ClaimStatus
+from annotations.models import ClaimEvent, ClaimRelation, ClaimStatus
 from annotations.params import MAX_NUMBER, number_param
-from annotations.roles import (
-    can_read_note,
-    hide_note_from,
-)
+from annotations.reader_html import excerpt_html
 from annotations.selectors import claims_visible_to, with_details
-from annotations.services.actors import can_create_actor
 from annotations.services.claims import (
     can_delete_claim,
     can_edit_claim,
@@ -38,10 +35,10 @@ from annotations.services.claims import (
     claim_update,
 )
 from annotations.services.reviews import can_decide
-from annotations.views.articles import excerpt_html, reader_context
+from annotations.views.articles import reader_context
+from annotations.views.pickers import picker_context
 from annotations.views.refusals import refuse_unless
-from articles.models import Article, SourceKind
-from articles.sources import can_add_source
+from articles.models import Article
 from claimdesk.errors import DomainError, NotAllowed, StaleVersion
 
 TIMELINE_TEMPLATES = ["annotations/_timeline.html", "annotations/claims/_events.html"]
@@ -96,7 +93,7 @@ def claim_detail(request, claim_id: int):
             "review_url": _review_url(claim.pk),
             "relations": relations,
             "events": events,
-            "can_read_note": can_read_note(request.user, claim),
+            "can_read_note": may_read_note(request.user, author_id=claim.author_id),
             "timeline_template": select_template(TIMELINE_TEMPLATES),
         },
     )
@@ -251,26 +248,6 @@ def claim_delete_view(request, claim_id: int):
     if _transition(request, claim, claim_delete, "Draft deleted."):
         return redirect(_reader_url(claim.article_id))
     return redirect("claim_detail", claim_id=claim.pk)
-
-
-# -- pickers -----------------------------------------------------------------------------
-
-
-def picker_endpoints() -> dict[str, str]:
-    """The API's actor and source collections: search with `?q=`, create with POST."""
-    return {"actors": reverse("v1:actor-list"), "sources": reverse("v1:source-list")}
-
-
-def picker_context(user, *, suggest: str = "") -> dict:
-    """What the claim form's pickers need: endpoints, and whether the user may create."""
-    return {
-        **picker_endpoints(),
-        "suggest": suggest,
-        "can_add_actor": can_create_actor(user),
-        "can_add_source": can_add_source(user),
-        "actor_kinds": ActorKind.choices,
-        "source_kinds": SourceKind.choices,
-    }
 
 
 urlpatterns = [

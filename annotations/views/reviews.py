@@ -36,9 +36,9 @@ from annotations.models import (
     RejectReason,
 )
 from annotations.params import WholeNumberFormField, number_param
+from annotations.passages import context_window
 from annotations.roles import can_review
 from annotations.selectors import claims_visible_to, review_queue, review_queue_count
-from annotations.selectors.passages import context_window
 from annotations.services.reviews import approval_counts, check_decide, review_decide
 from annotations.templatetags.claim_timeline import Timeline, build_timelines
 from claimdesk import limits

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from annotations.anchoring.approximate import best_match
 from annotations.models import AnchorState, Claim
 from annotations.params import MAX_NUMBER, WholeNumberFormField, number_param, page_param
+from annotations.reader_html import PlacedClaim, is_placed, render_text
 from annotations.selectors import claims_visible_to
 from annotations.selectors.articles import anchor_state_counts
 from annotations.services.revisions import (
@@ -36,7 +37,6 @@ from annotations.services.revisions import (
     claim_reattach,
     may_reattach,
 )
-from annotations.views.articles import PlacedClaim, is_placed, render_text
 from annotations.views.refusals import refuse_unless
 from articles.models import Article, ArticleRevision
 from claimdesk.errors import AnchorMismatch, DomainError, InvalidInput, StaleVersion

@@ -2,7 +2,7 @@
 
 import pytest
 
-from annotations.selectors.passages import ContextWindow, context_window
+from annotations.passages import ContextWindow, context_window
 
 TEXT = (
     "First paragraph here.\n\nTehran rejected the accusation as baseless, officials said.\n\nLast."
@@ -30,7 +30,7 @@ def test_a_clipped_window_cuts_at_spaces_not_inside_words(chars):
 
 
 def test_review_queue_and_excerpt_cut_the_same_window(submitted_claim):
-    from annotations.views.articles import excerpt_html
+    from annotations.reader_html import excerpt_html
     from annotations.views.reviews import passage_in_context
 
     passage = passage_in_context(submitted_claim, chars=20)

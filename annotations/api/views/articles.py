@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from annotations.api import schema
-from annotations.api.serializers import (
+from annotations.api.serializers.articles import (
     ArticleDetailSerializer,
     ArticleInputSerializer,
     ArticleRevisedSerializer,

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from annotations.api import schema
 from annotations.api.renderers import JSONRenderer
-from annotations.api.serializers import TokenRequestSerializer, TokenSerializer
+from annotations.api.serializers.auth import TokenRequestSerializer, TokenSerializer
 from annotations.api.throttling import TokenAddressThrottle, TokenUsernameThrottle
 
 

@@ -16,23 +16,20 @@ from rest_framework.response import Response
 from annotations.anchoring.selection import utf16_to_codepoint
 from annotations.api import schema
 from annotations.api.pagination import ClaimCursorPagination
-from annotations.api.representations import (
-    claim_representation,
-    claim_representations,
-    claim_rows,
-)
-from annotations.api.serializers import (
+from annotations.api.serializers.claims import (
     ClaimCreateInputSerializer,
-    ClaimEventSerializer,
     ClaimSerializer,
     ClaimUpdateInputSerializer,
+)
+from annotations.api.serializers.reviews import (
+    ClaimEventSerializer,
     ReviewInputSerializer,
     VersionInputSerializer,
 )
 from annotations.api.views.base import ApiView, ClaimFilterBackend
+from annotations.claim_presenter import api_rows, hide_note_from, present_claims, present_one
 from annotations.models import Claim, ClaimEvent
 from annotations.params import MAX_NUMBER, number_param
-from annotations.roles import hide_note_from
 from annotations.selectors import claim_list, claims_visible_to
 from annotations.services.claims import (
     ActorLink,
@@ -50,9 +47,7 @@ from claimdesk.errors import AnchorMismatch
 def _claim_out(request, claim_id: int) -> dict:
     """The claim as the caller now sees it (404 when they cannot see it)."""
     try:
-        return claim_representation(
-            claims_visible_to(request.user), user=request.user, claim_id=claim_id
-        )
+        return present_one(claims_visible_to(request.user), user=request.user, claim_id=claim_id)
     except Claim.DoesNotExist:
         raise Http404 from None
 
@@ -120,8 +115,8 @@ class ClaimListView(ApiView):
     )
     def get(self, request):
         claims = claim_list(user=request.user, filters=request.query_params)
-        page = self.paginate_queryset(claim_rows(claims))
-        return self.get_paginated_response(claim_representations(page, user=request.user))
+        page = self.paginate_queryset(api_rows(claims))
+        return self.get_paginated_response(present_claims(page, user=request.user))
 
     @extend_schema(
         operation_id="claims_create",

@@ -8,7 +8,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from annotations.api import schema
-from annotations.api.serializers import (
+from annotations.api.serializers.registry import (
     ActorInputSerializer,
     ActorMergeInputSerializer,
     ActorSerializer,

@@ -9,13 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations.models import AnchorState, Claim
-from annotations.services.claims import claim_submit
-from annotations.views.articles import (
+from annotations.reader_html import (
     PlacedClaim,
     assign_lanes,
     paragraph_spans,
     render_text,
 )
+from annotations.services.claims import claim_submit
 from tests.factories import ArticleFactory, make_claim
 
 EMOJI_TEXT = (

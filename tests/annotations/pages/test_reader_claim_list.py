@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from annotations.models import AnchorState, Claim
+from annotations.reader_html import claim_quote
 from annotations.services.actors import actor_update
 from annotations.services.claims import claim_submit
 from annotations.services.reviews import review_decide
-from annotations.views.articles import claim_quote
 from tests.factories import ActorFactory, ArticleFactory, UserFactory, make_claim
 
 LONG_PASSAGE = (

@@ -5,12 +5,15 @@ every run's expected claims, ids, mention and claim numbers are worked out from 
 """
 
 from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.models import Claim
-from annotations.views.articles import (
+from annotations import reader_html
+from annotations.models import AnchorState, Claim
+from annotations.reader_html import (
     MentionSpan,
     PlacedClaim,
     assign_lanes,
@@ -147,3 +150,29 @@ def test_without_refs_no_claim_number_follows_a_passage():
     html = render_text(text, [PlacedClaim(claim, number=1)], [], refs=False)[0]["html"]
     assert "claim-ref" not in html
     assert 'id="passage-4"' in html
+
+
+def test_the_engine_imports_no_model_and_no_query_code():
+    """The reader's HTML engine is pure: it is tested, and works, without a database."""
+    source = Path(reader_html.__file__).read_text(encoding="utf-8")
+    assert "django.db" not in source
+    assert "annotations.models" not in source
+    assert "articles.models" not in source
+
+
+def test_the_anchor_states_the_engine_tells_apart_are_the_models():
+    assert reader_html.ANCHORED == AnchorState.ANCHORED
+    assert reader_html.ORPHANED == AnchorState.ORPHANED
+
+
+def test_an_orphaned_claim_is_not_placed_even_where_its_words_still_stand():
+    text = "The ministry denied the report."
+    revision = SimpleNamespace(pk=1, text=text)
+    claim = SimpleNamespace(
+        revision_id=1, start=4, end=12, exact="ministry", anchor_state="anchored"
+    )
+    assert reader_html.is_placed(claim, revision)
+    orphaned = SimpleNamespace(**{**vars(claim), "anchor_state": reader_html.ORPHANED})
+    assert not reader_html.is_placed(orphaned, revision)
+    elsewhere = SimpleNamespace(**{**vars(claim), "revision_id": 2})
+    assert not reader_html.is_placed(elsewhere, revision)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractUser, Group, Permission
 
+from accounts.models import ApiToken
+from accounts.services import token_create
 from annotations.models import Actor, Claim
 from annotations.services.claims import SourceLink, claim_create, claim_submit
 from annotations.services.revisions import article_revise
@@ -38,6 +40,7 @@ class World:
     submitted: Claim | None = None
     superuser_submitted: Claim | None = None
     orphaned: Claim | None = None
+    token: ApiToken | None = None  # the author's
 
     def claim_kwargs(self, claim: Claim) -> dict:
         return {
@@ -131,4 +134,5 @@ def build_world() -> World:
     assert world.orphaned.anchor_state == "orphaned", world.orphaned.anchor_state
     for name in ("draft", "submitted", "superuser_submitted"):
         getattr(world, name).refresh_from_db()
+    world.token, _key = token_create(user=world.users["author"], name="author's script")
     return world

@@ -4,6 +4,7 @@ without keys, revoked one by one, refused when expired, revoked or outlived."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.db import connection
@@ -196,6 +197,18 @@ def test_a_password_change_revokes_every_token(researcher):
     assert new.status_code == 200
     listed = with_key(new.json()["token"]).get(reverse("v1:auth-token-list")).json()
     assert [item["id"] for item in listed["results"]] == [new.json()["id"]]
+
+
+def test_the_changepassword_command_revokes_too(researcher, monkeypatch):
+    from django.contrib.auth.management.commands import changepassword
+    from django.core.management import call_command
+
+    _token, key = token_create(user=researcher)
+    monkeypatch.setattr(changepassword.getpass, "getpass", lambda prompt: "a-new-long-phrase")
+    call_command("changepassword", "rita", stdout=io.StringIO())
+    researcher.refresh_from_db()
+    assert researcher.check_password("a-new-long-phrase")
+    assert claims(with_key(key)).status_code == 401
 
 
 def test_a_password_written_past_set_password_revokes_too(researcher):

@@ -11,20 +11,14 @@ from accounts.services import MAX_DAYS
 
 
 class TokenRequestSerializer(serializers.Serializer):
+    """A username and password; optionally `name`, what the token is for (default
+    `API token`), and `expires_in_days`, its lifetime (default: the server's
+    `API_TOKEN_DAYS`)."""
+
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
-    name = serializers.CharField(
-        max_length=100,
-        required=False,
-        allow_blank=True,
-        help_text="What the token is for, e.g. the client's name (default `API token`).",
-    )
-    expires_in_days = serializers.IntegerField(
-        min_value=1,
-        max_value=MAX_DAYS,
-        required=False,
-        help_text="Lifetime in days; without it the server's `API_TOKEN_DAYS`.",
-    )
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    expires_in_days = serializers.IntegerField(min_value=1, max_value=MAX_DAYS, required=False)
 
     def validate(self, attrs):
         user = authenticate(

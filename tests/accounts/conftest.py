@@ -1,10 +1,12 @@
-"""Fixtures of the token tests: a clean throttle cache, and a way to call the API with a
-key."""
+"""Fixtures of the token tests: a clean throttle cache, and clients with a key or a
+session."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 PASSWORD = "correct-horse-battery"  # the factories' password
@@ -21,4 +23,16 @@ def empty_cache():
 def with_key(key: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def works(key: str) -> bool:
+    """Whether the key opens the API."""
+    return with_key(key).get(reverse("v1:claim-list")).status_code == 200
+
+
+def logged_in(user) -> Client:
+    """A page client with a session of `user` (forms posted as forms, not JSON)."""
+    client = Client()
+    client.force_login(user)
     return client

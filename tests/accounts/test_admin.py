@@ -4,25 +4,18 @@ password or deactivating a user there revokes the user's tokens."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import ApiToken
 from accounts.services import token_create
-from tests.accounts.conftest import with_key
+from tests.accounts.conftest import logged_in, with_key, works
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(superuser):
-    client = Client()
-    client.force_login(superuser)
-    return client
-
-
-def works(key: str) -> bool:
-    return with_key(key).get(reverse("v1:claim-list")).status_code == 200
+    return logged_in(superuser)
 
 
 def test_a_superuser_cannot_read_a_key_in_the_admin(admin_client, reviewer):

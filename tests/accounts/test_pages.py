@@ -11,20 +11,14 @@ from django.urls import reverse
 
 from accounts.models import ApiToken
 from accounts.services import token_create
-from tests.accounts.conftest import with_key
+from tests.accounts.conftest import logged_in, works
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def rita(researcher):
-    client = Client()
-    client.force_login(researcher)
-    return client
-
-
-def works(key: str) -> bool:
-    return with_key(key).get(reverse("v1:claim-list")).status_code == 200
+    return logged_in(researcher)
 
 
 def shown_key(html: str) -> str | None:

@@ -63,7 +63,7 @@ class TokenListView(ApiView):
     @extend_schema(
         operation_id="auth_tokens_list",
         tags=["auth"],
-        responses={200: ApiTokenSerializer(many=True), **schema.errors()},
+        responses={200: ApiTokenSerializer(many=True), **schema.errors(404)},
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())

@@ -1,6 +1,5 @@
 """Pages of the annotations app; each page module lists its own URLs."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from annotations import auth
@@ -8,7 +7,6 @@ from annotations.views import articles, claims, registry, reviews, revisions
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     *articles.urlpatterns,
     *claims.urlpatterns,
     *reviews.urlpatterns,

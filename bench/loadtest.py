@@ -40,8 +40,8 @@ def prepare_plan(path: Path, *, seed: int = 3) -> dict:
     import random
 
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
+    from accounts.services import token_create
     from annotations.models import Actor, Claim
     from articles.models import Article, Source
 
@@ -50,7 +50,7 @@ def prepare_plan(path: Path, *, seed: int = 3) -> dict:
 
     def tokens(prefix: str, names: slice) -> list[tuple[str, int]]:
         accounts = list(users.filter(username__startswith=prefix).order_by("username"))[names]
-        return [(Token.objects.get_or_create(user=user)[0].key, user.pk) for user in accounts]
+        return [(token_create(user=user, name="load test")[1], user.pk) for user in accounts]
 
     researchers = tokens("researcher-", slice(0, 10))
     readers = tokens("researcher-", slice(10, 20)) or researchers

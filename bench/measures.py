@@ -96,6 +96,7 @@ class Bench:
     work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="claimdesk-bench-")))
     _server: Gunicorn | None = None
     _floor_rate: float | None = None
+    _tokens: dict[str, str] = field(default_factory=dict)
 
     def close(self) -> None:
         self.stop_server()
@@ -123,10 +124,12 @@ class Bench:
         return get_user_model().objects.get(username=username)
 
     def token(self, username: str) -> str:
-        from rest_framework.authtoken.models import Token
+        """One API key per user for the whole run (each new token is a new row)."""
+        from accounts.services import token_create
 
-        token, _ = Token.objects.get_or_create(user=self.user(username))
-        return token.key
+        if username not in self._tokens:
+            self._tokens[username] = token_create(user=self.user(username), name="bench")[1]
+        return self._tokens[username]
 
     def api_client(self, username: str = "bench-reader") -> Client:
         return Client(self.server().port, {"Authorization": f"Token {self.token(username)}"})

@@ -63,11 +63,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "accounts",
     "articles",
     "annotations",
 ]
@@ -163,6 +163,12 @@ LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 # X-Forwarded-For. The throttles and the login guard count the address the outermost
 # trusted proxy saw; with 0 (the default) the header is ignored, since anyone can send it.
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+# API tokens: the lifetime of a new one unless its request says otherwise (0: no
+# expiry), and whether logging out of the pages revokes all of the user's tokens.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+if API_TOKEN_DAYS < 0:
+    raise ImproperlyConfigured("API_TOKEN_DAYS must be 0 (no expiry) or more.")
+API_TOKENS_END_AT_LOGOUT = env_bool("API_TOKENS_END_AT_LOGOUT", False)
 if TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured("TRUSTED_PROXIES is a count of proxies, 0 or more.")
 
@@ -227,8 +233,8 @@ CONTENT_SECURITY_POLICY = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -3,10 +3,13 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from annotations.api.views import annotations, articles, auth, claims, exports, registry
+from accounts import api as tokens
+from annotations.api.views import annotations, articles, claims, exports, registry
 
 v1_patterns = [
-    path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
+    path("auth/token/", tokens.TokenView.as_view(), name="auth-token"),
+    path("auth/tokens/", tokens.TokenListView.as_view(), name="auth-token-list"),
+    path("auth/tokens/<int:pk>/", tokens.TokenDetailView.as_view(), name="auth-token-detail"),
     path("sources/", registry.SourceListView.as_view(), name="source-list"),
     path("sources/<int:pk>/", registry.SourceDetailView.as_view(), name="source-detail"),
     path("actors/", registry.ActorListView.as_view(), name="actor-list"),

@@ -91,7 +91,6 @@ class Migration(migrations.Migration):
         ("articles", "0001_sources_articles_revisions"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("authtoken", "0004_alter_tokenproxy_options"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]

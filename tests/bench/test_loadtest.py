@@ -6,8 +6,8 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
+from accounts.authentication import check_key
 from annotations.models import Actor, Claim
 from annotations.roles import can_annotate, can_review
 from articles.models import Article, Source
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def owner(key: str):
-    return Token.objects.select_related("user").get(key=key).user
+    return check_key(key).user
 
 
 def test_plan_gives_each_role_accounts_that_may_do_its_requests(tiny_dataset, tmp_path):

@@ -7,9 +7,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import token_create
 from annotations.models import Claim, ClaimStatus
 from tests.security import test_permission_matrix as matrix
 from tests.security.world import ROLES, build_world
@@ -123,9 +123,9 @@ def test_api_write_with_session_and_csrf_token_goes_through(world):
 
 def test_api_write_with_a_token_needs_no_csrf_token(world):
     author = world.users["author"]
-    token = Token.objects.create(user=author)
+    _token, key = token_create(user=author)
     client = APIClient(enforce_csrf_checks=True)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.post(
         reverse("v1:claim-submit", args=[world.draft.pk]), {"version": world.draft.version}
     )

@@ -48,6 +48,7 @@ TARGETS = {
     "orphaned": _claim("orphaned"),
     "actor": lambda w: {"pk": w.actor.pk},
     "source": lambda w: {"pk": w.source.pk},
+    "token": lambda w: {"pk": w.token.pk},
 }
 
 
@@ -128,6 +129,7 @@ PAYLOADS = {
     ("claim_reattach[orphaned]", "POST"): _orphan_reattach,
     # API
     ("v1:auth-token", "POST"): lambda w: {"username": "sec-author", "password": PASSWORD},
+    ("api_tokens", "POST"): lambda w: {"name": "A script"},
     ("v1:source-list", "POST"): lambda w: {"name": "API source", "kind": "outlet"},
     ("v1:source-detail[source]", "PATCH"): lambda w: {"name": "Renamed"},
     ("v1:actor-list", "POST"): lambda w: {"name": "API actor", "kind": "person"},
@@ -164,6 +166,12 @@ TABLE: dict[str, dict[str, str]] = {
     "api-schema": {"GET": "200 200 200 200 200 200", "*": ALL_405},
     "api-docs": {"GET": "200 200 200 200 200 200", "*": ALL_405},
     "v1:auth-token": {"GET": ALL_405, "POST": "200 200 200 200 200 200", "*": ALL_405},
+    # Everyone lists and revokes their own tokens; someone else's token is a 404.
+    "v1:auth-token-list": {"GET": "401 200 200 200 200 200"},
+    "v1:auth-token-detail[token]": {
+        "GET": "401 405 405 405 405 405",
+        "DELETE": "401 204 404 404 404 404",
+    },
     # -- API: registry -------------------------------------------------------------------
     "v1:source-list": {"GET": "401 200 200 200 200 200", "POST": "401 201 201 403 201 201"},
     "v1:source-detail[source]": {
@@ -218,6 +226,11 @@ TABLE: dict[str, dict[str, str]] = {
         "*": "405 302 302 302 302 302",
     },
     "logout": {"GET": ALL_405, "POST": "login login login login login login", "*": ALL_405},
+    "api_tokens": {"GET": "login 200 200 200 200 200", "POST": "login 200 200 200 200 200"},
+    "api_token_revoke[token]": {
+        "GET": "login 405 405 405 405 405",
+        "POST": "login 302 404 404 404 404",
+    },
     # -- pages: articles -----------------------------------------------------------------
     "article_list": {"GET": "login 200 200 200 200 200"},
     "article_reader[article]": {"GET": "login 200 200 200 200 200"},

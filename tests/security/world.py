@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractUser
 
+from accounts.models import ApiToken
+from accounts.services import token_create
 from annotations.models import Actor, Claim
 from annotations.roles import sync_role_groups
 from annotations.services.claims import SourceLink, claim_create, claim_submit
@@ -38,6 +40,7 @@ class World:
     submitted: Claim | None = None
     superuser_submitted: Claim | None = None
     orphaned: Claim | None = None
+    token: ApiToken | None = None  # the author's
 
     def claim_kwargs(self, claim: Claim) -> dict:
         return {
@@ -123,4 +126,5 @@ def build_world() -> World:
     assert world.orphaned.anchor_state == "orphaned", world.orphaned.anchor_state
     for name in ("draft", "submitted", "superuser_submitted"):
         getattr(world, name).refresh_from_db()
+    world.token, _key = token_create(user=world.users["author"], name="author's script")
     return world

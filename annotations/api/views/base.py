@@ -6,9 +6,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 
+from accounts.authentication import ApiTokenAuthentication
 from annotations.api.permissions import HasCapability
 from annotations.api.renderers import JSONRenderer
 from annotations.filters import ClaimFilter
@@ -19,7 +20,7 @@ from annotations.params import IdChoiceFilter
 class ApiView(generics.GenericAPIView):
     # Token first, so that an anonymous request answers 401 with
     # `WWW-Authenticate: Token`; session requests are CSRF-checked by SessionAuthentication.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
     # JSON only: the browsable API needs inline scripts the Content-Security-Policy forbids.
     renderer_classes = [JSONRenderer]
     permission_classes = [IsAuthenticated, HasCapability]

@@ -1,30 +1,25 @@
 """Domain errors with a stable code and an HTTP status.
 
+The base class and the errors every app raises come from `projects.errors`.
+
 Services raise these; the API's exception handler and the page views turn them into a
 JSON error `{code, detail, errors: [{field, code, detail}]}` or a form error.
 """
 
 from __future__ import annotations
 
+from projects.errors import DomainError, InvalidInput, NotAllowed
 
-class DomainError(Exception):
-    code = "error"
-    status = 400
-    default_detail = "The request could not be carried out."
-
-    def __init__(
-        self,
-        detail: str | None = None,
-        *,
-        field: str | None = None,
-        errors: list[dict] | None = None,
-    ) -> None:
-        self.detail = detail or self.default_detail
-        self.field = field
-        self.errors = errors or (
-            [{"field": field, "code": self.code, "detail": self.detail}] if field else []
-        )
-        super().__init__(self.detail)
+__all__ = [
+    "AnchorMismatch",
+    "DomainError",
+    "InvalidInput",
+    "InvalidMerge",
+    "InvalidTransition",
+    "NotAllowed",
+    "SelfReview",
+    "StaleVersion",
+]
 
 
 class InvalidTransition(DomainError):
@@ -45,22 +40,10 @@ class SelfReview(DomainError):
     default_detail = "You cannot review a claim you authored."
 
 
-class NotAllowed(DomainError):
-    code = "permission_denied"
-    status = 403
-    default_detail = "You do not have permission to do this."
-
-
 class AnchorMismatch(DomainError):
     code = "anchor_mismatch"
     status = 400
     default_detail = "The selected text does not match the article text at these offsets."
-
-
-class InvalidInput(DomainError):
-    code = "invalid"
-    status = 400
-    default_detail = "Invalid input."
 
 
 class InvalidMerge(DomainError):

@@ -24,6 +24,9 @@ from articles.forms import ImportForm, fingerprint, form_data
 from articles.importers import DEFAULT_LANGUAGE, ArticleInput, ImportFailure, read_path
 from articles.models import Article, Source, SourceKind
 from articles.services import DuplicateArticle, ImportPlan, article_import, article_import_plan
+from projects.access import importable_project_ids
+from projects.current import current_project
+from projects.errors import DomainError
 
 REMOVAL_LABELS = {
     "ad_marker": "ad marker",
@@ -87,14 +90,29 @@ def article_import_view(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data.get("previewed") == previewed:
             try:
                 article = article_import(
-                    user=request.user, note="Imported on the import page", **fields
+                    user=request.user,
+                    note="Imported on the import page",
+                    project=_import_project(request),
+                    **fields,
                 )
             except (ValidationError, DuplicateArticle) as exc:
                 return _render_refusal(request, form, exc)
+            except DomainError as exc:
+                form.add_error(None, exc.detail)
+                return _render(request, form, plan=plan, previewed=previewed)
             messages.success(request, f"Imported “{article.title}”.")
             return redirect(article_page_url(article))
         messages.info(request, "The fields changed since the preview: check it, then save.")
     return _render(request, form, plan=plan, previewed=previewed)
+
+
+def _import_project(request: HttpRequest) -> int | None:
+    """The current project when the user may import into it; otherwise None, which the
+    service resolves to the user's only such project (or refuses)."""
+    project = current_project(request)
+    if project is not None and project.pk in importable_project_ids(request.user):
+        return project.pk
+    return None
 
 
 def _render(

@@ -1,4 +1,4 @@
-"""Top-level URLs: pages of both apps, the API, the admin."""
+"""Top-level URLs: pages of the apps, the API, the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("annotations.api.urls")),
+    path("", include("projects.urls")),
     path("", include("articles.urls")),
     path("", include("annotations.urls")),
 ]

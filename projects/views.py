@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import access, services
 from projects.current import remember
@@ -27,6 +27,7 @@ def _project(request: HttpRequest, slug: str) -> Project:
 
 
 @login_required
+@require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = list(access.projects_for(request.user))
     for project in projects:
@@ -56,6 +57,7 @@ def _detail(request, project: Project, *, member_form=None, status=200) -> HttpR
 
 
 @login_required
+@require_GET
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project(request, slug)
     remember(request, project)

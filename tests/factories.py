@@ -18,6 +18,7 @@ def main_desk() -> Project:
     """The project the migration makes; a transactional test may have flushed it."""
     return Project.objects.get_or_create(slug=MAIN_DESK["slug"], defaults=MAIN_DESK)[0]
 
+
 ARTICLE_TEXT = (
     "Albania's prime minister Edi Rama said on Wednesday that an investigation had shown "
     "the Iranian state was behind the July cyberattacks on government services.\n\n"

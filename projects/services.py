@@ -179,16 +179,7 @@ def membership_set(*, user, project: Project, username: str, roles: Iterable[str
         raise InvalidInput(f"There is no user called {username!r}.", field="username")
     membership = Membership.objects.select_for_update().filter(project=project, user=member).first()
     if membership is None:
-        membership = Membership(project=project, user=member)
-        membership.set_roles(roles)
-        membership.save()
-        _record(
-            project=project,
-            kind=ProjectEventKind.MEMBER_ADDED,
-            user=user,
-            subject=member.get_username(),
-            after={"roles": roles},
-        )
+        membership, before = Membership(project=project, user=member), []
     else:
         before = membership.roles
         if before == roles:
@@ -196,16 +187,16 @@ def membership_set(*, user, project: Project, username: str, roles: Iterable[str
         demoted = ProjectRole.MANAGER in before and ProjectRole.MANAGER not in roles
         if demoted and not _other_managers(project, membership):
             raise LastManager(field="roles")
-        membership.set_roles(roles)
-        membership.save()
-        _record(
-            project=project,
-            kind=ProjectEventKind.ROLES_CHANGED,
-            user=user,
-            subject=member.get_username(),
-            before={"roles": before},
-            after={"roles": roles},
-        )
+    membership.set_roles(roles)
+    membership.save()
+    _record(
+        project=project,
+        kind=ProjectEventKind.ROLES_CHANGED if before else ProjectEventKind.MEMBER_ADDED,
+        user=user,
+        subject=member.get_username(),
+        before={"roles": before} if before else {},
+        after={"roles": roles},
+    )
     access.forget(member)
     if member.pk == getattr(user, "pk", None):
         access.forget(user)

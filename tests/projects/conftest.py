@@ -40,3 +40,12 @@ def root(db):
 def outsider(db):
     """Logged in, in no project."""
     return UserFactory(username="nobody")
+
+
+@pytest.fixture
+def rita(main, balkans):
+    """A researcher in Main desk, a reviewer and editor in Balkans."""
+    user = UserFactory(username="rita-p")
+    member(main, user, "researcher")
+    member(balkans, user, "reviewer", "editor")
+    return user

@@ -22,14 +22,6 @@ def client_for(user) -> APIClient:
     return client
 
 
-@pytest.fixture
-def rita(main, balkans):
-    user = UserFactory(username="rita-p")
-    member(main, user, "researcher")
-    member(balkans, user, "reviewer", "editor")
-    return user
-
-
 def test_the_list_holds_my_projects_with_my_roles(rita, main, balkans, outsider):
     body = client_for(rita).get(reverse("v1:project-list")).json()
     roles = {item["slug"]: item["roles"] for item in body["results"]}

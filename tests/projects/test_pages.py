@@ -1,4 +1,3 @@
-import pytest
 from django.urls import reverse
 
 from projects.current import SESSION_KEY
@@ -7,15 +6,10 @@ from tests.factories import UserFactory
 from tests.projects.conftest import member
 
 
-@pytest.fixture
-def rita(main, balkans):
-    user = UserFactory(username="rita-p")
-    member(main, user, "researcher")
-    return user
-
-
-def test_my_projects_lists_only_mine(client, rita, main, balkans):
-    client.force_login(rita)
+def test_my_projects_lists_only_mine(client, main, balkans):
+    only_main = UserFactory(username="only-main")
+    member(main, only_main, "researcher")
+    client.force_login(only_main)
     html = client.get(reverse("project_list")).content.decode()
     assert "Main desk" in html and "Balkans" not in html
 
@@ -27,8 +21,10 @@ def test_a_user_in_no_project_sees_a_message(client, outsider):
     assert 'data-testid="no-projects"' in response.content.decode()
 
 
-def test_another_projects_page_is_not_found(client, rita, balkans):
-    client.force_login(rita)
+def test_another_projects_page_is_not_found(client, main, balkans):
+    only_main = UserFactory(username="only-main")
+    member(main, only_main, "researcher")
+    client.force_login(only_main)
     assert client.get(reverse("project_detail", args=["balkans"])).status_code == 404
     assert client.get(reverse("project_settings", args=["balkans"])).status_code == 404
 
@@ -126,8 +122,10 @@ def test_the_switcher_shows_my_projects_and_remembers_the_choice(client, main, b
     assert "?project=balkans" in html
 
 
-def test_a_project_slug_the_user_is_not_in_is_ignored(client, rita, balkans):
-    client.force_login(rita)
+def test_a_project_slug_the_user_is_not_in_is_ignored(client, main, balkans):
+    only_main = UserFactory(username="only-main")
+    member(main, only_main, "researcher")
+    client.force_login(only_main)
     html = client.get(reverse("article_list") + "?project=balkans").content.decode()
     assert "Balkans" not in html
     assert SESSION_KEY not in client.session

@@ -261,22 +261,17 @@ def article_move(*, user, article_id: int, to_project_id: int):
     source = article.project
     article_model.objects.filter(pk=article.pk).update(project=target)
     claims = claim_model.objects.filter(article_id=article.pk).update(project=target)
-    subject = str(article.pk)
-    _record(
-        project=source,
-        kind=ProjectEventKind.ARTICLE_MOVED_OUT,
-        user=user,
-        subject=subject,
-        before={"project": source.slug},
-        after={"project": target.slug, "claims": claims},
-    )
-    _record(
-        project=target,
-        kind=ProjectEventKind.ARTICLE_MOVED_IN,
-        user=user,
-        subject=subject,
-        before={"project": source.slug},
-        after={"project": target.slug, "claims": claims},
-    )
+    for project, kind in (
+        (source, ProjectEventKind.ARTICLE_MOVED_OUT),
+        (target, ProjectEventKind.ARTICLE_MOVED_IN),
+    ):
+        _record(
+            project=project,
+            kind=kind,
+            user=user,
+            subject=str(article.pk),
+            before={"project": source.slug},
+            after={"project": target.slug, "claims": claims},
+        )
     article.project = target
     return article

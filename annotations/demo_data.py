@@ -13,9 +13,45 @@ USERS = [
     ("vera", ["reviewer"], False),
     ("victor", ["reviewer"], False),
     ("edith", ["editor"], False),
+    ("bora", ["reviewer"], False),
     ("admin", [], True),
 ]
 PASSWORD = "claimdesk-demo"
+
+# Two desks: oscar works in both, with different roles; bora sees the Balkans desk only.
+PROJECTS = [
+    {
+        "slug": "main",
+        "name": "Main desk",
+        "description": "Attribution of the 2022 cyberattacks on Albania.",
+        "guidelines": (
+            "## Annotating\n\n"
+            "- Select the **exact words** of the claim; the claimant is who says it.\n"
+            "- Link every source the article names, with a locator when it has one.\n"
+            "- Use *alleged* for accusations, *denied* for denials.\n"
+        ),
+        "members": {
+            "rita": ["researcher"],
+            "oscar": ["researcher"],
+            "vera": ["reviewer"],
+            "victor": ["reviewer"],
+            "edith": ["editor", "manager"],
+        },
+    },
+    {
+        "slug": "balkans",
+        "name": "Balkans partner desk",
+        "description": "A university partner's look at Balkan coverage.",
+        "guidelines": (
+            "## Scope\n\nClaims about states of the Western Balkans and who hosts whom.\n"
+        ),
+        "members": {
+            "oscar": ["researcher", "manager"],
+            "rita": ["researcher"],
+            "bora": ["reviewer"],
+        },
+    },
+]
 
 ACTORS = [
     # name, kind, aliases, parent, wikidata, description
@@ -168,6 +204,7 @@ ARTICLES = [
     },
     {
         "key": "mek",
+        "project": "balkans",
         "url": "https://demo.claimdesk.example/albania-mek-iran-israel",
         "title": "Why Albania's hosting of the MEK matters to Tehran",
         "byline": "Claimdesk demo desk",

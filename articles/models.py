@@ -59,6 +59,9 @@ class Article(models.Model):
     )
     published = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="articles"
+    )
     text = models.TextField()
     raw = models.TextField(blank=True, default="")
     text_sha256 = models.CharField(max_length=64, editable=False, db_index=True)

@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 
 from articles.cleaning import CleanResult, clean_field, clean_text, normalise_text
 from articles.models import Article, ArticleRevision, Source, SourceKind, text_sha256
+from projects.access import project_for_new_article
+from projects.models import Project
 
 
 class DuplicateArticle(Exception):
@@ -83,15 +85,19 @@ def article_create(
     language: str = "en",
     note: str = "",
     cleaning_report: dict | None = None,
+    project: Project | int | None = None,
 ) -> Article:
-    """Create an article and its revision 1.
+    """Create an article and its revision 1 in `project`.
 
     The text is stored normalised (NFC, `\n` line ends, paragraphs one blank line
     apart), whichever door it came through; `raw` defaults to the text as it arrived.
-    Raises PermissionDenied (see `check_import_article`), DuplicateArticle when the url
-    or the text is already here, ValidationError for bad fields.
+    Without `project`, the article goes into the only project the user may import into
+    (see `project_for_new_article`). Raises PermissionDenied (see
+    `check_import_article`), InvalidInput on `project`, DuplicateArticle when the url or
+    the text is already here, ValidationError for bad fields.
     """
     check_import_article(user=user)
+    project = project_for_new_article(user, project)
     raw = raw or text
     text = normalise_text(text)
     check_article_text(text)
@@ -109,6 +115,7 @@ def article_create(
         published=published,
         language=language or "en",
         created_by=author,
+        project=project,
     )
     article.full_clean()
     article.save()
@@ -199,7 +206,7 @@ def article_import_plan(
         language=plan.language,
     )
     try:
-        candidate.clean_fields(exclude=["text_sha256", "outlet", "created_by", "raw"])
+        candidate.clean_fields(exclude=["text_sha256", "outlet", "created_by", "raw", "project"])
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -248,8 +255,10 @@ def article_import(
     published: dt.date | None = None,
     language: str = "en",
     note: str = "",
+    project: Project | int | None = None,
 ) -> Article:
-    """Clean an incoming text and create the article with revision 1.
+    """Clean an incoming text and create the article with revision 1 in `project`
+    (defaulting as `article_create` does).
 
     The article keeps `raw` (or the text as it arrived) for provenance; revision 1
     carries the cleaning report. The outlet is looked up by name and created when
@@ -283,6 +292,7 @@ def article_import(
                 language=plan.language,
                 note=note or "Imported",
                 cleaning_report=plan.report,
+                project=project,
             )
     except IntegrityError:
         # The url is unique: a concurrent import of the same page won the race.

@@ -30,6 +30,9 @@ from articles.services import (
     article_import_plan,
     check_import_article,
 )
+from claimdesk.errors import DomainError
+from projects.access import importable_project_ids
+from projects.current import current_project
 
 REMOVAL_LABELS = {
     "ad_marker": "ad marker",
@@ -88,14 +91,29 @@ def article_import_view(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data.get("previewed") == previewed:
             try:
                 article = article_import(
-                    user=request.user, note="Imported on the import page", **fields
+                    user=request.user,
+                    note="Imported on the import page",
+                    project=_import_project(request),
+                    **fields,
                 )
             except (ValidationError, DuplicateArticle) as exc:
                 return _render_refusal(request, form, exc)
+            except DomainError as exc:
+                form.add_error(None, exc.detail)
+                return _render(request, form, plan=plan, previewed=previewed)
             messages.success(request, f"Imported “{article.title}”.")
             return redirect(article_page_url(article))
         messages.info(request, "The fields changed since the preview: check it, then save.")
     return _render(request, form, plan=plan, previewed=previewed)
+
+
+def _import_project(request: HttpRequest) -> int | None:
+    """The current project when the user may import into it; otherwise None, which the
+    service resolves to the user's only such project (or refuses)."""
+    project = current_project(request)
+    if project is not None and project.pk in importable_project_ids(request.user):
+        return project.pk
+    return None
 
 
 def _render(

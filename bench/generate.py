@@ -194,6 +194,8 @@ class Registry:
     actor_names: dict[int, list[str]] = field(default_factory=dict)
     source_ids: list[int] = field(default_factory=list)
     outlet_ids: list[int] = field(default_factory=list)
+    # Every generated article and claim is on Main desk, where every generated user works.
+    project_id: int = 0
 
 
 @dataclass
@@ -340,6 +342,7 @@ class Builder:
             byline=f"By {word(rng)} {word(rng)}",
             url=f"https://news.example.org/{number}/{word(rng).lower()}",
             outlet_id=rng.choice(registry.outlet_ids),
+            project_id=registry.project_id,
             published=(created - dt.timedelta(days=rng.randint(0, 3))).date(),
             language="en",
             text=text,
@@ -596,6 +599,7 @@ class Builder:
         plan["event_rows"] = events
         return m.Claim(
             article_id=article_id,
+            project_id=self.registry.project_id,
             revision_id=revision_id,
             start=anchor.start,
             end=anchor.end,
@@ -620,11 +624,18 @@ class Builder:
 # -- the registry: users, actors, sources ---------------------------------------------
 
 
+def _main_desk_id() -> int:
+    from projects.models import Project
+
+    return Project.objects.get_or_create(slug="main", defaults={"name": "Main desk"})[0].pk
+
+
 def make_users(spec: Spec, registry: Registry) -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
     from annotations.roles import sync_role_groups
+    from projects.models import Membership
 
     user_model = get_user_model()
     password = make_password(PASSWORD)
@@ -640,6 +651,11 @@ def make_users(spec: Spec, registry: Registry) -> None:
     through = user_model.groups.through
     through.objects.bulk_create(
         through(user_id=user.pk, group_id=groups[role].pk)
+        for user, (_, role) in zip(users, people, strict=True)
+    )
+    registry.project_id = _main_desk_id()
+    Membership.objects.bulk_create(
+        Membership(user_id=user.pk, project_id=registry.project_id, **{f"is_{role}": True})
         for user, (_, role) in zip(users, people, strict=True)
     )
     for user, (name, _) in zip(users, people, strict=True):
@@ -808,7 +824,7 @@ def load_registry() -> Registry:
     from annotations.models import Actor, ActorAlias
     from articles.models import Source
 
-    registry = Registry()
+    registry = Registry(project_id=_main_desk_id())
     for pk, username in get_user_model().objects.values_list("pk", "username"):
         if username.startswith("researcher-"):
             registry.researchers.append(pk)

@@ -115,3 +115,9 @@ class InvalidMerge(DomainError):
     code = "invalid_merge"
     status = 400
     default_detail = "These actors cannot be merged."
+
+
+class LastManager(DomainError):
+    code = "last_manager"
+    status = 409
+    default_detail = "A project keeps at least one manager."

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("annotations.api.urls")),
     path("", include("accounts.urls")),
+    path("", include("projects.urls")),
     path("", include("articles.urls")),
     path("", include("annotations.urls")),
 ]

@@ -7,6 +7,16 @@ from django.contrib.auth import get_user_model
 from annotations.models import Actor, ActorAlias, ActorKind, Certainty
 from annotations.roles import grant_roles
 from articles.models import Article, ArticleRevision, Source, SourceKind
+from projects.models import Membership, Project
+from projects.roles import ROLE_FIELDS
+
+MAIN_DESK = {"slug": "main", "name": "Main desk"}
+
+
+def main_desk() -> Project:
+    """The project the migration makes; a transactional test may have flushed it."""
+    return Project.objects.get_or_create(slug=MAIN_DESK["slug"], defaults=MAIN_DESK)[0]
+
 
 ARTICLE_TEXT = (
     "Albania's prime minister Edi Rama said on Wednesday that an investigation had shown "
@@ -30,6 +40,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             grant_roles(self, extracted)
+            # As the migration did for every member of a role group: the same roles in
+            # Main desk.
+            project_roles = {ROLE_FIELDS[role]: True for role in extracted if role in ROLE_FIELDS}
+            if project_roles:
+                Membership.objects.update_or_create(
+                    user=self, project=main_desk(), defaults=project_roles
+                )
         if create:
             self.save()
 
@@ -50,6 +67,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Article {n}")
     text = factory.Sequence(lambda n: f"{ARTICLE_TEXT}\n\nParagraph {n}.")
     outlet = None
+    project = factory.LazyFunction(main_desk)
 
     @factory.post_generation
     def revision(self, create, extracted, **kwargs):

@@ -33,7 +33,7 @@ _DESCRIPTIONS = {
     403: "Authenticated, but not allowed (`permission_denied`, `self_review`).",
     404: "No such object, or not visible to you (or no such page of a list).",
     406: "No acceptable representation for the `Accept` header.",
-    409: "Conflict: `stale_version`, `invalid_transition` or `duplicate_article`.",
+    409: "Conflict: `stale_version`, `invalid_transition`, `duplicate_article` or `last_manager`.",
     413: "Request body too large.",
     415: "Unsupported media type of the request body.",
     429: "Too many requests (`throttled`).",

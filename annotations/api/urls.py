@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as tokens
-from annotations.api.views import annotations, articles, claims, exports, registry
+from annotations.api.views import annotations, articles, claims, exports, projects, registry
 
 v1_patterns = [
     path("auth/token/", tokens.TokenView.as_view(), name="auth-token"),
@@ -39,6 +39,18 @@ v1_patterns = [
     ),
     path("annotations/<int:pk>", annotations.AnnotationView.as_view(), name="annotation-detail"),
     path("export/claims/", exports.ClaimExportView.as_view(), name="export-claims"),
+    path("projects/", projects.ProjectListView.as_view(), name="project-list"),
+    path("projects/<int:pk>/", projects.ProjectDetailView.as_view(), name="project-detail"),
+    path(
+        "projects/<int:pk>/members/",
+        projects.ProjectMemberListView.as_view(),
+        name="project-member-list",
+    ),
+    path(
+        "projects/<int:pk>/members/<int:membership_id>/",
+        projects.ProjectMemberDetailView.as_view(),
+        name="project-member-detail",
+    ),
 ]
 
 urlpatterns = [

@@ -231,6 +231,7 @@ def claim_create(
     _validate_links(actors, sources, claimant_id)
     claim = Claim(
         article=article,
+        project_id=article.project_id,
         revision=revision,
         start=anchor.start,
         end=anchor.end,

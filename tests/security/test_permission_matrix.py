@@ -49,6 +49,11 @@ TARGETS = {
     "actor": lambda w: {"pk": w.actor.pk},
     "source": lambda w: {"pk": w.source.pk},
     "token": lambda w: {"pk": w.token.pk},
+    "project": lambda w: {
+        "pk": w.article.project_id,
+        "slug": w.article.project.slug,
+        "membership_id": w.article.project.memberships.get(user=w.users["reviewer"]).pk,
+    },
 }
 
 
@@ -127,7 +132,22 @@ PAYLOADS = {
         "base_revision": 1,
     },
     ("claim_reattach[orphaned]", "POST"): _orphan_reattach,
+    ("project_member_set[project]", "POST"): lambda w: {
+        "username": "sec-reviewer",
+        "roles": ["reviewer"],
+    },
+    ("project_settings[project]", "POST"): lambda w: {
+        "name": "Main desk",
+        "description": "",
+        "guidelines": "",
+        "required_approvals": 1,
+    },
     # API
+    ("v1:project-list", "POST"): lambda w: {"name": "New desk", "slug": "new-desk"},
+    ("v1:project-member-list[project]", "POST"): lambda w: {
+        "username": "sec-reviewer",
+        "roles": ["reviewer"],
+    },
     ("v1:auth-token", "POST"): lambda w: {"username": "sec-author", "password": PASSWORD},
     ("api_tokens", "POST"): lambda w: {"name": "A script"},
     ("v1:source-list", "POST"): lambda w: {"name": "API source", "kind": "outlet"},
@@ -219,6 +239,17 @@ TABLE: dict[str, dict[str, str]] = {
     "v1:annotation-detail[draft]": {"GET": "401 200 404 404 404 200"},
     "v1:annotation-detail[submitted]": {"GET": "401 200 200 200 200 200"},
     "v1:export-claims": {"GET": "401 200 200 200 200 200"},
+    # -- API: projects (every role here is a member of Main desk; managers change it) ------
+    "v1:project-list": {"GET": "401 200 200 200 200 200", "POST": "401 403 403 403 403 201"},
+    "v1:project-detail[project]": {"GET": "401 200 200 200 200 200"},
+    "v1:project-member-list[project]": {
+        "GET": "401 200 200 200 200 200",
+        "POST": "401 403 403 403 403 200",
+    },
+    "v1:project-member-detail[project]": {
+        "GET": "401 405 405 405 405 405",
+        "DELETE": "401 403 403 403 403 204",
+    },
     # -- pages: logging in and out -------------------------------------------------------
     "login": {
         "GET": "200 302 302 302 302 302",
@@ -283,6 +314,21 @@ TABLE: dict[str, dict[str, str]] = {
     "review_decide[own]": {
         "GET": "login 405 405 405 405 405",
         "POST": "login 403 403 302 403 403",
+    },
+    # -- pages: projects ---------------------------------------------------------------
+    "project_list": {"GET": "login 200 200 200 200 200"},
+    "project_detail[project]": {"GET": "login 200 200 200 200 200"},
+    "project_member_set[project]": {
+        "GET": "login 405 405 405 405 405",
+        "POST": "login 403 403 403 403 302",
+    },
+    "project_member_remove[project]": {
+        "GET": "login 405 405 405 405 405",
+        "POST": "login 403 403 403 403 302",
+    },
+    "project_settings[project]": {
+        "GET": "login 403 403 403 403 200",
+        "POST": "login 403 403 403 403 302",
     },
     # -- pages: registry -----------------------------------------------------------------
     "actor_list": {"GET": "login 200 200 200 200 200"},

@@ -33,6 +33,7 @@ class ArticleSerializer(serializers.Serializer):
     outlet = SourceRefSerializer(allow_null=True)
     published = serializers.DateField(allow_null=True)
     language = serializers.CharField()
+    project = serializers.IntegerField(source="project_id", help_text="The project's id.")
     revision = serializers.IntegerField(
         source="revision_number", allow_null=True, help_text="Number of the current revision."
     )
@@ -64,6 +65,12 @@ class ArticleInputSerializer(serializers.Serializer):
     byline = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     published = serializers.DateField(required=False, allow_null=True, default=None)
     language = serializers.CharField(max_length=16, required=False, default="en")
+    project = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The project's id; required when you may add articles to several.",
+    )
 
 
 class ArticleReviseInputSerializer(serializers.Serializer):

@@ -37,7 +37,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-BACKUP_APPS = ["auth", "articles", "annotations"]
+BACKUP_APPS = ["auth", "projects", "articles", "annotations"]
 AUTH_MODELS = {"group", "user"}
 SUFFIXES = (".json", ".json.gz", ".json.bz2", ".json.xz", ".json.lzma")
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".lzma": lzma.open}

@@ -13,6 +13,8 @@ from annotations.services.claims import ActorLink, SourceLink, claim_create, cla
 from annotations.services.reviews import review_decide
 from articles.models import Article, Source
 from articles.services import article_create
+from projects.models import Project
+from projects.services import membership_remove, membership_set, project_create, project_update
 
 
 class Command(BaseCommand):
@@ -21,15 +23,22 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             users = self._users()
+            projects = self._projects(users)
             actors = self._actors()
             sources = self._sources()
-            articles = self._articles(users["edith"], sources)
+            articles = self._articles(users, projects, sources)
             created = self._claims(users, actors, sources, articles)
         self.stdout.write(self.style.SUCCESS(f"Demo ready ({created} new claims)."))
         self.stdout.write(f"Demo logins (password for all: {demo_data.PASSWORD}):")
         for username, groups, superuser in demo_data.USERS:
             role = "superuser" if superuser else ", ".join(groups)
             self.stdout.write(f"  {username:<8} {role}")
+        self.stdout.write("Projects:")
+        for project in demo_data.PROJECTS:
+            members = ", ".join(
+                f"{name} ({'+'.join(roles)})" for name, roles in project["members"].items()
+            )
+            self.stdout.write(f"  {project['slug']:<8} {project['name']}: {members}")
 
     def _users(self):
         User = get_user_model()
@@ -46,6 +55,26 @@ class Command(BaseCommand):
                 grant_roles(user, groups)
             users[username] = user
         return users
+
+    def _projects(self, users):
+        """Both desks and their members, through the project services, acting as the
+        demo's superuser (who leaves the desk it had to create to manage it)."""
+        admin = users["admin"]
+        projects = {}
+        for data in demo_data.PROJECTS:
+            fields = {"description": data["description"], "guidelines": data["guidelines"]}
+            project = Project.objects.filter(slug=data["slug"]).first()
+            if project is None:
+                project = project_create(user=admin, name=data["name"], slug=data["slug"], **fields)
+            else:
+                project = project_update(user=admin, project=project, **fields)
+            for username, roles in data["members"].items():
+                membership_set(user=admin, project=project, username=username, roles=roles)
+            own = project.memberships.filter(user=admin).first()
+            if own is not None:
+                membership_remove(user=admin, membership=own)
+            projects[data["slug"]] = project
+        return projects
 
     def _actors(self):
         actors = {}
@@ -74,14 +103,16 @@ class Command(BaseCommand):
             sources[name] = source
         return sources
 
-    def _articles(self, user, sources):
+    def _articles(self, users, projects, sources):
         outlet = sources["Claimdesk demo wire"]
         articles = {}
         for data in demo_data.ARTICLES:
             article = Article.objects.filter(url=data["url"]).first()
             if article is None:
+                project = projects[data.get("project", "main")]
                 article = article_create(
-                    user=user,
+                    user=users["admin"],
+                    project=project,
                     title=data["title"],
                     text=data["text"],
                     url=data["url"],

@@ -21,6 +21,9 @@ from tqdm import tqdm
 from articles.importers import FORMATS, ArticleInput, ImportFailure, iter_files, read_path
 from articles.models import text_sha256
 from articles.services import DuplicateArticle, article_import, article_import_plan
+from claimdesk.errors import InvalidInput
+from projects.access import project_for_new_article
+from projects.models import Project
 
 
 @dataclass
@@ -67,6 +70,12 @@ class Command(BaseCommand):
             "(the file name otherwise).",
         )
         parser.add_argument(
+            "--project",
+            metavar="SLUG",
+            default="",
+            help="Project the articles go into; may be left out when there is only one.",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Read, clean and check everything, report what would be imported, write nothing.",
@@ -74,6 +83,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         dry_run = options["dry_run"]
+        project = self._project(options["project"])
         files = list(iter_files(options["paths"]))
         summary = Summary()
         # In a dry run nothing is written, so duplicates within the run are tracked here.
@@ -97,6 +107,7 @@ class Command(BaseCommand):
                     line = self._import_one(
                         item,
                         outlet=options["source"] or item.outlet,
+                        project=project,
                         dry_run=dry_run,
                         summary=summary,
                         seen=(seen_urls, seen_texts),
@@ -114,10 +125,22 @@ class Command(BaseCommand):
                 f"{len(summary.failures)} file(s) or record(s) could not be imported."
             )
 
+    def _project(self, slug: str) -> Project:
+        if slug:
+            project = Project.objects.filter(slug=slug).first()
+            if project is None:
+                raise CommandError(f"There is no project {slug!r}.")
+            return project
+        try:
+            return project_for_new_article(None)
+        except InvalidInput:
+            raise CommandError("Name the project to import into with --project SLUG.") from None
+
     def _import_one(
         self,
         item: ArticleInput,
         *,
+        project: Project,
         outlet: str,
         dry_run: bool,
         summary: Summary,
@@ -146,7 +169,9 @@ class Command(BaseCommand):
                     seen_urls.add(plan.url)
                 summary.imported.append((item.origin, 0))
                 return f"(dry run)\t{item.origin}"
-            article = article_import(user=None, note=f"Imported from {item.origin}", **fields)
+            article = article_import(
+                user=None, note=f"Imported from {item.origin}", project=project, **fields
+            )
         except DuplicateArticle as exc:
             summary.duplicates.append((item.origin, f"article {exc.existing.pk} (same {exc.why})"))
             return ""

@@ -172,6 +172,7 @@ def bulk_approved(
     claims = Claim.objects.bulk_create(
         Claim(
             article=article,
+            project_id=article.project_id,
             revision=revision,
             start=start,
             end=start + len(exact),

@@ -86,6 +86,7 @@ def add_claim(
     start = revision.text.index(exact)
     claim = Claim.objects.create(
         article=article,
+        project_id=article.project_id,
         revision=revision,
         start=start,
         end=start + len(exact),

@@ -31,6 +31,7 @@ def test_thousand_claims_on_a_long_article_reanchor_well_under_a_second(research
         claims.append(
             Claim(
                 article=article,
+                project_id=article.project_id,
                 revision=revision,
                 start=start,
                 end=end,

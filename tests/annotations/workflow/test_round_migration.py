@@ -65,6 +65,7 @@ def without_trail(researcher, reviewer, article, submitted_at, reviewed):
     revision = article.revisions.order_by("-number").first()
     claim = Claim.objects.create(
         article=article,
+        project_id=article.project_id,
         revision=revision,
         start=0,
         end=7,

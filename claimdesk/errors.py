@@ -12,9 +12,21 @@ from django.db import models
 
 
 class DomainError(Exception):
+    """Subclasses declare their code and status as class keywords and their default
+    detail as their docstring: `class LastManager(DomainError, code=..., status=409)`."""
+
     code = "error"
     status = 400
     default_detail = "The request could not be carried out."
+
+    def __init_subclass__(cls, *, code: str | None = None, status: int | None = None) -> None:
+        super().__init_subclass__()
+        if code is not None:
+            cls.code = code
+        if status is not None:
+            cls.status = status
+        if code is not None and cls.__doc__:  # a declared error: its docstring is its detail
+            cls.default_detail = " ".join(cls.__doc__.split())
 
     def __init__(
         self,
@@ -31,55 +43,37 @@ class DomainError(Exception):
         super().__init__(self.detail)
 
 
-class InvalidTransition(DomainError):
-    code = "invalid_transition"
-    status = 409
-    default_detail = "This action is not possible in the claim's current status."
+class InvalidTransition(DomainError, code="invalid_transition", status=409):
+    """This action is not possible in the claim's current status."""
 
 
-class StaleVersion(DomainError):
-    code = "stale_version"
-    status = 409
-    default_detail = "The claim has changed since it was loaded; reload and try again."
+class StaleVersion(DomainError, code="stale_version", status=409):
+    """The claim has changed since it was loaded; reload and try again."""
 
 
-class SelfReview(DomainError):
-    code = "self_review"
-    status = 403
-    default_detail = "You cannot review a claim you authored."
+class SelfReview(DomainError, code="self_review", status=403):
+    """You cannot review a claim you authored."""
 
 
-class StaleRevision(DomainError):
-    code = "stale_revision"
-    status = 409
-    default_detail = (
-        "The article's text changed after the passage was selected; select it again in "
-        "the current text."
-    )
+class StaleRevision(DomainError, code="stale_revision", status=409):
+    """The article's text changed after the passage was selected; select it again in the
+    current text."""
 
 
-class NotLoggedIn(DomainError):
-    code = "not_authenticated"
-    status = 401
-    default_detail = "Log in first."
+class NotLoggedIn(DomainError, code="not_authenticated", status=401):
+    """Log in first."""
 
 
-class NotAllowed(DomainError):
-    code = "permission_denied"
-    status = 403
-    default_detail = "You do not have permission to do this."
+class NotAllowed(DomainError, code="permission_denied", status=403):
+    """You do not have permission to do this."""
 
 
-class AnchorMismatch(DomainError):
-    code = "anchor_mismatch"
-    status = 400
-    default_detail = "The selected text does not match the article text at these offsets."
+class AnchorMismatch(DomainError, code="anchor_mismatch", status=400):
+    """The selected text does not match the article text at these offsets."""
 
 
-class InvalidInput(DomainError):
-    code = "invalid"
-    status = 400
-    default_detail = "Invalid input."
+class InvalidInput(DomainError, code="invalid", status=400):
+    """Invalid input."""
 
     @classmethod
     def for_field(cls, detail: str, *, field: str, code: str = "invalid") -> InvalidInput:
@@ -111,13 +105,9 @@ class DuplicateEntry(InvalidInput):
         self.existing = existing
 
 
-class InvalidMerge(DomainError):
-    code = "invalid_merge"
-    status = 400
-    default_detail = "These actors cannot be merged."
+class InvalidMerge(DomainError, code="invalid_merge", status=400):
+    """These actors cannot be merged."""
 
 
-class LastManager(DomainError):
-    code = "last_manager"
-    status = 409
-    default_detail = "A project keeps at least one manager."
+class LastManager(DomainError, code="last_manager", status=409):
+    """A project keeps at least one manager."""

@@ -143,19 +143,11 @@ class ClaimAdmin(ServiceAdmin):
     readonly_fields = [
         "article",
         "revision",
-        "start",
-        "end",
-        "exact",
-        "prefix",
-        "suffix",
-        "anchor_state",
+        *Claim.ANCHOR_FIELDS,
         "status",
         "version",
         "author",
-        "created",
-        "modified",
-        "submitted_at",
-        "reviewed_at",
+        *Claim.TIMESTAMP_FIELDS,
     ]
     inlines = [ClaimActorInline, ClaimSourceInline, ReviewInline]
 

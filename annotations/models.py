@@ -207,6 +207,11 @@ class Claim(models.Model):
             models.Index(fields=["author", "status"], name="claim_author_status_idx"),
         ]
 
+    # The fields that place a claim in its revision's text, and its moments, in the order
+    # the admin and the exports list them.
+    ANCHOR_FIELDS = ("start", "end", "exact", "prefix", "suffix", "anchor_state")
+    TIMESTAMP_FIELDS = ("created", "modified", "submitted_at", "reviewed_at")
+
     def __str__(self) -> str:
         return f"Claim {self.pk}: {self.statement[:60]}"
 

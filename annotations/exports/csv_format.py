@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from annotations.models import ActorRole, Decision
+from annotations.models import ActorRole, Claim, Decision
 
 CONTENT_TYPE = "text/csv; charset=utf-8"
 EXTENSION = "csv"
@@ -48,17 +48,9 @@ COLUMNS = (
     "published",
     "language",
     "revision",
-    "start",
-    "end",
-    "exact",
-    "prefix",
-    "suffix",
-    "anchor_state",
+    *Claim.ANCHOR_FIELDS,
     "author",
-    "created",
-    "modified",
-    "submitted_at",
-    "reviewed_at",
+    *Claim.TIMESTAMP_FIELDS,
     "approvals",
     "rating_value",
     "rating_label",

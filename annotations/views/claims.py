@@ -110,6 +110,18 @@ def _review_url(claim_id: int) -> str:
 # -- create, edit, submit, delete --------------------------------------------------------
 
 
+def _save_form(form, service, **arguments):
+    """Call `service` with `arguments` and the form's fields; a refusal is a 403 and any
+    other domain error goes onto the form (and None is returned)."""
+    try:
+        return service(**arguments, **form.service_fields())
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.detail) from exc
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return None
+
+
 @login_required
 @require_POST
 def claim_create_view(request, article_id: int):
@@ -118,21 +130,17 @@ def claim_create_view(request, article_id: int):
     form = ClaimForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            claim = claim_create(
-                user=request.user,
-                article=article,
-                revision=data["revision"],
-                start=data["start"],
-                end=data["end"],
-                exact=data["exact"],
-                **form.service_fields(),
-            )
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.detail) from exc
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
+        claim = _save_form(
+            form,
+            claim_create,
+            user=request.user,
+            article=article,
+            revision=data["revision"],
+            start=data["start"],
+            end=data["end"],
+            exact=data["exact"],
+        )
+        if claim is not None:
             if claim.status == ClaimStatus.SUBMITTED:
                 messages.success(request, "Claim saved and sent for review.")
             else:
@@ -155,18 +163,10 @@ def claim_edit(request, claim_id: int):
         form = ClaimForm(request.POST, instance=claim)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                updated = claim_update(
-                    user=request.user,
-                    claim_id=claim.pk,
-                    version=data["version"],
-                    **form.service_fields(),
-                )
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.detail) from exc
-            except DomainError as exc:
-                form.add_domain_error(exc)
-            else:
+            updated = _save_form(
+                form, claim_update, user=request.user, claim_id=claim.pk, version=data["version"]
+            )
+            if updated is not None:
                 submitted = (
                     form.intent == INTENT_SUBMIT
                     and can_submit_claim(request.user, claim)
@@ -229,25 +229,32 @@ def _transition(request, claim, change, success: str) -> bool:
     return False
 
 
-@login_required
-@require_POST
-def claim_submit_view(request, claim_id: int):
+def _transition_view(request, claim_id: int, change, success: str, *, done=None):
+    """A posted submit or delete: back to the claim, or on success to `done(claim)`."""
     if _posted_version(request) is None:
         return HttpResponseBadRequest("The claim's version is missing.")
     claim = _visible_claim(request.user, claim_id)
-    _transition(request, claim, claim_submit, "Claim sent for review.")
+    if _transition(request, claim, change, success) and done is not None:
+        return redirect(done(claim))
     return redirect("claim_detail", claim_id=claim.pk)
+
+
+@login_required
+@require_POST
+def claim_submit_view(request, claim_id: int):
+    return _transition_view(request, claim_id, claim_submit, "Claim sent for review.")
 
 
 @login_required
 @require_POST
 def claim_delete_view(request, claim_id: int):
-    if _posted_version(request) is None:
-        return HttpResponseBadRequest("The claim's version is missing.")
-    claim = _visible_claim(request.user, claim_id)
-    if _transition(request, claim, claim_delete, "Draft deleted."):
-        return redirect(_reader_url(claim.article_id))
-    return redirect("claim_detail", claim_id=claim.pk)
+    return _transition_view(
+        request,
+        claim_id,
+        claim_delete,
+        "Draft deleted.",
+        done=lambda claim: _reader_url(claim.article_id),
+    )
 
 
 urlpatterns = [

@@ -72,6 +72,23 @@ class SourceRow:
     errors: list[str] = field(default_factory=list)
 
 
+def _row_record(row, picked: str, records: dict, named, *, gone: str, missing: str):
+    """The record a link row picked by id, or else typed by name; what is wrong with the
+    row goes onto `row.errors` (`gone`: the id no longer exists; `missing`: neither)."""
+    if picked:
+        record = records.get(_int_or_none(picked))
+        if record is None:
+            row.errors.append(gone)
+        return record
+    if row.label:
+        record, error = named(row.label)
+        if error:
+            row.errors.append(error)
+        return record
+    row.errors.append(missing)
+    return None
+
+
 def _int_or_none(value) -> int | None:
     try:
         number = int(str(value).strip())
@@ -280,17 +297,14 @@ class ClaimForm(forms.Form):
         links, seen, failed = [], set(), False
         roles = dict(ActorRole.choices)
         for row in self.actor_rows:
-            actor = None
-            if row.actor:
-                actor = actors.get(_int_or_none(row.actor))
-                if actor is None:
-                    row.errors.append("That actor no longer exists; pick another.")
-            elif row.label:
-                actor, error = _actor_named(row.label)
-                if error:
-                    row.errors.append(error)
-            else:
-                row.errors.append("Pick an actor for this role, or remove the row.")
+            actor = _row_record(
+                row,
+                row.actor,
+                actors,
+                _actor_named,
+                gone="That actor no longer exists; pick another.",
+                missing="Pick an actor for this role, or remove the row.",
+            )
             if actor is not None:
                 row.actor, row.label = str(actor.pk), actor.name
             if not row.role:
@@ -314,17 +328,14 @@ class ClaimForm(forms.Form):
     def _clean_source_rows(self, sources: dict[int, Source]) -> None:
         links, seen, failed = [], set(), False
         for row in self.source_rows:
-            source = None
-            if row.source:
-                source = sources.get(_int_or_none(row.source))
-                if source is None:
-                    row.errors.append("That source no longer exists; pick another.")
-            elif row.label:
-                source, error = _source_named(row.label)
-                if error:
-                    row.errors.append(error)
-            else:
-                row.errors.append("Pick a source, or remove the row.")
+            source = _row_record(
+                row,
+                row.source,
+                sources,
+                _source_named,
+                gone="That source no longer exists; pick another.",
+                missing="Pick a source, or remove the row.",
+            )
             if len(row.locator) > limits.LOCATOR:
                 row.errors.append(f"Keep the locator under {limits.LOCATOR} characters.")
             if len(row.note) > limits.SOURCE_LINK_NOTE:

@@ -43,6 +43,12 @@ SUFFIXES = (".json", ".json.gz", ".json.bz2", ".json.xz", ".json.lzma")
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".lzma": lzma.open}
 
 
+def add_backup_arguments(parser, *, file_help: str) -> None:
+    """The arguments backup and restore share: the file, and the database to use."""
+    parser.add_argument("file", help=file_help)
+    parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+
+
 def check_backup_name(path: str) -> Path:
     if not path.endswith(SUFFIXES):
         raise CommandError(f"The backup file's name must end with one of: {', '.join(SUFFIXES)}.")
@@ -94,8 +100,7 @@ class Command(BaseCommand):
     help = "Write a consistent JSON backup of users, groups, articles and annotations to FILE."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="Where to write the backup (.json, or .json.gz …).")
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        add_backup_arguments(parser, file_help="Where to write the backup (.json, or .json.gz …).")
 
     def handle(self, *args, file: str, database: str, verbosity: int = 1, **options):
         target = check_backup_name(file)

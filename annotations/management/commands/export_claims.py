@@ -19,6 +19,7 @@ from tqdm import tqdm
 from annotations.exports.claimreview import Publisher
 from annotations.exports.formats import FORMATS, Export
 from annotations.exports.records import CHUNK_SIZE, Links
+from annotations.management.progress import CommandStream
 from claimdesk.errors import InvalidInput
 
 
@@ -30,19 +31,6 @@ class SystemReader:
     is_authenticated = True
     is_superuser = True
     is_active = True
-
-
-class _Unterminated:
-    """The command's stderr as a plain stream for tqdm, which writes its own line ends."""
-
-    def __init__(self, wrapper) -> None:
-        self.wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self.wrapper.write(text, ending="")
-
-    def flush(self) -> None:
-        self.wrapper.flush()
 
 
 # option -> claim filter name; options given several times keep every value.
@@ -130,7 +118,7 @@ class Command(BaseCommand):
                 records,
                 total=total,
                 unit="claim",
-                file=_Unterminated(self.stderr),
+                file=CommandStream(self.stderr),
                 disable=options["no_progress"],
                 desc=f"export {options['format']}",
             )

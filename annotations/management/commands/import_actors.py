@@ -28,6 +28,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from annotations.management.progress import CommandStream
 from annotations.models import Actor, ActorKind
 from annotations.selectors.actors import resolve_actor
 from annotations.services.actors import actor_create, actor_update
@@ -74,19 +75,6 @@ class _NumberedLines:
         if self.first is None:
             self.first = self.number
         return line
-
-
-class _Stream:
-    """Lets tqdm draw on the command's stderr (which adds line ends on its own)."""
-
-    def __init__(self, wrapper) -> None:
-        self._wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self._wrapper.write(text, ending="")
-
-    def flush(self) -> None:
-        self._wrapper.flush()
 
 
 def _text(value, what: str) -> str:
@@ -150,7 +138,7 @@ class Command(BaseCommand):
             format = "json" if file.suffix.lower() in {".json", ".jsonl"} else "csv"
         records, failed = self._read_json(file) if format == "json" else self._read_csv(file)
 
-        bar = _Stream(self.stderr)
+        bar = CommandStream(self.stderr)
         outcomes: Counter[str] = Counter()
         by_name: dict[str, Record] = {}
         for record in tqdm(

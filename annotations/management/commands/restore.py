@@ -17,9 +17,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import transaction
 
-from annotations.management.commands.backup import check_backup_name
+from annotations.management.commands.backup import add_backup_arguments, check_backup_name
 from annotations.models import Actor, Claim, ClaimEvent
 from articles.models import Article, Source
 
@@ -30,8 +30,7 @@ class Command(BaseCommand):
     help = "Restore a backup made by `manage.py backup` into an empty, migrated database."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The backup file (.json, or .json.gz …).")
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        add_backup_arguments(parser, file_help="The backup file (.json, or .json.gz …).")
 
     def handle(self, *args, file: str, database: str, verbosity: int = 1, **options):
         path = check_backup_name(file)

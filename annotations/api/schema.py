@@ -88,40 +88,39 @@ _PAGE_ITEMS = {
     "`http://www.w3.org/ns/oa#PreferContainedIRIs`.",
 }
 
-ANNOTATION_PAGE_SCHEMA = {
-    "type": "object",
-    "required": ["@context", "id", "type", "items"],
-    "properties": {
-        "@context": _CONTEXT,
-        "id": _IRI,
-        "type": {"type": "string", "enum": ["AnnotationPage"]},
-        "partOf": {"type": "object", "additionalProperties": True},
-        "startIndex": {"type": "integer", "minimum": 0},
-        "next": _IRI,
-        "prev": _IRI,
-        "items": _PAGE_ITEMS,
-    },
-    "additionalProperties": True,
-}
 
-ANNOTATION_COLLECTION_SCHEMA = {
-    "type": "object",
-    "required": ["@context", "id", "type", "total"],
-    "properties": {
-        "@context": _CONTEXT,
-        "id": _IRI,
-        "type": {"type": "array", "items": {"type": "string"}},
-        "label": {"type": "string"},
-        "total": {"type": "integer", "minimum": 0},
-        "modified": {"type": "string", "format": "date-time"},
-        "first": {
-            "oneOf": [_IRI, {"type": "object", "additionalProperties": True}],
-            "description": "The first page, embedded unless the client prefers a minimal "
-            "container.",
-        },
-        "last": _IRI,
+def _ld_object(*, required: str, **properties: dict) -> dict:
+    """A JSON-LD object with an `@context` and an `id`, open to further members; `required`
+    names its required members after those two and `type`."""
+    return {
+        "type": "object",
+        "required": ["@context", "id", "type", *required.split()],
+        "properties": {"@context": _CONTEXT, "id": _IRI, **properties},
+        "additionalProperties": True,
+    }
+
+
+ANNOTATION_PAGE_SCHEMA = _ld_object(
+    required="items",
+    type={"type": "string", "enum": ["AnnotationPage"]},
+    partOf={"type": "object", "additionalProperties": True},
+    startIndex={"type": "integer", "minimum": 0},
+    next=_IRI,
+    prev=_IRI,
+    items=_PAGE_ITEMS,
+)
+
+ANNOTATION_COLLECTION_SCHEMA = _ld_object(
+    required="total",
+    type={"type": "array", "items": {"type": "string"}},
+    label={"type": "string"},
+    total={"type": "integer", "minimum": 0},
+    modified={"type": "string", "format": "date-time"},
+    first={
+        "oneOf": [_IRI, {"type": "object", "additionalProperties": True}],
+        "description": "The first page, embedded unless the client prefers a minimal container.",
     },
-    "additionalProperties": True,
-}
+    last=_IRI,
+)
 
 CONTAINER_RESPONSE_SCHEMA = {"oneOf": [ANNOTATION_COLLECTION_SCHEMA, ANNOTATION_PAGE_SCHEMA]}

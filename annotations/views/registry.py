@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from annotations.error_contract import answers_json
@@ -150,19 +150,27 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _save_record(request, form, service, *, verb: str, detail: str, **arguments):
+    """Run the service of a registry form. Success: a message and the redirect to the record,
+    `(response, None)`; a domain error goes onto the form: `(None, error)`."""
+    try:
+        record = service(user=request.user, **arguments, **form.service_fields())
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None, exc
+    messages.success(request, f"{verb} {record.name}.")
+    return redirect(detail, record.pk), None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_create_page(request: HttpRequest) -> HttpResponse:
     refuse_unless(check_create_actor, user=request.user)
     form = ActorForm(request.POST or None, initial={"name": request.GET.get("name", "")})
     if request.method == "POST" and form.is_valid():
-        try:
-            actor = actor_create(user=request.user, **form.service_fields())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, f"Added {actor.name}.")
-            return redirect("actor_detail", actor.pk)
+        done, _ = _save_record(request, form, actor_create, verb="Added", detail="actor_detail")
+        if done is not None:
+            return done
     return render(request, "annotations/registry/actor_form.html", {"form": form, "actor": None})
 
 
@@ -173,13 +181,11 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_object_or_404(Actor.objects.select_related("parent"), pk=pk)
     form = ActorForm(request.POST or None, initial=ActorForm.initial_for(actor))
     if request.method == "POST" and form.is_valid():
-        try:
-            actor = actor_update(user=request.user, actor_id=actor.pk, **form.service_fields())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, f"Saved {actor.name}.")
-            return redirect("actor_detail", actor.pk)
+        done, _ = _save_record(
+            request, form, actor_update, verb="Saved", detail="actor_detail", actor_id=actor.pk
+        )
+        if done is not None:
+            return done
     return render(request, "annotations/registry/actor_form.html", {"form": form, "actor": actor})
 
 
@@ -323,14 +329,12 @@ def source_create_page(request: HttpRequest) -> HttpResponse:
     form = SourceForm(request.POST or None)
     duplicate = None
     if request.method == "POST" and form.is_valid():
-        try:
-            source = source_create(user=request.user, **form.service_fields())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            duplicate = getattr(exc, "existing", None)
-        else:
-            messages.success(request, f"Added {source.name}.")
-            return redirect("source_detail", source.pk)
+        done, error = _save_record(
+            request, form, source_create, verb="Added", detail="source_detail"
+        )
+        if done is not None:
+            return done
+        duplicate = getattr(error, "existing", None)
     return render(
         request,
         "annotations/registry/source_form.html",
@@ -347,14 +351,12 @@ def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SourceForm(request.POST or None, initial=initial)
     duplicate = None
     if request.method == "POST" and form.is_valid():
-        try:
-            source = source_update(user=request.user, source_id=source.pk, **form.service_fields())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            duplicate = getattr(exc, "existing", None)
-        else:
-            messages.success(request, f"Saved {source.name}.")
-            return redirect(reverse("source_detail", args=[source.pk]))
+        done, error = _save_record(
+            request, form, source_update, verb="Saved", detail="source_detail", source_id=source.pk
+        )
+        if done is not None:
+            return done
+        duplicate = getattr(error, "existing", None)
     return render(
         request,
         "annotations/registry/source_form.html",

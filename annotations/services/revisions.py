@@ -51,11 +51,11 @@ NOTE_MAX_LENGTH = ArticleRevision._meta.get_field("note").max_length
 REATTACHABLE_STATES = frozenset({AnchorState.ORPHANED, AnchorState.FUZZY})
 
 # The anchor as events keep it; `changes` holds the fields a person reads in a timeline.
-ANCHOR_FIELDS = ("revision", "start", "end", "exact", "prefix", "suffix", "anchor_state")
+ANCHOR_FIELDS = ("revision", *Claim.ANCHOR_FIELDS)
 CHANGE_FIELDS = ("revision", "start", "end", "exact", "anchor_state", "status")
 
 # Columns the re-anchoring writes for every claim, in this order.
-_ANCHOR_COLUMNS = ("start", "end", "exact", "prefix", "suffix", "anchor_state", "revision_id")
+_ANCHOR_COLUMNS = (*Claim.ANCHOR_FIELDS, "revision_id")
 # SQLite's parameter limit makes smaller batches; PostgreSQL's is far away.
 _MAX_ROWS_PER_BATCH = 500
 

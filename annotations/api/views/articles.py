@@ -59,9 +59,8 @@ class ArticleListView(ApiView):
         responses={201: ArticleDetailSerializer, **schema.errors(400, 403, 409, 413, 415)},
     )
     def post(self, request):
-        data = ArticleInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        article = article_create(user=request.user, **data.validated_data)
+        data = self.validated_input(ArticleInputSerializer)
+        article = article_create(user=request.user, **data)
         article = _articles().get(pk=article.pk)
         return Response(ArticleDetailSerializer(article).data, status=status.HTTP_201_CREATED)
 
@@ -93,14 +92,13 @@ class ArticleDetailView(ApiView):
     )
     def patch(self, request, pk: int):
         article = self.get_object()
-        data = ArticleReviseInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.validated_input(ArticleReviseInputSerializer)
         result = article_revise(
             user=request.user,
             article_id=article.pk,
-            text=data.validated_data["text"],
-            note=data.validated_data["note"],
-            expected_revision=data.validated_data["revision"],
+            text=data["text"],
+            note=data["note"],
+            expected_revision=data["revision"],
         )
         article = _articles().get(pk=article.pk)
         article.counts = {state: result.counts.get(state, 0) for state in AnchorState.values}

@@ -29,6 +29,12 @@ class ApiView(generics.GenericAPIView):
     def is_schema_view(self) -> bool:
         return getattr(self, "swagger_fake_view", False)
 
+    def validated_input(self, serializer_class) -> dict:
+        """The request body read by `serializer_class`; a 400 naming the fields otherwise."""
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
 
 class DocumentedClaimFilter(ClaimFilter):
     """`ClaimFilter` as the schema describes it: `actor` is an actor id."""

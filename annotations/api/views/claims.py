@@ -125,9 +125,8 @@ class ClaimListView(ApiView):
         responses={201: ClaimSerializer, **schema.errors(400, 403, 413, 415)},
     )
     def post(self, request):
-        data = ClaimCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        data = self.validated_input(ClaimCreateInputSerializer)
+        fields = dict(data)
 
         def revision_text():
             # UTF-16 offsets count in the text the client saw; the service checks that
@@ -161,9 +160,8 @@ class ClaimDetailView(ClaimObjectMixin, ApiView):
     )
     def patch(self, request, pk: int):
         claim = self.get_object()
-        data = ClaimUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = _code_points(dict(data.validated_data), lambda: claim.revision.text)
+        data = self.validated_input(ClaimUpdateInputSerializer)
+        fields = _code_points(dict(data), lambda: claim.revision.text)
         claim_update(user=request.user, claim_id=claim.pk, **_service_arguments(fields))
         return Response(_claim_out(request, claim.pk))
 
@@ -197,9 +195,8 @@ class ClaimSubmitView(ClaimObjectMixin, ApiView):
     )
     def post(self, request, pk: int):
         claim = self.get_object()
-        data = VersionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        claim_submit(user=request.user, claim_id=claim.pk, version=data.validated_data["version"])
+        data = self.validated_input(VersionInputSerializer)
+        claim_submit(user=request.user, claim_id=claim.pk, version=data["version"])
         return Response(_claim_out(request, claim.pk))
 
 
@@ -216,9 +213,8 @@ class ClaimReviewView(ClaimObjectMixin, ApiView):
     def post(self, request, pk: int):
         claim = self.get_object()
         check_decide(user=request.user, claim=claim)
-        data = ReviewInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        review_decide(user=request.user, claim_id=claim.pk, **data.validated_data)
+        data = self.validated_input(ReviewInputSerializer)
+        review_decide(user=request.user, claim_id=claim.pk, **data)
         return Response(_claim_out(request, claim.pk))
 
 

@@ -50,9 +50,8 @@ class ProjectListView(ApiView):
         responses={201: ProjectSerializer, **schema.errors(400, 403, 413, 415)},
     )
     def post(self, request):
-        data = ProjectInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        project = services.project_create(user=request.user, **data.validated_data)
+        data = self.validated_input(ProjectInputSerializer)
+        project = services.project_create(user=request.user, **data)
         return Response(
             ProjectSerializer(project, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -97,11 +96,8 @@ class ProjectMemberListView(ApiView):
     )
     def post(self, request, pk: int):
         project = _project(request, pk)
-        data = MembershipInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        membership = services.membership_set(
-            user=request.user, project=project, **data.validated_data
-        )
+        data = self.validated_input(MembershipInputSerializer)
+        membership = services.membership_set(user=request.user, project=project, **data)
         return Response(MembershipSerializer(membership).data)
 
 

@@ -58,9 +58,8 @@ class SourceListView(ApiView):
         responses={201: SourceSerializer, **schema.errors(400, 403, 413, 415)},
     )
     def post(self, request):
-        data = SourceInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        source = sources.source_create(user=request.user, **data.validated_data)
+        data = self.validated_input(SourceInputSerializer)
+        source = sources.source_create(user=request.user, **data)
         return Response(SourceSerializer(source).data, status=status.HTTP_201_CREATED)
 
 
@@ -84,11 +83,8 @@ class SourceDetailView(ApiView):
     )
     def patch(self, request, pk: int):
         source = self.get_object()
-        data = SourceUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        source = sources.source_update(
-            user=request.user, source_id=source.pk, **data.validated_data
-        )
+        data = self.validated_input(SourceUpdateInputSerializer)
+        source = sources.source_update(user=request.user, source_id=source.pk, **data)
         return Response(SourceSerializer(source).data)
 
 
@@ -121,9 +117,8 @@ class ActorListView(ApiView):
         responses={201: ActorSerializer, **schema.errors(400, 403, 413, 415)},
     )
     def post(self, request):
-        data = ActorInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        data = self.validated_input(ActorInputSerializer)
+        fields = dict(data)
         parent = fields.pop("parent")
         actor = registry_services.actor_create(
             user=request.user, parent_id=parent.pk if parent else None, **fields
@@ -155,9 +150,8 @@ class ActorDetailView(ApiView):
     )
     def patch(self, request, pk: int):
         actor = self.get_object()
-        data = ActorUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        data = self.validated_input(ActorUpdateInputSerializer)
+        fields = dict(data)
         if "parent" in fields:
             parent = fields.pop("parent")
             fields["parent_id"] = parent.pk if parent else None
@@ -182,9 +176,8 @@ class ActorMergeView(ApiView):
     )
     def post(self, request, pk: int):
         actor = self.get_object()
-        data = ActorMergeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.validated_input(ActorMergeInputSerializer)
         survivor = registry_services.actor_merge(
-            user=request.user, actor_id=actor.pk, into_id=data.validated_data["into"].pk
+            user=request.user, actor_id=actor.pk, into_id=data["into"].pk
         )
         return Response(ActorSerializer(_actors().get(pk=survivor.pk)).data)

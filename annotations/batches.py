@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import orjson
-from django.db import NotSupportedError, connections
-from django.db.models import BooleanField, Func, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, QuerySet
+
+from annotations.isotext import VendorFunc
 
 
 class _Ids:
@@ -23,16 +25,13 @@ class _Ids:
 IDS = _Ids()
 
 
-class AmongIds(Func):
+class AmongIds(VendorFunc):
     """`column` is one of the batch's ids, given as one parameter (`IDS`, bound by
     `BatchQuery.rows`): a JSON array on SQLite, an array on PostgreSQL."""
 
     conditional = True
     output_field = BooleanField()
     arity = 1
-
-    def as_sql(self, compiler, connection, **extra_context):
-        raise NotSupportedError(f"AmongIds has no SQL for {connection.vendor}.")
 
     def as_sqlite(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.source_expressions[0])

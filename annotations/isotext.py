@@ -25,7 +25,15 @@ def iso(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat()
 
 
-class IsoDateTime(Func):
+class VendorFunc(Func):
+    """A function written for each database by its `as_sqlite`/`as_postgresql`; any other
+    database is refused."""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(f"{type(self).__name__} has no SQL for {connection.vendor}.")
+
+
+class IsoDateTime(VendorFunc):
     """A timestamp as the text `iso` makes of it ("2022-09-07T10:00:00Z", with
     ".ffffff" before the `Z` when the microseconds are not 0), made by the database.
 
@@ -36,9 +44,6 @@ class IsoDateTime(Func):
 
     output_field = CharField()
     arity = 1
-
-    def as_sql(self, compiler, connection, **extra_context):
-        raise NotSupportedError(f"IsoDateTime has no SQL for {connection.vendor}.")
 
     # Django stores `str()` of the naive UTC datetime: "YYYY-MM-DD HH:MM:SS", then
     # ".ffffff" unless the microseconds are 0; that text needs a `T` and a `Z`. Text
@@ -68,14 +73,11 @@ class IsoDateTime(Func):
         return sql, params
 
 
-class IsoDate(Func):
+class IsoDate(VendorFunc):
     """A date as the text `iso` makes of it ("2022-09-07"), made by the database."""
 
     output_field = CharField()
     arity = 1
-
-    def as_sql(self, compiler, connection, **extra_context):
-        raise NotSupportedError(f"IsoDate has no SQL for {connection.vendor}.")
 
     def as_sqlite(self, compiler, connection, **extra_context):
         # Stored as that text already: read it as text, not as a `date` column (which

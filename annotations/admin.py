@@ -235,15 +235,5 @@ class ClaimEventAdmin(ViewOnlyAdmin):
     list_filter = ["kind", "created"]
     search_fields = ["claim_id", "actor__username"]
     list_select_related = ["actor"]
-    readonly_fields = [
-        "claim_id",
-        "kind",
-        "actor",
-        "created",
-        "from_status",
-        "to_status",
-        "version",
-        "changes",
-        "data",
-    ]
+    readonly_fields = list(ClaimEvent.RECORDED_FIELDS)
     exclude = ["claim"]

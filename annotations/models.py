@@ -405,6 +405,19 @@ class ClaimEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
+    # What an event records, as the admin shows it and the re-anchoring writes it.
+    RECORDED_FIELDS = (
+        "claim_id",
+        "kind",
+        "actor",
+        "created",
+        "from_status",
+        "to_status",
+        "version",
+        "changes",
+        "data",
+    )
+
     class Meta:
         ordering = ["claim_id", "id"]
         indexes = [models.Index(fields=["claim", "id"], name="claimevent_claim_idx")]

@@ -346,23 +346,10 @@ def _rows_sql(rows: Sequence[tuple], types: Sequence[str]) -> tuple[str, list]:
     return f"(VALUES {', '.join([row] * len(rows))}) AS v", [value for row in rows for value in row]
 
 
-_EVENT_FIELDS = (
-    "claim_id",
-    "kind",
-    "actor_id",
-    "created",
-    "from_status",
-    "to_status",
-    "version",
-    "changes",
-    "data",
-)
-
-
 def _insert_events(rows: Sequence[tuple], *, user, created) -> None:
     """Append one `reanchored` event per row `(claim id, from, to, version, changes, data)`."""
     meta = ClaimEvent._meta
-    fields = [meta.get_field(name) for name in _EVENT_FIELDS]
+    fields = [meta.get_field(name) for name in ClaimEvent.RECORDED_FIELDS]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     values = ", ".join(f"v.column{i}" for i in range(1, len(fields) + 1))

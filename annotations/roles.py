@@ -145,9 +145,5 @@ def can_add_actor(user: User) -> bool:
     return user.is_authenticated and user.has_perm("annotations.add_actor")
 
 
-def can_import_articles(user: User) -> bool:
-    return user.is_authenticated and user.has_perm("articles.add_article")
-
-
 def can_revise_articles(user: User) -> bool:
     return user.is_authenticated and user.has_perm("articles.change_article")

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from articles.models import Article, ArticleRevision, Source
+from claimdesk.models import AppendOnly
 
 wikidata_id_validator = RegexValidator(
     r"^Q[1-9][0-9]*$", "A Wikidata id is Q followed by digits, such as Q222.", code="wikidata_id"
@@ -377,7 +378,7 @@ class EventKind(models.TextChoices):
     DELETED = "deleted", "Deleted"
 
 
-class ClaimEvent(models.Model):
+class ClaimEvent(AppendOnly):
     """Append-only audit trail of a claim. Never updated, never deleted.
 
     `claim` has no database constraint so that deleting a draft keeps its trail.
@@ -424,11 +425,3 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} claim {self.claim_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise RuntimeError("Claim events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("Claim events are append-only.")

@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from claimdesk.models import AppendOnly
 from projects.roles import ROLE_FIELDS
 
 
@@ -94,7 +95,7 @@ class ProjectEventKind(models.TextChoices):
     ARTICLE_MOVED_OUT = "article_moved_out", "Article moved out"
 
 
-class ProjectEvent(models.Model):
+class ProjectEvent(AppendOnly):
     """Append-only audit of a project's changes. Never updated, never deleted.
 
     `before` and `after` hold what changed (settings, a member's roles, an article's
@@ -121,11 +122,3 @@ class ProjectEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} project {self.project_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise RuntimeError("Project events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("Project events are append-only.")

@@ -44,16 +44,17 @@ def _username(prefix: str) -> str:
 # ----------------------------------------------------------------------- the note
 
 
-def may_read_note(user, *, author_id: int | None) -> bool:
-    """A claim's note is for its author and the reviewers, not for every reader."""
-    return user.is_authenticated and (author_id == user.pk or can_review(user))
+def may_read_note(user, *, author_id: int | None, project_id: int) -> bool:
+    """A claim's note is for its author and the reviewers of its project, not for every
+    reader."""
+    return user.is_authenticated and (author_id == user.pk or can_review(user, project_id))
 
 
 def hide_note_from(events, *, user, claim) -> list:
     """The claim's events as this user may read them: the note's values masked unless
     `may_read_note`. The events are changed in memory only (they are never saved)."""
     events = list(events)
-    if may_read_note(user, author_id=claim.author_id):
+    if may_read_note(user, author_id=claim.author_id, project_id=claim.project_id):
         return events
     for event in events:
         if "note" in event.changes:
@@ -66,24 +67,28 @@ def hide_note_from(events, *, user, claim) -> list:
 
 class Viewer:
     """Who an answer is for: the note, and the allowed actions (the same for every claim
-    of a status the viewer did or did not write), asked once per kind of claim."""
+    of a status and project the viewer did or did not write), asked once per kind of
+    claim."""
 
     def __init__(self, user) -> None:
         self.user = user
         self.user_id = user.pk
-        self.reviewer = user.is_authenticated and can_review(user)
-        self._notes: dict[int | None, bool] = {}
-        self._actions: dict[tuple[str, bool], list[str]] = {}
+        self._notes: dict[tuple[int | None, int], bool] = {}
+        self._actions: dict[tuple[str, bool, int], list[str]] = {}
 
-    def note(self, author_id: int | None, note: str) -> str:
-        if author_id not in self._notes:
-            self._notes[author_id] = may_read_note(self.user, author_id=author_id)
-        return note if self._notes[author_id] else ""
+    def note(self, author_id: int | None, project_id: int, note: str) -> str:
+        key = (author_id, project_id)
+        if key not in self._notes:
+            self._notes[key] = may_read_note(self.user, author_id=author_id, project_id=project_id)
+        return note if self._notes[key] else ""
 
-    def allowed_actions(self, status: str, author_id: int) -> list[str]:
-        key = (status, author_id == self.user_id)
+    def allowed_actions(self, status: str, author_id: int, project_id: int) -> list[str]:
+        key = (status, author_id == self.user_id, project_id)
         if key not in self._actions:
-            actor = workflow.Participant(is_author=key[1], can_review=self.reviewer)
+            actor = workflow.Participant(
+                is_author=key[1],
+                can_review=self.user.is_authenticated and can_review(self.user, project_id),
+            )
             self._actions[key] = [a.value for a in workflow.allowed_actions(status, actor)]
         return list(self._actions[key])
 
@@ -269,6 +274,7 @@ API_FIELDS = (
     "review_round",
     "anchor_state",
     "article_id",
+    "project_id",
     "revision__number",
     "start",
     "end",
@@ -307,6 +313,7 @@ def present_claim(row: dict[str, Any], batch: ClaimBatch, viewer: Viewer) -> dic
         "review_round": row["review_round"],
         "anchor_state": row["anchor_state"],
         "article": row["article_id"],
+        "project": row["project_id"],
         "revision": row["revision__number"],
         "start": row["start"],
         "end": row["end"],
@@ -328,7 +335,7 @@ def present_claim(row: dict[str, Any], batch: ClaimBatch, viewer: Viewer) -> dic
             for s in batch.sources.get(claim_id, ())
         ],
         "certainty": row["certainty"],
-        "note": viewer.note(author_id, row["note"]),
+        "note": viewer.note(author_id, row["project_id"], row["note"]),
         "author": {"id": author_id, "username": row[_username("author")]},
         "created": row["created_text"],
         "modified": row["modified_text"],
@@ -349,7 +356,7 @@ def present_claim(row: dict[str, Any], batch: ClaimBatch, viewer: Viewer) -> dic
             }
             for r in batch.reviews.get(claim_id, ())
         ],
-        "allowed_actions": viewer.allowed_actions(status, author_id),
+        "allowed_actions": viewer.allowed_actions(status, author_id, row["project_id"]),
     }
 
 
@@ -565,6 +572,7 @@ class ReaderRow(NamedTuple):
     reads the same attributes from a `Claim`)."""
 
     pk: int
+    project_id: int
     revision_id: int
     start: int
     end: int

@@ -22,7 +22,7 @@ from annotations.models import (
     Claim,
     ClaimStatus,
 )
-from annotations.params import IdChoiceFilter
+from annotations.params import IdChoiceFilter, IdFilter
 from annotations.text import fold
 from articles.models import Article, Source, SourceKind
 
@@ -62,7 +62,8 @@ class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
 class ClaimFilter(django_filters.FilterSet):
     # distinct=False: one value per claim, so no SELECT DISTINCT over every column.
     status = django_filters.MultipleChoiceFilter(choices=ClaimStatus.choices, distinct=False)
-    article = IdChoiceFilter(queryset=Article.objects.all())
+    article = IdFilter(field_name="article_id", label="Article id")
+    project = IdFilter(field_name="project_id", label="Project id")
     actor = IdChoiceFilter(
         queryset=Actor.objects.all(), method="filter_actor", label="Actor (any role)"
     )
@@ -181,6 +182,7 @@ class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Title or byline", max_length=300)
     outlet = IdChoiceFilter(queryset=Source.objects.all())
     language = django_filters.CharFilter(max_length=16)
+    project = IdFilter(field_name="project_id", label="Project id")
 
     class Meta:
         model = Article

@@ -1,10 +1,15 @@
-"""The roles, the permissions of both apps each one carries, and what a user may do.
+"""The roles and what a user may do.
 
-Roles are the groups `researcher`, `reviewer` and `editor`. `ROLE_PERMISSIONS` says what
-each may do, in the permissions of both apps; the data migration
-`annotations/migrations/0002_roles.py` made the groups with a frozen copy of it, and a
-test keeps the two equal. Code asks for capabilities (`can_annotate`, ...), not group
-names; users get a role through `grant_roles`.
+What a user may do in a project comes from their membership there (`projects.access`):
+researcher, reviewer, editor, manager. Code asks for capabilities (`can_annotate(user,
+project_id)`, ...), never for role names.
+
+The global groups `researcher`, `reviewer` and `editor` remain for two things only: the
+`editor` group makes a site-wide editor, who alone merges actors (a merge rewrites every
+desk's claims), and the groups carry the Django model permissions the admin shows to
+staff users. `ROLE_PERMISSIONS` says what each group carries; the data migration
+`annotations/migrations/0002_roles.py` made them with a frozen copy of it, and a test
+keeps the two equal. Users get a group through `grant_roles`.
 """
 
 from collections.abc import Iterable
@@ -13,6 +18,9 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.db.models import Q
+
+from projects import access
+from projects.roles import IMPORTING_ROLES, ProjectRole
 
 RESEARCHER, REVIEWER, EDITOR = "researcher", "reviewer", "editor"
 ROLES = (RESEARCHER, REVIEWER, EDITOR)
@@ -124,26 +132,38 @@ def grant_roles(user: AbstractBaseUser, roles: Iterable[str]) -> None:
     user.groups.add(*groups)
 
 
-def can_annotate(user: User) -> bool:
-    return user.is_authenticated and user.has_perm("annotations.add_claim")
+def can_annotate(user: User, project_id: int | None = None) -> bool:
+    """Researchers of the project write claims in it."""
+    return access.holds(user, project_id, ProjectRole.RESEARCHER)
 
 
-def can_review(user: User) -> bool:
-    return user.is_authenticated and user.has_perm("annotations.review_claim")
+def can_review(user: User, project_id: int | None = None) -> bool:
+    """Reviewers of the project decide on its claims (never on their own)."""
+    return access.holds(user, project_id, ProjectRole.REVIEWER)
 
 
 def can_manage_registry(user: User) -> bool:
-    """Editors: change actors and sources."""
-    return user.is_authenticated and user.has_perm("annotations.change_actor")
+    """Editors of any project change actors and sources: the registry is shared by the
+    whole site (Iran is Iran for every desk)."""
+    return access.holds(user, None, ProjectRole.EDITOR)
+
+
+def can_look_after_claims(user: User, project_id: int) -> bool:
+    """Editors of the project look after everyone's claims there (re-attaching them)."""
+    return access.holds(user, project_id, ProjectRole.EDITOR)
 
 
 def can_merge_actors(user: User) -> bool:
+    """Merging rewrites every desk's claims, so it stays with site-wide editors: the
+    global `editor` group (or a superuser), not an editor of one project."""
     return user.is_authenticated and user.has_perm("annotations.merge_actor")
 
 
 def can_add_actor(user: User) -> bool:
-    return user.is_authenticated and user.has_perm("annotations.add_actor")
+    """Researchers (from the claim form) and editors of any project."""
+    return access.holds(user, None, *IMPORTING_ROLES)
 
 
-def can_revise_articles(user: User) -> bool:
-    return user.is_authenticated and user.has_perm("articles.change_article")
+def can_revise_articles(user: User, project_id: int | None = None) -> bool:
+    """Researchers and editors of the article's project change its text."""
+    return access.holds(user, project_id, *IMPORTING_ROLES)

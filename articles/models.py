@@ -78,8 +78,11 @@ class Article(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         constraints = [
+            # Per project: two desks may each work on the same story.
             models.UniqueConstraint(
-                fields=["url"], condition=~Q(url=""), name="article_url_unique_when_set"
+                fields=["project", "url"],
+                condition=~Q(url=""),
+                name="article_url_unique_in_project",
             ),
         ]
         indexes = [

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 
 from articles.cleaning import CleanResult, clean_field, clean_text, normalise_text
 from articles.models import Article, ArticleRevision, Source, SourceKind, text_sha256
-from projects.access import project_for_new_article
+from projects.access import importable_project_ids, project_for_new_article
 from projects.models import Project
 
 
@@ -30,12 +30,23 @@ class DuplicateArticle(Exception):
         super().__init__(f"Already imported as article {existing.pk} (same {why}).")
 
 
-def find_duplicate(*, url: str, text: str) -> tuple[Article, str] | None:
+def find_duplicate(
+    *, url: str, text: str, project: Project | int | None
+) -> tuple[Article, str] | None:
+    """The article of `project` with the same url or the same text, and which matched.
+
+    Duplicates are looked for within one project: two desks may each work on the same
+    story, and an answer naming another desk's article would tell one desk what the
+    other holds. Without a project (a preview before one is chosen) nothing is looked
+    for."""
+    if project is None:
+        return None
+    in_project = Article.objects.filter(project=project)
     if url:
-        existing = Article.objects.filter(url=url).first()
+        existing = in_project.filter(url=url).first()
         if existing:
             return existing, "url"
-    existing = Article.objects.filter(text_sha256=text_sha256(text)).first()
+    existing = in_project.filter(text_sha256=text_sha256(text)).first()
     if existing:
         return existing, "text"
     return None
@@ -58,7 +69,7 @@ def check_import_article(*, user) -> None:
     No user is a command acting for the site."""
     if user is None:
         return
-    if not (user.is_authenticated and user.has_perm("articles.add_article")):
+    if not (user.is_authenticated and importable_project_ids(user)):
         raise PermissionDenied("Only researchers and editors import articles.")
 
 
@@ -101,7 +112,7 @@ def article_create(
     raw = raw or text
     text = normalise_text(text)
     check_article_text(text)
-    duplicate = find_duplicate(url=url, text=text)
+    duplicate = find_duplicate(url=url, text=text, project=project)
     if duplicate:
         raise DuplicateArticle(*duplicate)
     author = user if user is not None and user.is_authenticated else None
@@ -166,6 +177,7 @@ def article_import_plan(
     byline: str = "",
     published: dt.date | None = None,
     language: str = "en",
+    project: Project | int | None = None,
 ) -> ImportPlan:
     """Clean an incoming text and check it could be imported; writes nothing.
 
@@ -174,7 +186,7 @@ def article_import_plan(
 
     Raises ValidationError with field errors (empty title, a text that is empty once
     cleaned, too long or holds NUL, a bad url) and DuplicateArticle when an article with
-    the same url or the same cleaned text exists.
+    the same url or the same cleaned text exists in `project`.
     """
     if "\x00" in text:
         # Refused before cleaning: ftfy would silently drop the control character.
@@ -214,7 +226,7 @@ def article_import_plan(
         errors["outlet"] = ["The outlet's name is too long."]
     if errors:
         raise ValidationError(errors)
-    duplicate = find_duplicate(url=plan.url, text=plan.text)
+    duplicate = find_duplicate(url=plan.url, text=plan.text, project=project)
     if duplicate:
         raise DuplicateArticle(*duplicate)
     return plan
@@ -268,7 +280,10 @@ def article_import(
     (same url or same cleaned text), also when a concurrent import of the same url
     commits first.
     """
+    check_import_article(user=user)
+    project = project_for_new_article(user, project)
     plan = article_import_plan(
+        project=project,
         title=title,
         text=text,
         raw=raw,
@@ -296,7 +311,7 @@ def article_import(
             )
     except IntegrityError:
         # The url is unique: a concurrent import of the same page won the race.
-        duplicate = find_duplicate(url=plan.url, text=plan.text)
+        duplicate = find_duplicate(url=plan.url, text=plan.text, project=project)
         if duplicate:
             raise DuplicateArticle(*duplicate) from None
         raise

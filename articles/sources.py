@@ -24,6 +24,8 @@ from articles.models import Source
 from claimdesk import limits
 from claimdesk.checks import may
 from claimdesk.errors import DuplicateEntry, InvalidInput, NotAllowed
+from projects import access
+from projects.roles import IMPORTING_ROLES, ProjectRole
 
 SOURCE_FIELDS = frozenset({"name", "kind", "url", "publisher", "notes"})
 
@@ -37,13 +39,13 @@ _WORD = re.compile(r"\w")
 
 def check_create_source(*, user) -> None:
     """Raise NotAllowed unless `user` may add sources (researchers and editors)."""
-    if not (user.is_authenticated and user.has_perm("articles.add_source")):
+    if not access.holds(user, None, *IMPORTING_ROLES):
         raise NotAllowed("Only researchers and editors can add sources.")
 
 
 def check_update_source(*, user) -> None:
     """Raise NotAllowed unless `user` may change sources (editors)."""
-    if not (user.is_authenticated and user.has_perm("articles.change_source")):
+    if not access.holds(user, None, ProjectRole.EDITOR):
         raise NotAllowed("Only editors can change sources.")
 
 

@@ -83,7 +83,7 @@ def article_import_view(request: HttpRequest) -> HttpResponse:
         fields = form.article_fields()
 
     try:
-        plan = article_import_plan(**fields)
+        plan = article_import_plan(project=_import_project(request), **fields)
     except (ValidationError, DuplicateArticle) as exc:
         return _render_refusal(request, form, exc)
     previewed = fingerprint(fields)

@@ -66,6 +66,17 @@ def is_member(user, project_id: int) -> bool:
     return project_id in _roles_by_project(user)
 
 
+def holds(user, project_id: int | None, *roles: str) -> bool:
+    """Whether `user` holds one of `roles` in the project, or in any project when
+    `project_id` is None (a question asked before any object is chosen)."""
+    if user is None or not user.is_authenticated:
+        return False
+    held = _roles_by_project(user)
+    if project_id is None:
+        return any(not held_here.isdisjoint(roles) for held_here in held.values())
+    return not held.get(project_id, frozenset()).isdisjoint(roles)
+
+
 def projects_for(user, role: str | None = None) -> QuerySet[Project]:
     """The user's projects (with `role` when given), ordered by name."""
     return Project.objects.filter(pk__in=project_ids(user, role))

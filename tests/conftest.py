@@ -100,8 +100,15 @@ def superuser(db):
 
 @pytest.fixture
 def reader(db):
-    """Logged in, but in no role."""
-    return UserFactory(username="nora")
+    """A member of Main desk who reads its work and acts on none of it: a manager only
+    (managers look after the members, not the claims)."""
+    return UserFactory(username="nora", roles=["manager"])
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, in no project."""
+    return UserFactory(username="olga")
 
 
 @pytest.fixture

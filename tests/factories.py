@@ -5,6 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from annotations.models import Actor, ActorAlias, ActorKind, Certainty
+from annotations.roles import ROLES as GLOBAL_ROLES
 from annotations.roles import grant_roles
 from articles.models import Article, ArticleRevision, Source, SourceKind
 from projects.models import Membership, Project
@@ -39,7 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            grant_roles(self, extracted)
+            grant_roles(self, [role for role in extracted if role in GLOBAL_ROLES])
             # As the migration did for every member of a role group: the same roles in
             # Main desk.
             project_roles = {ROLE_FIELDS[role]: True for role in extracted if role in ROLE_FIELDS}

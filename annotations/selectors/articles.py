@@ -17,17 +17,40 @@ from annotations.models import AnchorState, Claim
 from annotations.selectors.claims import claims_visible_to
 from annotations.selectors.filtering import filtered
 from articles.models import Article, ArticleRevision
+from projects import access
 
 
-def article_list(*, filters: Mapping | None = None) -> QuerySet[Article]:
-    """Articles newest first, without their texts, filtered by `ArticleFilter` (`q`,
-    `outlet`, `language`), each with `revision_number`: its current revision's number.
-    Raises InvalidInput naming the field on a bad value."""
+def articles_visible_to(user) -> QuerySet[Article]:
+    """The articles of the projects `user` belongs to (superusers: every article).
+
+    Every read of an article by id starts here, so an article of another project is
+    "not found", never "forbidden"."""
+    if not user.is_authenticated:
+        return Article.objects.none()
+    if user.is_superuser:
+        return Article.objects.all()
+    return Article.objects.filter(project_id__in=sorted(access.project_ids(user)))
+
+
+def revisions_visible_to(user) -> QuerySet[ArticleRevision]:
+    """The revisions of the articles `user` may read."""
+    if not user.is_authenticated:
+        return ArticleRevision.objects.none()
+    if user.is_superuser:
+        return ArticleRevision.objects.all()
+    return ArticleRevision.objects.filter(article__project_id__in=sorted(access.project_ids(user)))
+
+
+def article_list(*, user, filters: Mapping | None = None) -> QuerySet[Article]:
+    """The articles `user` may read, newest first, without their texts, filtered by
+    `ArticleFilter` (`q`, `outlet`, `language`, `project`), each with `revision_number`:
+    its current revision's number. Raises InvalidInput naming the field on a bad value."""
     latest = (
         ArticleRevision.objects.filter(article=OuterRef("pk")).order_by("-number").values("number")
     )
     articles = (
-        Article.objects.select_related("outlet")
+        articles_visible_to(user)
+        .select_related("outlet", "project")
         .defer("text", "raw")
         .annotate(revision_number=Subquery(latest[:1]))
     )

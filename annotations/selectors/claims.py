@@ -1,7 +1,8 @@
 """Reads: what a user may see, shaped for the page or endpoint that shows it.
 
-Every read of claims starts from `claims_visible_to`. Drafts are private to their
-author; everything else is readable by every logged-in user.
+Every read of claims starts from `claims_visible_to`: a user reads the claims of the
+projects they belong to (superusers: of every project), and drafts are private to their
+author.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from annotations.models import (
     Review,
 )
 from annotations.selectors.filtering import filtered
+from projects import access
+from projects.roles import ProjectRole
 
 
 def claims_visible_to(user, *, status: str | None = None) -> QuerySet[Claim]:
@@ -32,6 +35,8 @@ def claims_visible_to(user, *, status: str | None = None) -> QuerySet[Claim]:
     if not user.is_authenticated:
         return Claim.objects.none()
     claims = Claim.objects.all() if status is None else Claim.objects.filter(status=status)
+    if not user.is_superuser:
+        claims = claims.filter(project_id__in=sorted(access.project_ids(user)))
     if user.is_superuser or (status is not None and status != ClaimStatus.DRAFT):
         return claims
     return claims.filter(~Q(status=ClaimStatus.DRAFT) | Q(author=user))
@@ -62,9 +67,13 @@ def verified_claims(*, user, filters: Mapping | None = None) -> QuerySet[Claim]:
     return with_details(apply_claim_filters(queryset, filters))
 
 
-def review_queue(reviewer) -> QuerySet[Claim]:
-    """Submitted claims the reviewer did not write and has not approved this round,
-    oldest submission first."""
+def review_queue(reviewer, *, project_id: int | None = None) -> QuerySet[Claim]:
+    """Submitted claims of the projects where `reviewer` reviews (of `project_id` only,
+    when given) that they did not write and have not approved this round, oldest
+    submission first."""
+    reviewing = access.project_ids(reviewer, ProjectRole.REVIEWER)
+    if project_id is not None:
+        reviewing = reviewing & {project_id}
     # Not a subquery correlated with each claim: a reviewer with thousands of reviews
     # made SQLite scan all of them once per claim awaiting review.
     approved_this_round = (
@@ -73,12 +82,12 @@ def review_queue(reviewer) -> QuerySet[Claim]:
         .values("claim_id")
     )
     return (
-        Claim.objects.filter(status=ClaimStatus.SUBMITTED)
+        Claim.objects.filter(status=ClaimStatus.SUBMITTED, project_id__in=sorted(reviewing))
         .exclude(author=reviewer)
         .exclude(pk__in=approved_this_round)
         .order_by("submitted_at", "id")
     )
 
 
-def review_queue_count(reviewer) -> int:
-    return review_queue(reviewer).count()
+def review_queue_count(reviewer, *, project_id: int | None = None) -> int:
+    return review_queue(reviewer, project_id=project_id).count()

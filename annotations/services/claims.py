@@ -57,7 +57,11 @@ class SourceLink:
 
 
 def workflow_participant(*, user, claim: Claim) -> workflow.Participant:
-    return workflow.Participant(is_author=claim.author_id == user.pk, can_review=can_review(user))
+    """What the workflow needs to know of `user` acting on `claim`: whether they wrote
+    it, and whether they review in its project."""
+    return workflow.Participant(
+        is_author=claim.author_id == user.pk, can_review=can_review(user, claim.project_id)
+    )
 
 
 def _check_text_lengths(
@@ -132,10 +136,10 @@ def _replace_links(
 
 
 def check_create_claim(*, user, article: Article | None = None) -> None:
-    """Raise NotAllowed unless `user` may annotate. Any article may be annotated, so the
-    answer is the same with or without one (the API asks before it reads the body)."""
-    if not can_annotate(user):
-        raise NotAllowed("Only researchers can create claims.")
+    """Raise NotAllowed unless `user` is a researcher in the article's project (in some
+    project, without an article: the API asks before it reads the body)."""
+    if not can_annotate(user, article.project_id if article is not None else None):
+        raise NotAllowed("Only researchers of the article's project can create claims.")
 
 
 def can_create_claim(user, article: Article | None = None) -> bool:

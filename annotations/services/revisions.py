@@ -35,7 +35,7 @@ from annotations import workflow
 from annotations.anchoring.reanchor import reanchor_many
 from annotations.anchoring.selection import Anchor, anchor_from_selection
 from annotations.models import AnchorState, Claim, ClaimEvent, EventKind
-from annotations.roles import can_annotate, can_manage_registry, can_revise_articles
+from annotations.roles import can_annotate, can_look_after_claims, can_revise_articles
 from annotations.selectors import claims_visible_to
 from annotations.selectors.articles import anchor_state_counts
 from annotations.services.claims import lock_claim, save_transition
@@ -83,14 +83,15 @@ def anchor_counts(article: Article) -> dict[str, int]:
     return anchor_state_counts(article)
 
 
-def check_revise_article(*, user) -> None:
-    """Raise NotAllowed unless the user may change articles' texts (`article_revise`)."""
-    if not can_revise_articles(user):
-        raise NotAllowed("Only researchers and editors change the text of an article.")
+def check_revise_article(*, user, article: Article | None = None) -> None:
+    """Raise NotAllowed unless the user may change the article's text (`article_revise`):
+    a researcher or editor of its project (of some project, without an article)."""
+    if not can_revise_articles(user, article.project_id if article is not None else None):
+        raise NotAllowed("Only researchers and editors of its project change an article's text.")
 
 
-def can_revise_article(user) -> bool:
-    return may(check_revise_article, user=user)
+def can_revise_article(user, article: Article | None = None) -> bool:
+    return may(check_revise_article, user=user, article=article)
 
 
 @transaction.atomic
@@ -117,6 +118,7 @@ def article_revise(
     """
     check_revise_article(user=user)
     article = Article.objects.select_for_update().get(pk=article_id)
+    check_revise_article(user=user, article=article)
     current = article.current_revision
     current_number = current.number if current else 0
     if expected_revision is not None and expected_revision != current_number:
@@ -390,7 +392,9 @@ def may_reattach(user, claim: Claim) -> bool:
     """
     if not user.is_authenticated:
         return False
-    return (claim.author_id == user.pk and can_annotate(user)) or can_manage_registry(user)
+    return (
+        claim.author_id == user.pk and can_annotate(user, claim.project_id)
+    ) or can_look_after_claims(user, claim.project_id)
 
 
 def check_reattach(*, user, claim: Claim) -> None:

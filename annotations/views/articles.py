@@ -40,6 +40,7 @@ from annotations.selectors import claims_visible_to
 from annotations.services.claims import workflow_participant
 from annotations.views.pickers import picker_context
 from articles.models import Article, Source
+from projects.current import current_project
 
 ARTICLES_PER_PAGE = 25
 MENTIONS_REMEMBERED = 64  # texts whose actor mentions are kept between requests
@@ -57,8 +58,13 @@ CLAIM_LIST_CHOICES = ListChoices(
 @login_required
 @require_GET
 def article_list(request):
-    """Articles with their claims counted by status (drafts: the user's own only)."""
-    articles = selectors.article_list(filters=request.GET)
+    """The current project's articles with their claims counted by status (drafts: the
+    user's own only). `?project=` names the project by slug (see `projects.current`)."""
+    project = current_project(request)
+    filters = request.GET.copy()
+    filters.pop("project", None)
+    articles = selectors.article_list(user=request.user, filters=filters)
+    articles = articles.filter(project=project) if project else articles.none()
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(page_param(request.GET))
     counts = selectors.claim_counts(request.user, [article.pk for article in page])
     rows = []
@@ -76,8 +82,12 @@ def article_list(request):
     outlet_id = number_param(request.GET, "outlet")
     outlet = None
     if outlet_id is not None:
-        outlet = Source.objects.filter(pk=outlet_id, articles__isnull=False).first()
-    outlets = Source.objects.filter(articles__isnull=False).distinct().only("id", "name")
+        outlet = Source.objects.filter(pk=outlet_id, articles__project=project).first()
+    outlets = (
+        Source.objects.filter(articles__project=project).distinct().only("id", "name")
+        if project
+        else Source.objects.none()
+    )
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -89,6 +99,7 @@ def article_list(request):
             "query": request.GET.get("q", "").strip(),
             "outlet": outlet,
             "outlets": outlets,
+            "project": project,
             "page_query": params.urlencode(),
         },
     )
@@ -171,7 +182,7 @@ def reader_context(request, article: Article, *, form: ClaimForm | None = None) 
         )
     )
 
-    annotate = can_annotate(request.user) and revision is not None
+    annotate = can_annotate(request.user, article.project_id) and revision is not None
     if annotate and form is None:
         form = ClaimForm(initial={"revision": revision.pk})
     status_counts = Counter(claim.status for claim in claims)
@@ -239,7 +250,9 @@ def reader_data_claims(items: list[PlacedClaim], user) -> list[dict]:
 @login_required
 @require_GET
 def article_reader(request, article_id: int):
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
+    article = get_object_or_404(
+        selectors.articles_visible_to(request.user).select_related("outlet"), pk=article_id
+    )
     return render(request, "annotations/articles/reader.html", reader_context(request, article))
 
 

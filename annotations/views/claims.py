@@ -23,6 +23,7 @@ from annotations.models import ClaimEvent, ClaimRelation, ClaimStatus
 from annotations.params import MAX_NUMBER, number_param
 from annotations.reader_html import excerpt_html
 from annotations.selectors import claims_visible_to, with_details
+from annotations.selectors.articles import articles_visible_to
 from annotations.services.claims import (
     can_delete_claim,
     can_edit_claim,
@@ -38,7 +39,6 @@ from annotations.services.reviews import can_decide
 from annotations.views.articles import reader_context
 from annotations.views.pickers import picker_context
 from annotations.views.refusals import refuse_unless
-from articles.models import Article
 from claimdesk.errors import DomainError, NotAllowed, StaleVersion
 
 TIMELINE_TEMPLATES = ["annotations/_timeline.html", "annotations/claims/_events.html"]
@@ -93,7 +93,9 @@ def claim_detail(request, claim_id: int):
             "review_url": _review_url(claim.pk),
             "relations": relations,
             "events": events,
-            "can_read_note": may_read_note(request.user, author_id=claim.author_id),
+            "can_read_note": may_read_note(
+                request.user, author_id=claim.author_id, project_id=claim.project_id
+            ),
             "timeline_template": select_template(TIMELINE_TEMPLATES),
         },
     )
@@ -126,7 +128,9 @@ def _save_form(form, service, **arguments):
 @require_POST
 def claim_create_view(request, article_id: int):
     """The reader's side panel posts here. Errors re-render the reader with the panel open."""
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
+    article = get_object_or_404(
+        articles_visible_to(request.user).select_related("outlet"), pk=article_id
+    )
     form = ClaimForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

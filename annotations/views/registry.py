@@ -26,6 +26,7 @@ from annotations.registry_forms import (
 )
 from annotations.selectors.actors import actor_list as list_actors
 from annotations.selectors.actors import suggest_actors
+from annotations.selectors.articles import articles_visible_to
 from annotations.selectors.duplicates import likely_duplicates
 from annotations.selectors.registry_claims import actor_claims, source_claims
 from annotations.selectors.sources import source_list as list_sources
@@ -42,7 +43,7 @@ from annotations.services.actors import (
 )
 from annotations.services.merge_plan import ancestor_ids, descendant_ids, merge_preview
 from annotations.views.refusals import refuse_unless
-from articles.models import Article, Source, SourceKind
+from articles.models import Source, SourceKind
 from articles.sources import (
     can_add_source,
     can_change_source,
@@ -269,7 +270,7 @@ def actor_suggest(request: HttpRequest) -> JsonResponse:
     if article_id is not None or not query:
         if article_id is None:
             raise Http404
-        text = get_object_or_404(Article.objects.only("text"), pk=article_id).text
+        text = get_object_or_404(articles_visible_to(request.user).only("text"), pk=article_id).text
     end = len(text) if end is None else end
     if not start <= end <= len(text):
         raise InvalidInput(f"The range must lie within the text (0 to {len(text)}).", field="end")

@@ -27,7 +27,7 @@ from annotations.models import AnchorState, Claim
 from annotations.params import MAX_NUMBER, WholeNumberFormField, number_param, page_param
 from annotations.reader_html import PlacedClaim, is_placed, render_text
 from annotations.selectors import claims_visible_to
-from annotations.selectors.articles import anchor_state_counts
+from annotations.selectors.articles import anchor_state_counts, articles_visible_to
 from annotations.services.revisions import (
     REATTACHABLE_STATES,
     article_revise,
@@ -80,8 +80,8 @@ def article_edit(request, article_id: int):
     page says so, keeps the user's text, links the difference, and a second save then
     replaces the newer revision knowingly.
     """
-    article = get_object_or_404(Article, pk=article_id)
-    refuse_unless(check_revise_article, user=request.user)
+    article = get_object_or_404(articles_visible_to(request.user), pk=article_id)
+    refuse_unless(check_revise_article, user=request.user, article=article)
     revision = article.current_revision
     current_number = revision.number if revision else 0
     conflict = None
@@ -156,7 +156,9 @@ def _visible_counts(user, article: Article) -> list[tuple[str, str, int]]:
 @require_GET
 def article_revisions(request, article_id: int):
     """The revisions, newest first; after a save (`?revised=N`), what re-anchoring did."""
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
+    article = get_object_or_404(
+        articles_visible_to(request.user).select_related("outlet"), pk=article_id
+    )
     revisions = list(
         article.revisions.select_related("author")
         .annotate(chars=Length("text"))
@@ -184,7 +186,7 @@ def article_revisions(request, article_id: int):
             "article": article,
             "revisions": revisions,
             "summary": summary,
-            "can_edit": can_revise_article(request.user),
+            "can_edit": can_revise_article(request.user, article),
             "reader_url": _url_or_empty("article_reader", article.pk),
         },
     )
@@ -265,7 +267,7 @@ def _revision_number(params, name: str, default: int) -> int:
 @require_GET
 def revision_diff(request, article_id: int):
     """`?from=N&to=M`: what changed between two revisions (default: the latest change)."""
-    article = get_object_or_404(Article, pk=article_id)
+    article = get_object_or_404(articles_visible_to(request.user), pk=article_id)
     latest = article.current_revision
     if latest is None:
         raise Http404("This article has no revisions.")
@@ -312,7 +314,7 @@ def orphaned_claims(request):
     article = None
     article_id = number_param(request.GET, "article")
     if article_id is not None:
-        article = Article.objects.filter(pk=article_id).first()
+        article = articles_visible_to(request.user).filter(pk=article_id).first()
         claims = claims.filter(article_id=article_id)
     orphaned = Paginator(
         claims.filter(anchor_state=AnchorState.ORPHANED).order_by("article_id", "id"),

@@ -1,6 +1,7 @@
 """A new article goes into a project: the one named, or the only one the user may use."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from articles.models import Article
@@ -36,7 +37,7 @@ def test_a_user_in_no_project_is_told_so(db):
     # A researcher by the site's groups, but a member of no project.
     user = UserFactory(roles=["researcher"])
     Membership.objects.filter(user=user).delete()
-    with pytest.raises(InvalidInput, match="not a researcher or editor"):
+    with pytest.raises(PermissionDenied, match="Only researchers and editors"):
         article_create(user=user, title="Nowhere", text="A text.")
 
 

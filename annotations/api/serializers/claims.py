@@ -13,11 +13,12 @@ from annotations.api.serializers.fields import (
     ScopedPrimaryKeyField,
     SourceRefSerializer,
     UserRefSerializer,
+    VisibleArticleField,
     resolve_ids,
 )
 from annotations.api.serializers.reviews import ReviewSerializer
 from annotations.models import Actor, ActorRole, AnchorState, Certainty, ClaimStatus
-from articles.models import Article, Source
+from articles.models import Source
 from claimdesk import limits
 
 
@@ -49,6 +50,7 @@ class ClaimSerializer(serializers.Serializer):
     )
     anchor_state = serializers.ChoiceField(choices=AnchorState.choices)
     article = serializers.IntegerField()
+    project = serializers.IntegerField(help_text="The project's id (the article's project).")
     revision = serializers.IntegerField(help_text="Number of the revision the offsets count in.")
     start = serializers.IntegerField()
     end = serializers.IntegerField()
@@ -116,7 +118,7 @@ class _ClaimFieldsMixin(serializers.Serializer):
 
 
 class ClaimCreateInputSerializer(_ClaimFieldsMixin):
-    article = ScopedPrimaryKeyField(queryset=Article.objects.all())
+    article = VisibleArticleField()
     revision = serializers.IntegerField(
         min_value=1,
         max_value=MAX_OFFSET,

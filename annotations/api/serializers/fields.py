@@ -7,6 +7,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from annotations.selectors.articles import articles_visible_to
+from articles.models import Article
+
 # Ids and offsets are bounded so that absurd numbers are a 400, not a database error.
 MAX_ID = 2**53
 MAX_OFFSET = 2**31 - 1
@@ -21,6 +24,21 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         if isinstance(data, str) and data.isdigit() and int(data) > MAX_ID:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
+
+
+class VisibleArticleField(ScopedPrimaryKeyField):
+    """An article id among the articles the requesting user may read: another project's
+    article is "does not exist", exactly like an id that was never used."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Article.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return Article.objects.none()
+        return articles_visible_to(request.user)
 
 
 class BoundedListField(serializers.ListField):

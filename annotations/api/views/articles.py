@@ -21,15 +21,20 @@ from annotations.api.serializers.articles import (
 from annotations.api.views.base import ApiView, SchemaOnlyFilterBackend
 from annotations.filters import ArticleFilter
 from annotations.models import AnchorState
-from annotations.selectors.articles import article_list, claim_counts
+from annotations.selectors.articles import (
+    article_list,
+    articles_visible_to,
+    claim_counts,
+    revisions_visible_to,
+)
 from annotations.services.revisions import article_revise, can_revise_article
 from articles.models import Article, ArticleRevision
 from articles.services import article_create, can_import_article
 
 
-def _articles() -> QuerySet[Article]:
+def _articles(user) -> QuerySet[Article]:
     # The detail views read the text too: the list's query without its `defer`.
-    return article_list().defer(None).select_related("outlet")
+    return article_list(user=user).defer(None).select_related("outlet", "project")
 
 
 class ArticleListView(ApiView):
@@ -40,7 +45,7 @@ class ArticleListView(ApiView):
     filterset_class = ArticleFilter
 
     def get_queryset(self):
-        return article_list()
+        return article_list(user=self.request.user)
 
     @extend_schema(
         operation_id="articles_list",
@@ -48,7 +53,7 @@ class ArticleListView(ApiView):
         responses={200: ArticleSerializer(many=True), **schema.errors(400, 404)},
     )
     def get(self, request):
-        page = self.paginate_queryset(article_list(filters=request.query_params))
+        page = self.paginate_queryset(article_list(user=request.user, filters=request.query_params))
         context = {"claim_counts": claim_counts(request.user, (a.pk for a in page))}
         return self.get_paginated_response(ArticleSerializer(page, many=True, context=context).data)
 
@@ -61,7 +66,7 @@ class ArticleListView(ApiView):
     def post(self, request):
         data = self.validated_input(ArticleInputSerializer)
         article = article_create(user=request.user, **data)
-        article = _articles().get(pk=article.pk)
+        article = _articles(request.user).get(pk=article.pk)
         return Response(ArticleDetailSerializer(article).data, status=status.HTTP_201_CREATED)
 
 
@@ -72,7 +77,7 @@ class ArticleDetailView(ApiView):
     capabilities = {"PATCH": can_revise_article}
 
     def get_queryset(self):
-        return _articles()
+        return _articles(self.request.user)
 
     @extend_schema(
         operation_id="articles_retrieve",
@@ -100,7 +105,7 @@ class ArticleDetailView(ApiView):
             note=data["note"],
             expected_revision=data["revision"],
         )
-        article = _articles().get(pk=article.pk)
+        article = _articles(request.user).get(pk=article.pk)
         article.counts = {state: result.counts.get(state, 0) for state in AnchorState.values}
         context = {"claim_counts": claim_counts(request.user, [article.pk])}
         return Response(ArticleRevisedSerializer(article, context=context).data)
@@ -117,7 +122,7 @@ class ArticleRevisionListView(ApiView):
         responses={200: RevisionSerializer(many=True), **schema.errors(404)},
     )
     def get(self, request, pk: int):
-        article = get_object_or_404(Article.objects.only("pk"), pk=pk)
+        article = get_object_or_404(articles_visible_to(request.user).only("pk"), pk=pk)
         revisions = (
             ArticleRevision.objects.filter(article=article)
             .select_related("author")
@@ -140,6 +145,8 @@ class ArticleRevisionDetailView(ApiView):
     )
     def get(self, request, pk: int, number: int):
         revision = get_object_or_404(
-            ArticleRevision.objects.select_related("author"), article_id=pk, number=number
+            revisions_visible_to(request.user).select_related("author"),
+            article_id=pk,
+            number=number,
         )
         return Response(RevisionDetailSerializer(revision).data)

@@ -31,7 +31,7 @@ class ApiView(generics.GenericAPIView):
 
     def validated_input(self, serializer_class) -> dict:
         """The request body read by `serializer_class`; a 400 naming the fields otherwise."""
-        serializer = serializer_class(data=self.request.data)
+        serializer = serializer_class(data=self.request.data, context={"request": self.request})
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 

@@ -158,7 +158,7 @@ class Command(BaseCommand):
         }
         try:
             if dry_run:
-                plan = article_import_plan(**fields)
+                plan = article_import_plan(project=project, **fields)
                 seen_urls, seen_texts = seen
                 digest = text_sha256(plan.text)
                 if (plan.url and plan.url in seen_urls) or digest in seen_texts:

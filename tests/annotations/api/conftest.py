@@ -45,7 +45,8 @@ def world(django_db_setup, django_db_blocker):
                 "reviewer": UserFactory(username="vera", roles=["reviewer"]),
                 "second_reviewer": UserFactory(username="victor", roles=["reviewer"]),
                 "editor": UserFactory(username="edith", roles=["editor"]),
-                "reader": UserFactory(username="nora"),
+                "reader": UserFactory(username="nora", roles=["manager"]),
+                "outsider": UserFactory(username="olga"),
                 "superuser": UserFactory(username="root"),
             }
             users["superuser"].is_superuser = users["superuser"].is_staff = True
@@ -104,8 +105,14 @@ def editor(world, db):
 
 @pytest.fixture
 def reader(world, db):
-    """Logged in, but in no role."""
+    """A member of the desk's project who acts on nothing there: a manager only."""
     return world.users["reader"]
+
+
+@pytest.fixture
+def outsider(world, db):
+    """Logged in, in no project."""
+    return world.users["outsider"]
 
 
 @pytest.fixture

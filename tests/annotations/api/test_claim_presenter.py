@@ -54,6 +54,7 @@ def _expected(claim: Claim, user) -> dict:
         "review_round": claim.review_round,
         "anchor_state": claim.anchor_state,
         "article": claim.article_id,
+        "project": claim.project_id,
         "revision": claim.revision.number,
         "start": claim.start,
         "end": claim.end,
@@ -191,12 +192,15 @@ def test_presenter_shows_each_viewer_their_own_actions_and_the_note(world, desk)
 )
 def test_only_the_author_and_reviewers_may_read_the_note(world, desk, viewer, reads):
     claim = desk.claims["approved"]
-    assert may_read_note(world.users[viewer], author_id=claim.author_id) is reads
+    assert (
+        may_read_note(world.users[viewer], author_id=claim.author_id, project_id=claim.project_id)
+        is reads
+    )
 
 
 def test_an_anonymous_visitor_may_not_read_the_note(desk):
     anonymous = SimpleNamespace(pk=None, is_authenticated=False)
-    assert may_read_note(anonymous, author_id=None) is False
+    assert may_read_note(anonymous, author_id=None, project_id=desk.article.project_id) is False
 
 
 def test_presenting_no_rows_costs_no_query(django_assert_num_queries):

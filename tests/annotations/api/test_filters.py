@@ -66,7 +66,8 @@ def test_filters_never_reveal_someone_elses_draft(desk, as_user, researcher):
 INVALID = [
     ("status", "published"),
     ("article", "abc"),
-    ("article", str(2**40)),
+    ("article", "1" + "0" * 30),
+    ("project", "desk"),
     ("actor", "Iran"),
     ("claimant", str(2**40)),
     ("claimant", "1" + "0" * 30),
@@ -99,3 +100,12 @@ def test_invalid_filter_value_is_a_400_naming_the_field(
         assert body["code"] == "invalid"
     assert body["errors"][0]["field"] == field
     assert body["errors"][0]["detail"]
+
+
+@pytest.mark.parametrize("field", ["article", "project"])
+def test_an_unknown_article_or_project_lists_nothing_as_another_projects_would(
+    desk, as_user, researcher, field
+):
+    """Ids of scoped rows are not looked up: an id never used and an id of another
+    project both list nothing, so the answer does not tell them apart."""
+    assert listed(as_user(researcher), f"{field}={2**40}") == set()

@@ -27,7 +27,7 @@ PASSWORD = "correct-horse-battery"
 def approved(transactional_db):
     author = UserFactory(username="live-researcher", roles=["researcher"])
     reviewer = UserFactory(username="live-reviewer", roles=["reviewer"])
-    UserFactory(username="partner")
+    UserFactory(username="partner", roles=["manager"])
     claims = []
     for _ in range(3):
         claim = make_claim(author=author, article=ArticleFactory(), claimant=ActorFactory())

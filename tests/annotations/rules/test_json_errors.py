@@ -8,7 +8,6 @@ a stable code, the HTTP status of the error, and field errors that name the fiel
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.exceptions import ValidationError as DrfValidationError
@@ -16,6 +15,7 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 from annotations.error_contract import error_body
 from annotations.services.claims import claim_submit
 from claimdesk.errors import InvalidInput, SelfReview, StaleRevision
+from projects.models import Membership
 from tests.factories import make_claim
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_decide_refuses_a_non_reviewer_in_json(client, other_researcher, waiting
 
 
 def test_decide_refuses_the_author_as_self_review(client, researcher, waiting):
-    researcher.groups.add(Group.objects.get(name="reviewer"))
+    Membership.objects.filter(user=researcher).update(is_reviewer=True)
     client.force_login(researcher)
     contract(
         decide(client, waiting, version=waiting.version, decision="approve"), 403, "self_review"

@@ -13,6 +13,7 @@ from annotations.exports.records import Links, iter_records
 from annotations.models import AnchorState, Claim, ClaimStatus, Review
 from annotations.selectors import review_queue
 from annotations.services.reviews import approval_counts, approvers_this_round
+from projects import access
 from tests.annotations.workflow.steps import decide, edit, fresh, reattach, revise, submit
 from tests.factories import make_claim
 
@@ -313,6 +314,8 @@ def test_counting_approvals_and_the_queue_take_one_query_whatever_the_rounds(
             claim = edit(researcher, claim, statement="Again.")
             claims.append(decide(reviewer, submit(researcher, claim)))
         return claims
+
+    access.project_ids(second_reviewer)  # a request reads the memberships once, first
 
     def queries(claims):
         with CaptureQueriesContext(connection) as captured:

@@ -40,7 +40,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            grant_roles(self, [role for role in extracted if role in GLOBAL_ROLES])
+            # Project-only roles (manager) have no group; any other name must be a
+            # group's, and grant_roles refuses one that is not.
+            grant_roles(
+                self,
+                [role for role in extracted if role not in ROLE_FIELDS or role in GLOBAL_ROLES],
+            )
             # As the migration did for every member of a role group: the same roles in
             # Main desk.
             project_roles = {ROLE_FIELDS[role]: True for role in extracted if role in ROLE_FIELDS}

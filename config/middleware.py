@@ -15,12 +15,13 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from annotations.params import InvalidParameter
+from claimdesk import characters
 from config.security import (
     API_PREFIX,
     DATABASE_ERRORS,
     bad_parameter,
     database_unavailable,
-    null_character,
+    refused_character,
     request_too_large,
 )
 
@@ -52,11 +53,16 @@ class RequestLimitsMiddleware:
         limit = self._limit(upload=upload)
         if limit is not None and _declared_length(request) > limit:
             return request_too_large(request, limit=limit, upload=upload)
-        # No text field holds a NUL (forms and serializers refuse it), and PostgreSQL
-        # cannot even compare one: refuse it in the query string before any filter does.
+        # No text holds a NUL or a lone surrogate (`claimdesk.characters`), and
+        # PostgreSQL cannot even compare a NUL: refuse them in the query string before
+        # any filter does.
         for name, values in request.GET.lists():
-            if "\x00" in name or any("\x00" in value for value in values):
-                return null_character(request, field=name.replace("\x00", ""))
+            for text in (name, *values):
+                found = characters.problem(text)
+                if found is not None:
+                    code, detail = found
+                    field = characters.printable(name).replace("\\u0000", "")
+                    return refused_character(request, field=field, code=code, detail=detail)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):

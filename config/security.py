@@ -83,12 +83,13 @@ def request_too_large(request: HttpRequest, *, limit: int, upload: bool) -> Http
     )
 
 
-def null_character(request: HttpRequest, *, field: str) -> HttpResponse:
+def refused_character(request: HttpRequest, *, field: str, code: str, detail: str) -> HttpResponse:
+    """A query string holding a character no text may hold (`claimdesk.characters`)."""
     return error_answer(
         request,
         status=400,
-        code="null_characters_not_allowed",
-        detail=f"{field}: null characters are not allowed.",
+        code=code,
+        detail=f"{field}: {detail}",
         template="400.html",
         field=field,
     )

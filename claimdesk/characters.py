@@ -9,10 +9,14 @@ statement or a note, so both are refused wherever text comes in:
 - the services check what they are given (`check_characters`, `check_instance`), so
   the pages, the admin, the API and the commands refuse alike, with an `InvalidInput`
   naming the field;
-- page and admin form fields and API serializer fields run `validate_characters`
-  (Django's and DRF's text fields already refuse NUL, and DRF's surrogates, with the
-  same codes as here: a client sees one code per character whichever door it used);
+- before that, Django's form fields refuse a NUL and DRF's text fields a NUL and a lone
+  surrogate, with the same codes as here, so a client sees one code per character
+  whichever door it used; what a form reads by hand (the claim form's rows of actors
+  and sources) is checked with `problem`;
 - the query string is checked before any view (`config.middleware`).
+
+A form-encoded body or a query string cannot carry a lone surrogate: bytes that are not
+UTF-8 are read as U+FFFD. JSON can, and so can a file a command reads.
 
 The codes are the ones Django and DRF already answer, so nothing a client saw before
 changes: `null_characters_not_allowed` and `surrogate_characters_not_allowed`.
@@ -42,14 +46,6 @@ def problem(value: str) -> tuple[str, str] | None:
     if found.group() == "\x00":
         return NUL, "Null characters are not allowed."
     return SURROGATE, f"Surrogate characters are not allowed: U+{ord(found.group()):X}."
-
-
-def validate_characters(value) -> None:
-    """A validator for form and serializer fields: raises Django's ValidationError."""
-    found = problem(value)
-    if found is not None:
-        code, detail = found
-        raise ValidationError(detail, code=code)
 
 
 def printable(value: str) -> str:

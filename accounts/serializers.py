@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.services import MAX_DAYS
+from annotations.api.serializers.fields import InputSerializer, WholeNumberField
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(InputSerializer):
     """A username and password; optionally `name`, what the token is for (default
     `API token`), and `expires_in_days`, its lifetime (default: the server's
     `API_TOKEN_DAYS`)."""
@@ -18,7 +19,7 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    expires_in_days = serializers.IntegerField(min_value=1, max_value=MAX_DAYS, required=False)
+    expires_in_days = WholeNumberField(min_value=1, max_value=MAX_DAYS, required=False)
 
     def validate(self, attrs):
         user = authenticate(

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.keys import key_digest, new_key, password_fingerprint
 from accounts.models import ApiToken
+from claimdesk import characters
 
 MAX_DAYS = 3650
 DEFAULT_NAME = "API token"
@@ -42,6 +43,7 @@ def token_create(
         created=now,
         expires=now + dt.timedelta(days=days) if days else None,
     )
+    characters.check_characters(name=token.name)
     token.full_clean()
     token.save()
     return token, key

@@ -3,20 +3,27 @@
 The API's exception handler and the page views that answer a fetch both call
 `error_body`, so a refusal reads the same whichever door it came through: a domain error
 keeps its stable code and HTTP status, a validation error (Django's or DRF's) is a 400
-`invalid` whose `errors` name each field.
+`invalid` whose `errors` name each field, and a database integrity error that a service
+let through (a unique row written by two requests at once, a race the service did not
+foresee) is a 409 `conflict`: the transaction was rolled back, so nothing was saved, and
+trying again is the client's remedy, not a server error's.
 """
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
 from articles.services import DuplicateArticle
-from claimdesk.errors import DomainError
+from claimdesk.errors import Conflict, DomainError
+
+logger = logging.getLogger("claimdesk.security")
 
 
 def _flatten(detail, field: str | None = None) -> list[dict]:
@@ -84,6 +91,11 @@ def error_body(exc: BaseException) -> tuple[dict, int] | None:
         return _invalid(_flatten(exc.detail)), 400
     if isinstance(exc, Http404):
         return {"code": "not_found", "detail": "Not found.", "errors": []}, 404
+    if isinstance(exc, IntegrityError):
+        # Answered, but logged as an error: the service should have turned this race
+        # into its own refusal (a duplicate, a stale version) and can be taught to.
+        logger.error("Integrity error left a service", exc_info=exc)
+        return error_body(Conflict())
     return None
 
 
@@ -101,7 +113,13 @@ def answers_json(view):
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except (DomainError, DuplicateArticle, DjangoValidationError, Http404) as exc:
+        except (
+            DomainError,
+            DuplicateArticle,
+            DjangoValidationError,
+            Http404,
+            IntegrityError,
+        ) as exc:
             return error_response(exc)
 
     return wrapper

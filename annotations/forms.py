@@ -24,7 +24,7 @@ from annotations.params import WholeNumberFormField
 from annotations.services.claims import ActorLink, SourceLink
 from annotations.text import fold
 from articles.models import ArticleRevision, Source
-from claimdesk import limits
+from claimdesk import characters, limits
 from claimdesk.errors import AnchorMismatch, DomainError, StaleVersion
 
 INTENT_SAVE, INTENT_SUBMIT = "save", "submit"
@@ -74,7 +74,10 @@ class SourceRow:
 
 def _row_record(row, picked: str, records: dict, named, *, gone: str, missing: str):
     """The record a link row picked by id, or else typed by name; what is wrong with the
-    row goes onto `row.errors` (`gone`: the id no longer exists; `missing`: neither)."""
+    row goes onto `row.errors` (`gone`: the id no longer exists; `missing`: neither).
+    A row already refused for its characters is not looked up."""
+    if row.errors:
+        return None
     if picked:
         record = records.get(_int_or_none(picked))
         if record is None:
@@ -269,10 +272,24 @@ class ClaimForm(forms.Form):
         source_ids = {_int_or_none(row.source) for row in self.source_rows} - {None}
         sources = Source.objects.in_bulk(source_ids) if source_ids else {}
 
+        self._refuse_characters("actors", self.actor_rows)
+        self._refuse_characters("sources", self.source_rows)
         self._clean_claimant(cleaned, actors)
         self._clean_actor_rows(actors)
         self._clean_source_rows(sources)
         return cleaned
+
+    def _refuse_characters(self, field: str, rows: list) -> None:
+        """The rows are parsed by hand, past the form fields' validators: refuse what no
+        text may hold before a label is looked up (PostgreSQL cannot compare a NUL)."""
+        for row in rows:
+            for value in vars(row).values():
+                found = characters.problem(value) if isinstance(value, str) else None
+                if found is not None:
+                    code, detail = found
+                    row.errors.append(detail)
+                    self.add_error(field, forms.ValidationError(detail, code=code))
+                    break
 
     def _clean_claimant(self, cleaned: dict, actors: dict[int, Actor]) -> None:
         raw, label = cleaned.get("claimant") or "", (cleaned.get("claimant_label") or "").strip()

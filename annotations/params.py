@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 import django_filters
 from django import forms
+from django.http import QueryDict
 from rest_framework import serializers
 
 from claimdesk.errors import InvalidInput
@@ -102,13 +103,24 @@ class IdChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = IdChoiceField
 
 
+def from_form_or_query(field: serializers.Field) -> bool:
+    """Whether a serializer field reads a query string or a form-encoded body, where every
+    value is text, rather than JSON, where a number is a number."""
+    return isinstance(getattr(field.root, "initial_data", None), QueryDict)
+
+
 class WholeNumberSerializerField(serializers.IntegerField):
-    """DRF's `IntegerField` that accepts only what `whole_number` accepts: "1.0" and "١٢"
-    are refused; a JSON integer is bounded as usual."""
+    """DRF's `IntegerField` that accepts only what `whole_number` accepts, and in JSON only
+    a JSON integer: DRF's own takes `1.0`, `"1.0"`, `"12"` and `true` for whole numbers,
+    so a client's bug (a version sent as text, a rounded offset) went unnoticed. In a
+    query string or a form every value is text: there `"12"` is 12, "1.0" and "١٢" are
+    refused. A JSON integer is bounded as usual (codes `min_value`, `max_value`)."""
 
     def to_internal_value(self, data):
         if isinstance(data, int) and not isinstance(data, bool):
             return super().to_internal_value(data)
+        if not (isinstance(data, str) and from_form_or_query(self)):
+            self.fail("invalid")
         minimum = self.min_value if self.min_value is not None else 0
         maximum = self.max_value if self.max_value is not None else MAX_ID
         try:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 
 from articles.cleaning import CleanResult, clean_field, clean_text, normalise_text
 from articles.models import Article, ArticleRevision, Source, SourceKind, text_sha256
+from claimdesk import characters
 from projects.access import importable_project_ids, project_for_new_article
 from projects.models import Project
 
@@ -55,8 +56,9 @@ def find_duplicate(
 def check_article_text(text: str) -> None:
     if not text.strip():
         raise ValidationError({"text": "The article has no text."}, code="required")
-    if "\x00" in text:
-        raise ValidationError({"text": "The text contains a NUL character."}, code="null_character")
+    errors = characters.field_errors(text=text)
+    if errors:
+        raise characters.as_validation_error(errors)
     if len(text) > settings.MAX_ARTICLE_LENGTH:
         raise ValidationError(
             {"text": f"The text is longer than {settings.MAX_ARTICLE_LENGTH} characters."},
@@ -108,6 +110,11 @@ def article_create(
     the text is already here, ValidationError for bad fields.
     """
     check_import_article(user=user)
+    errors = characters.field_errors(
+        title=title, text=raw or text, url=url, byline=byline, language=language, note=note
+    )
+    if errors:
+        raise characters.as_validation_error(errors)
     project = project_for_new_article(user, project)
     raw = raw or text
     text = normalise_text(text)
@@ -188,9 +195,12 @@ def article_import_plan(
     cleaned, too long or holds NUL, a bad url) and DuplicateArticle when an article with
     the same url or the same cleaned text exists in `project`.
     """
-    if "\x00" in text:
-        # Refused before cleaning: ftfy would silently drop the control character.
-        check_article_text(text)
+    # Refused before cleaning: ftfy would silently drop or mend the characters.
+    errors = characters.field_errors(
+        title=title, text=raw or text, url=url, outlet=outlet_name, byline=byline, language=language
+    )
+    if errors:
+        raise characters.as_validation_error(errors)
     cleaning = clean_text(text)
     plan = ImportPlan(
         title=clean_field(title),

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from articles.models import Source
-from claimdesk import limits
+from claimdesk import characters, limits
 from claimdesk.checks import may
 from claimdesk.errors import DuplicateEntry, InvalidInput, NotAllowed
 from projects import access
@@ -126,6 +126,7 @@ def _check_url_free(source: Source) -> None:
 
 
 def _save_source(source: Source) -> None:
+    characters.check_instance(source)
     source.name = _clean_name(source.name)
     source.publisher = " ".join((source.publisher or "").split())
     source.notes = (source.notes or "").strip()

@@ -105,6 +105,11 @@ class DuplicateEntry(InvalidInput):
         self.existing = existing
 
 
+class Conflict(DomainError, code="conflict", status=409):
+    """Someone else saved a conflicting change at the same moment, and nothing of yours
+    was saved. Reload and try again."""
+
+
 class InvalidMerge(DomainError, code="invalid_merge", status=400):
     """These actors cannot be merged."""
 

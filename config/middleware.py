@@ -1,6 +1,7 @@
 """Middleware that gives clear answers at the edges: bodies too large (413), a NUL
-character in the query string or a number a page cannot use (400), a database that went
-away mid-request (503), and the API's error contract for URLs the API does not have (404).
+character in the query string or a number a page cannot use (400), a unique row written
+by two requests at once (409), a database that went away mid-request (503), and the
+API's error contract for URLs the API does not have (404).
 
 They sit last in `MIDDLEWARE`, so that their answers still pass through the security,
 session, CSRF and Content-Security-Policy middleware on the way out.
@@ -12,15 +13,18 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from annotations.params import InvalidParameter
+from claimdesk import characters
 from config.security import (
     API_PREFIX,
     DATABASE_ERRORS,
     bad_parameter,
+    conflict,
     database_unavailable,
-    null_character,
+    refused_character,
     request_too_large,
 )
 
@@ -52,11 +56,16 @@ class RequestLimitsMiddleware:
         limit = self._limit(upload=upload)
         if limit is not None and _declared_length(request) > limit:
             return request_too_large(request, limit=limit, upload=upload)
-        # No text field holds a NUL (forms and serializers refuse it), and PostgreSQL
-        # cannot even compare one: refuse it in the query string before any filter does.
+        # No text holds a NUL or a lone surrogate (`claimdesk.characters`), and
+        # PostgreSQL cannot even compare a NUL: refuse them in the query string before
+        # any filter does.
         for name, values in request.GET.lists():
-            if "\x00" in name or any("\x00" in value for value in values):
-                return null_character(request, field=name.replace("\x00", ""))
+            for text in (name, *values):
+                found = characters.problem(text)
+                if found is not None:
+                    code, detail = found
+                    field = characters.printable(name).replace("\\u0000", "")
+                    return refused_character(request, field=field, code=code, detail=detail)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
@@ -64,6 +73,14 @@ class RequestLimitsMiddleware:
             upload = request.content_type == "multipart/form-data"
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
             return request_too_large(request, limit=limit, upload=upload)
+        if isinstance(exception, IntegrityError):
+            # A race a service let through (two requests writing the same unique row):
+            # rolled back, so a 409 saying so, never a 500. The API answers it in its
+            # exception handler; this is for the pages and the admin.
+            logger.error(
+                "Integrity error during %s %s", request.method, request.path, exc_info=exception
+            )
+            return conflict(request)
         if isinstance(exception, InvalidParameter):
             # A page read an id or a number it cannot use: a 400 naming it, never a 500.
             return bad_parameter(request, field=exception.field, detail=exception.detail)

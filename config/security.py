@@ -18,6 +18,8 @@ from django.template.exceptions import TemplateDoesNotExist
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
+from claimdesk.errors import Conflict
+
 API_PREFIX = "/api/"
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
@@ -83,14 +85,22 @@ def request_too_large(request: HttpRequest, *, limit: int, upload: bool) -> Http
     )
 
 
-def null_character(request: HttpRequest, *, field: str) -> HttpResponse:
+def refused_character(request: HttpRequest, *, field: str, code: str, detail: str) -> HttpResponse:
+    """A query string holding a character no text may hold (`claimdesk.characters`)."""
     return error_answer(
         request,
         status=400,
-        code="null_characters_not_allowed",
-        detail=f"{field}: null characters are not allowed.",
+        code=code,
+        detail=f"{field}: {detail}",
         template="400.html",
         field=field,
+    )
+
+
+def conflict(request: HttpRequest) -> HttpResponse:
+    """A database integrity error a service let through: the change was rolled back."""
+    return error_answer(
+        request, status=409, code=Conflict.code, detail=Conflict.default_detail, template="409.html"
     )
 
 

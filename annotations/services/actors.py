@@ -31,7 +31,7 @@ from annotations.models import Actor, ActorAlias, Claim, ClaimActor, ClaimEvent,
 from annotations.roles import can_add_actor, can_manage_registry, can_merge_actors
 from annotations.services import merge_plan
 from annotations.text import fold
-from claimdesk import limits
+from claimdesk import characters, limits
 from claimdesk.checks import may
 from claimdesk.errors import DuplicateEntry, InvalidInput, InvalidMerge, NotAllowed
 
@@ -104,6 +104,7 @@ def _unknown_fields(fields: dict[str, Any], allowed: frozenset[str]) -> None:
 def _clean_name(name: Any, *, field: str = "name") -> str:
     if not isinstance(name, str):
         raise _invalid("A name is text.", field=field)
+    characters.check_characters(**{field: name})
     name = " ".join(unicodedata.normalize("NFC", name).split())
     if not name:
         raise _invalid("Give a name.", field=field, code="required")
@@ -117,6 +118,7 @@ def _clean_wikidata_id(value: Any) -> str:
         return ""
     if not isinstance(value, str):
         raise _invalid("A Wikidata id is text such as Q222.", field="wikidata_id")
+    characters.check_characters(wikidata_id=value)
     value = value.strip()
     # People paste the id in lower case, or the whole entity URL.
     value = value.rsplit("/", 1)[-1]
@@ -204,6 +206,7 @@ def _check_wikidata_free(actor: Actor) -> None:
 
 def _save_actor(actor: Actor) -> None:
     actor.folded = fold(actor.name)
+    characters.check_instance(actor)
     limits.check_lengths(description=(actor.description, limits.DESCRIPTION))
     _check_wikidata_free(actor)
     _full_clean(actor, exclude=["parent"])

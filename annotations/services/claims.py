@@ -33,7 +33,7 @@ from annotations.roles import can_annotate, can_review
 from annotations.services.events import claim_snapshot, diff_snapshots, record_event
 from annotations.services.rounds import review_round_start
 from articles.models import Article, ArticleRevision
-from claimdesk import limits
+from claimdesk import characters, limits
 from claimdesk.checks import may
 from claimdesk.errors import (
     InvalidInput,
@@ -67,8 +67,12 @@ def workflow_participant(*, user, claim: Claim) -> workflow.Participant:
 def _check_text_lengths(
     *, statement: str | None, note: str | None, sources: Sequence[SourceLink]
 ) -> None:
+    characters.check_characters(statement=statement, note=note)
     limits.check_lengths(statement=(statement, limits.STATEMENT), note=(note, limits.CLAIM_NOTE))
     for index, link in enumerate(sources):
+        characters.check_characters(
+            **{f"sources.{index}.locator": link.locator, f"sources.{index}.note": link.note}
+        )
         limits.check_lengths(
             **{
                 f"sources.{index}.locator": (link.locator, limits.LOCATOR),
@@ -103,6 +107,7 @@ def _validate_links(
 
 
 def _full_clean(claim: Claim) -> None:
+    characters.check_instance(claim)
     try:
         claim.full_clean(exclude=["article", "revision", "author", "claimant"])
     except ValidationError as exc:

@@ -15,7 +15,7 @@ from annotations.notifications import notify_author_of_decision
 from annotations.roles import can_review
 from annotations.services.claims import lock_claim, save_transition, workflow_participant
 from annotations.services.events import record_event
-from claimdesk import limits
+from claimdesk import characters, limits
 from claimdesk.errors import InvalidInput, InvalidTransition, StaleVersion
 
 DECISION_EVENTS = {
@@ -73,6 +73,7 @@ def _clean_decision_input(
         raise InvalidInput("A reason goes with a rejection only.", field="reason")
     if decision == Decision.REQUEST_CHANGES and not comment.strip():
         raise InvalidInput("Say what should change.", field="comment")
+    characters.check_characters(comment=comment, rating_label=rating_label)
     limits.check_lengths(comment=(comment, limits.REVIEW_COMMENT))
     if decision == Decision.APPROVE and not all(checks):
         raise InvalidInput(

@@ -44,6 +44,7 @@ from annotations.services.rounds import review_round_start
 from articles.cleaning import normalise_text
 from articles.models import Article, ArticleRevision
 from articles.services import check_article_text
+from claimdesk import characters
 from claimdesk.checks import may
 from claimdesk.errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 
@@ -136,8 +137,7 @@ def article_revise(
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise InvalidInput(f"The note is longer than {NOTE_MAX_LENGTH} characters.", field="note")
-    if "\x00" in note:
-        raise InvalidInput("The note contains a NUL character.", field="note")
+    characters.check_characters(note=note)
     old_text = current.text if current else article.text
     if current is not None and text == old_text:
         return RevisionResult(

@@ -7,9 +7,11 @@ from rest_framework import serializers
 
 from annotations.api.serializers.fields import (
     MAX_OFFSET,
+    InputSerializer,
     ScopedPrimaryKeyField,
     SourceRefSerializer,
     UserRefSerializer,
+    WholeNumberField,
 )
 from annotations.models import ClaimStatus
 from articles.models import Source
@@ -53,7 +55,7 @@ class ArticleDetailSerializer(ArticleSerializer):
     )
 
 
-class ArticleInputSerializer(serializers.Serializer):
+class ArticleInputSerializer(InputSerializer):
     title = serializers.CharField(max_length=500)
     text = serializers.CharField(
         trim_whitespace=False, help_text="Normalised on the way in (NFC, `\\n`, paragraphs)."
@@ -65,7 +67,7 @@ class ArticleInputSerializer(serializers.Serializer):
     byline = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     published = serializers.DateField(required=False, allow_null=True, default=None)
     language = serializers.CharField(max_length=16, required=False, default="en")
-    project = serializers.IntegerField(
+    project = WholeNumberField(
         required=False,
         allow_null=True,
         default=None,
@@ -73,10 +75,10 @@ class ArticleInputSerializer(serializers.Serializer):
     )
 
 
-class ArticleReviseInputSerializer(serializers.Serializer):
+class ArticleReviseInputSerializer(InputSerializer):
     text = serializers.CharField(trim_whitespace=False)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    revision = serializers.IntegerField(
+    revision = WholeNumberField(
         min_value=0,
         max_value=MAX_OFFSET,
         required=False,

@@ -10,10 +10,12 @@ from annotations.api.serializers.fields import (
     MAX_OFFSET,
     ActorRefSerializer,
     BoundedListField,
+    InputSerializer,
     ScopedPrimaryKeyField,
     SourceRefSerializer,
     UserRefSerializer,
     VisibleArticleField,
+    WholeNumberField,
     resolve_ids,
 )
 from annotations.api.serializers.reviews import ReviewSerializer
@@ -72,13 +74,13 @@ class ClaimSerializer(serializers.Serializer):
     allowed_actions = serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS))
 
 
-class ActorLinkInputSerializer(serializers.Serializer):
-    actor = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+class ActorLinkInputSerializer(InputSerializer):
+    actor = WholeNumberField(min_value=1, max_value=MAX_ID)
     role = serializers.ChoiceField(choices=ActorRole.choices)
 
 
-class SourceLinkInputSerializer(serializers.Serializer):
-    source = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+class SourceLinkInputSerializer(InputSerializer):
+    source = WholeNumberField(min_value=1, max_value=MAX_ID)
     locator = serializers.CharField(
         max_length=limits.LOCATOR, required=False, allow_blank=True, default=""
     )
@@ -90,7 +92,7 @@ class SourceLinkInputSerializer(serializers.Serializer):
 OFFSET_UNITS = ["codepoint", "utf16"]
 
 
-class _ClaimFieldsMixin(serializers.Serializer):
+class _ClaimFieldsMixin(InputSerializer):
     offset_unit = serializers.ChoiceField(
         choices=OFFSET_UNITS,
         required=False,
@@ -119,14 +121,14 @@ class _ClaimFieldsMixin(serializers.Serializer):
 
 class ClaimCreateInputSerializer(_ClaimFieldsMixin):
     article = VisibleArticleField()
-    revision = serializers.IntegerField(
+    revision = WholeNumberField(
         min_value=1,
         max_value=MAX_OFFSET,
         required=False,
         help_text="Number of the revision the offsets count in (default: the current one).",
     )
-    start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET)
-    end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
+    start = WholeNumberField(min_value=0, max_value=MAX_OFFSET)
+    end = WholeNumberField(min_value=1, max_value=MAX_OFFSET)
     exact = serializers.CharField(max_length=20000, trim_whitespace=False)
     statement = serializers.CharField(max_length=limits.STATEMENT)
     claimant = ScopedPrimaryKeyField(queryset=Actor.objects.all())
@@ -170,9 +172,9 @@ class ClaimUpdateInputSerializer(_ClaimFieldsMixin):
     """`version` is required; every other field is optional. `actors` and `sources`,
     when given, replace the lists."""
 
-    version = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
-    start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False)
-    end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False)
+    version = WholeNumberField(min_value=1, max_value=MAX_OFFSET)
+    start = WholeNumberField(min_value=0, max_value=MAX_OFFSET, required=False)
+    end = WholeNumberField(min_value=1, max_value=MAX_OFFSET, required=False)
     exact = serializers.CharField(max_length=20000, trim_whitespace=False, required=False)
     statement = serializers.CharField(max_length=limits.STATEMENT, required=False)
     claimant = ScopedPrimaryKeyField(queryset=Actor.objects.all(), required=False)

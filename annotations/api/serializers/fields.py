@@ -1,27 +1,78 @@
-"""Fields and helpers every API serializer shares: bounded ids and lists, ids resolved
-through scoped querysets, and the short references answers nest."""
+"""Fields and helpers every API serializer shares: the base of every input serializer,
+bounded ids and lists, ids resolved through scoped querysets, and the short references
+answers nest."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from annotations.params import WholeNumberSerializerField, from_form_or_query
 from annotations.selectors.articles import articles_visible_to
 from articles.models import Article
+from claimdesk import characters
 
 # Ids and offsets are bounded so that absurd numbers are a 400, not a database error.
 MAX_ID = 2**53
 MAX_OFFSET = 2**31 - 1
 
 
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """A related id resolved through a scoped queryset; out-of-range ids are unknown."""
+UNKNOWN_FIELD = "unknown_field"
+
+
+class InputSerializer(serializers.Serializer):
+    """The base of every input serializer: a key it does not declare is refused (400,
+    code `unknown_field`, the key named as the field) instead of ignored, so that a
+    misspelt `statment` or a field the endpoint does not change is not taken for a
+    success that changed nothing. Unknown keys are reported with the other field
+    errors. Read-only fields count as unknown: they cannot be written."""
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or (isinstance(data, int) and not 1 <= data <= MAX_ID):
-            self.fail("does_not_exist", pk_value=data)
-        if isinstance(data, str) and data.isdigit() and int(data) > MAX_ID:
+        unknown = self._unknown_keys(data)
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if unknown and isinstance(exc.detail, dict):
+                exc.detail.update(unknown)
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+    def _unknown_keys(self, data) -> dict:
+        if not isinstance(data, Mapping):
+            return {}  # not an object: DRF's own error says so
+        writable = {name for name, field in self.fields.items() if not field.read_only}
+        return {
+            characters.printable(str(key)): [
+                serializers.ErrorDetail("This field is not known here.", code=UNKNOWN_FIELD)
+            ]
+            for key in data
+            if key not in writable
+        }
+
+
+class WholeNumberField(WholeNumberSerializerField):
+    """A whole number in an input: a JSON integer, never `1.5`, `"12"` or `true` (see
+    `annotations.params.WholeNumberSerializerField`, which the query strings use too)."""
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A related id resolved through a scoped queryset; out-of-range ids are unknown.
+
+    In JSON an id is a JSON integer: DRF's own field takes `"12"`, and `1.5` as 1. In a
+    form-encoded body the id is text, and is read as `annotations.params` reads ids."""
+
+    def to_internal_value(self, data):
+        text = data.strip() if isinstance(data, str) and from_form_or_query(self) else None
+        if text is not None and text.isascii() and text.isdigit() and len(text) <= 20:
+            data = int(text)
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= data <= MAX_ID:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotations.api.serializers.fields import ActorRefSerializer, ScopedPrimaryKeyField
+from annotations.api.serializers.fields import (
+    ActorRefSerializer,
+    InputSerializer,
+    ScopedPrimaryKeyField,
+)
 from annotations.models import Actor, ActorKind
 from articles.models import SourceKind
 from claimdesk import limits
@@ -22,7 +26,7 @@ class SourceSerializer(serializers.Serializer):
     modified = serializers.DateTimeField()
 
 
-class SourceUpdateInputSerializer(serializers.Serializer):
+class SourceUpdateInputSerializer(InputSerializer):
     """Every field optional."""
 
     name = serializers.CharField(max_length=limits.NAME, required=False)
@@ -32,7 +36,7 @@ class SourceUpdateInputSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=limits.DESCRIPTION, required=False, allow_blank=True)
 
 
-class SourceInputSerializer(serializers.Serializer):
+class SourceInputSerializer(InputSerializer):
     name = serializers.CharField(max_length=limits.NAME)
     kind = serializers.ChoiceField(choices=SourceKind.choices)
     url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
@@ -64,7 +68,7 @@ class ActorSerializer(serializers.Serializer):
 # (`q222` is stored as `Q222`), so that the pages and the API accept and refuse alike.
 
 
-class ActorInputSerializer(serializers.Serializer):
+class ActorInputSerializer(InputSerializer):
     name = serializers.CharField(max_length=limits.NAME)
     kind = serializers.ChoiceField(choices=ActorKind.choices)
     aliases = serializers.ListField(
@@ -81,7 +85,7 @@ class ActorInputSerializer(serializers.Serializer):
     )
 
 
-class ActorUpdateInputSerializer(serializers.Serializer):
+class ActorUpdateInputSerializer(InputSerializer):
     """Every field optional; `aliases`, when given, replaces the list."""
 
     name = serializers.CharField(max_length=limits.NAME, required=False)
@@ -98,7 +102,7 @@ class ActorUpdateInputSerializer(serializers.Serializer):
     )
 
 
-class ActorMergeInputSerializer(serializers.Serializer):
+class ActorMergeInputSerializer(InputSerializer):
     into = ScopedPrimaryKeyField(
         queryset=Actor.objects.all(), help_text="The actor that survives the merge."
     )

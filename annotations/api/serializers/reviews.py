@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from annotations.api.serializers.fields import MAX_OFFSET, UserRefSerializer
+from annotations.api.serializers.fields import (
+    MAX_OFFSET,
+    InputSerializer,
+    UserRefSerializer,
+    WholeNumberField,
+)
 from annotations.models import Decision, EventKind, RejectReason
 from claimdesk import limits
 
@@ -24,14 +29,14 @@ class ReviewSerializer(serializers.Serializer):
     created = serializers.DateTimeField()
 
 
-class VersionInputSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
+class VersionInputSerializer(InputSerializer):
+    version = WholeNumberField(
         min_value=1, max_value=MAX_OFFSET, help_text="The version you are acting on."
     )
 
 
-class OptionalVersionInputSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
+class OptionalVersionInputSerializer(InputSerializer):
+    version = WholeNumberField(
         min_value=1,
         max_value=MAX_OFFSET,
         required=False,
@@ -39,8 +44,8 @@ class OptionalVersionInputSerializer(serializers.Serializer):
     )
 
 
-class ReviewInputSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
+class ReviewInputSerializer(InputSerializer):
+    version = WholeNumberField(min_value=1, max_value=MAX_OFFSET)
     decision = serializers.ChoiceField(choices=Decision.choices)
     reason = serializers.ChoiceField(
         choices=RejectReason.choices,
@@ -56,7 +61,7 @@ class ReviewInputSerializer(serializers.Serializer):
         default="",
         help_text="Required with `request_changes`.",
     )
-    rating_value = serializers.IntegerField(
+    rating_value = WholeNumberField(
         min_value=1, max_value=5, required=False, allow_null=True, default=None
     )
     rating_label = serializers.CharField(

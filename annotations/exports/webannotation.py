@@ -17,8 +17,10 @@ One claim is one `Annotation`:
   `cached` copy is the revision the claim is anchored to (`revision` holds its number).
 
 Terms that are not in the W3C vocabulary (`role`, `kind`, `locator`, `note`, `status`,
-`version`, `revision`, `anchorState`, `sameAs`) are defined by a second, inline
-`@context` object, so that every document expands offline with `anno.jsonld` alone.
+`version`, `revision`, `anchorState`, `project`, `sameAs`) are defined by a second,
+inline `@context` object, so that every document expands offline with `anno.jsonld`
+alone. `project` is the slug of the claim's project (desk): the W3C model has no term
+for the editorial unit an annotation was made in.
 
 Collections follow the Web Annotation Protocol container model: an
 `AnnotationCollection` (also an LDP `BasicContainer`) with `total`, `first` and `last`,
@@ -68,6 +70,7 @@ def context(links: Links) -> list[Any]:
             "note": "cd:note",
             "status": "cd:status",
             "anchorState": "cd:anchorState",
+            "project": "cd:project",
             "version": {"@id": "cd:version", "@type": "xsd:nonNegativeInteger"},
             "revision": {"@id": "cd:revision", "@type": "xsd:nonNegativeInteger"},
             "sameAs": {"@id": "schema:sameAs", "@type": "@id"},
@@ -175,6 +178,7 @@ def annotation(
         "status": record["status"],
         "version": record["version"],
         "anchorState": record["anchor"]["state"],
+        "project": record["project"],
     }
     if with_context:
         return {"@context": context(links), **out}

@@ -88,6 +88,11 @@ class Links:
     def annotation(self, claim_id: int) -> str:
         return f"{self._prefixes['annotation-list']}{claim_id}"
 
+    def project_annotations(self, project_id: int) -> str:
+        """The annotation container of one project. Its annotations keep their one IRI
+        under `annotations`: a claim is the same resource whichever container lists it."""
+        return self.base_url + reverse("v1:project-annotation-list", kwargs={"pk": project_id})
+
     def actor(self, actor_id: int) -> str:
         return f"{self._prefixes['actor-list']}{actor_id}/"
 

@@ -259,9 +259,10 @@ class ProjectAnnotationContainerView(AnnotationContainerView):
         responses=_CONTAINER_RESPONSES,
     )
     def get(self, request, pk: int):
-        if not access.is_member(request.user, pk):
+        project = Project.objects.filter(pk=pk).first()
+        if project is None or not access.is_member(request.user, pk):
             raise NotFound()
-        self.project = Project.objects.get(pk=pk)
+        self.project = project
         return self.container(request)
 
     def claims(self, request):

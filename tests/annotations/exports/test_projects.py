@@ -8,7 +8,7 @@ import io
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, load_command_class
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -39,6 +39,12 @@ def run(*args) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     call_command("export_claims", *args, "--no-progress", stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
+
+
+def call_command_from_argv(name: str, *args: str) -> None:
+    """Run the command as `manage.py` does, so that a CommandError becomes an exit status."""
+    command = load_command_class("annotations", name)
+    command.run_from_argv(["manage.py", name, *args])
 
 
 def main_claim_ids(desk) -> list[int]:
@@ -145,11 +151,3 @@ def test_help_says_that_every_project_is_exported_by_default(capsys, monkeypatch
     with pytest.raises(SystemExit):
         call_command_from_argv("export_claims", "--help")
     assert "default: every project" in " ".join(capsys.readouterr().out.split())
-
-
-def call_command_from_argv(name: str, *args: str) -> None:
-    """Run the command as `manage.py` does, so that a CommandError becomes an exit status."""
-    from django.core.management import load_command_class
-
-    command = load_command_class("annotations", name)
-    command.run_from_argv(["manage.py", name, *args])

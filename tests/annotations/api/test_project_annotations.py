@@ -16,7 +16,7 @@ from projects import access
 from projects.models import Membership, Project
 from tests.annotations.exports.builders import bulk_approved
 from tests.annotations.exports.conformance import expand, validate_webanno
-from tests.factories import ArticleFactory, main_desk
+from tests.factories import ArticleFactory, UserFactory, main_desk
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_each_project_lists_its_own_claims_only(desk, balkans, as_user, balkan_r
     main = json.loads(client.get(container_url(main_desk())).content)
     assert ids(main["first"]["items"]) == [desk.claims["approved"].pk, desk.claims["sanctions"].pk]
     site = json.loads(client.get(reverse("v1:annotation-list")).content)
-    assert site["total"] == 5  # until reads are scoped by project, the site holds both
+    assert site["total"] == 5  # the site's container: every project of a member of both
 
 
 def test_pages_and_preferences_stay_under_the_projects_iri(
@@ -114,12 +114,13 @@ def test_not_modified_when_the_etag_matches(balkans, as_user, balkan_reviewer):
 
 
 def test_a_non_member_and_a_missing_project_are_not_found(
-    desk, balkans, as_user, researcher, reader, superuser, anon
+    desk, balkans, as_user, researcher, superuser, anon
 ):
     access.forget(superuser)
-    # rita is a member of Main desk only; nora of no project.
+    # rita is a member of Main desk only; the newcomer of no project.
     assert as_user(researcher).get(container_url(balkans)).status_code == 404
-    assert as_user(reader).get(container_url(main_desk())).status_code == 404
+    newcomer = UserFactory(username="newcomer")
+    assert as_user(newcomer).get(container_url(main_desk())).status_code == 404
     missing = reverse("v1:project-annotation-list", args=[balkans.pk + 1000])
     assert as_user(superuser).get(missing).status_code == 404
     assert anon.get(container_url(balkans)).status_code == 401

@@ -77,6 +77,7 @@ ANNOTATION_SCHEMA = {
         "status": {"type": "string"},
         "version": {"type": "integer"},
         "anchorState": {"type": "string"},
+        "project": {"type": "string", "description": "The slug of the claim's project."},
     },
     "additionalProperties": True,
 }

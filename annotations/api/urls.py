@@ -42,6 +42,11 @@ v1_patterns = [
     path("projects/", projects.ProjectListView.as_view(), name="project-list"),
     path("projects/<int:pk>/", projects.ProjectDetailView.as_view(), name="project-detail"),
     path(
+        "projects/<int:pk>/annotations/",
+        annotations.ProjectAnnotationContainerView.as_view(),
+        name="project-annotation-list",
+    ),
+    path(
         "projects/<int:pk>/members/",
         projects.ProjectMemberListView.as_view(),
         name="project-member-list",

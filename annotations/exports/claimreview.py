@@ -16,6 +16,11 @@ The numeric scale (`RATING_SCALE`) is 1 = False, 2 = Mostly false, 3 = Mixed,
 4 = Mostly true, 5 = True. A reviewer's own `rating_label` ("Unproven") is the verdict
 when given; otherwise the label of the scale.
 
+The claim's project (desk) is left out, unlike in the other formats: a ClaimReview
+speaks for the publisher (`author`) to fact-check readers and aggregators, the desk is
+how the newsroom divides its work, and schema.org has no property those readers take
+for it. An export of one project is still only that project's claims.
+
 The export is a schema.org `DataFeed` whose `dataFeedElement`s are `DataFeedItem`s, each
 holding one complete ClaimReview (with its own `@context`), the shape the DataCommons
 fact-check feed uses.

@@ -10,7 +10,10 @@ Columns (`COLUMNS`, in this order):
     revision, start, end, exact, prefix, suffix, anchor_state,
     author, created, modified, submitted_at, reviewed_at,
     approvals                                         reviewers who approved, joined by " | "
-    rating_value, rating_label
+    rating_value, rating_label,
+    project                                           the project's slug (last, so that
+                                                      readers of the columns by position
+                                                      keep working)
 
 A text cell that a spreadsheet would read as a formula (it starts with `=`, `+`, `-`,
 `@`, a tab or a carriage return) is prefixed with `'`.
@@ -54,6 +57,7 @@ COLUMNS = (
     "approvals",
     "rating_value",
     "rating_label",
+    "project",
 )
 
 _FORMULA_FIRST = frozenset("=+-@\t\r")
@@ -129,6 +133,7 @@ def row(record: dict[str, Any]) -> list[Any]:
         SEPARATOR.join([r["reviewer"] for r in record["reviews"] if r["decision"] == _APPROVE]),
         rating.get("value"),
         rating.get("label"),
+        record["project"],
     )
     return safe_cells(values)
 

@@ -25,6 +25,7 @@ from annotations.exports.records import (
     iter_records,
 )
 from annotations.models import Claim, ClaimStatus
+from projects.models import Project
 
 # The filters that name the container of a webannotation export (see
 # `webannotation.Container`): those of the claim list.
@@ -105,6 +106,7 @@ class Export:
     filters: Mapping | None = None
     chunk_size: int = CHUNK_SIZE
     publisher: claimreview.Publisher | None = None
+    project: Project | None = None
 
     @classmethod
     def prepare(
@@ -117,7 +119,10 @@ class Export:
         chunk_size: int = CHUNK_SIZE,
         publisher: claimreview.Publisher | None = None,
         without_drafts: bool = False,
+        project: Project | None = None,
     ) -> Export:
+        """`project` limits the export to that project's claims (and names the
+        webannotation container after it); without it, every project the user reads."""
         fmt = FORMATS[format_name]
         # Records are read as plain rows (see `records`): the instances' joins and
         # prefetches of the claim selector would only cost time to build.
@@ -128,13 +133,15 @@ class Export:
         )
         if without_drafts:
             queryset = queryset.exclude(status=ClaimStatus.DRAFT)
+        if project is not None:
+            queryset = queryset.filter(project=project)
         # Build the SQL now: a value the database cannot take fails here, before the
         # answer starts, rather than halfway through a download.
         with contextlib.suppress(EmptyResultSet):  # nothing to export: fine
             queryset.query.sql_with_params()
         if fmt.name == "claimreview":
             queryset = claimreview.rated_claims(queryset)
-        return cls(fmt, queryset, links, filters, chunk_size, publisher)
+        return cls(fmt, queryset, links, filters, chunk_size, publisher, project)
 
     def count(self) -> int:
         return self.queryset.count()
@@ -168,17 +175,20 @@ class Export:
             )
         if total is None:
             total = self.count()
-        container = webannotation.Container(self.links, container_query(self.filters))
+        container = webannotation.Container(
+            self.links,
+            container_query(self.filters),
+            base=self.links.project_annotations(self.project.pk) if self.project else None,
+        )
         return webannotation.stream_export(
             records,
             self.links,
             container=container,
             total=total,
-            label=collection_label(self.filters),
+            label=collection_label(self.filters, project=self.project),
         )
 
 
-def collection_label(filters: Mapping | None) -> str:
-    if filters and filters.get("status"):
-        return "Claimdesk claims"
-    return "Claimdesk verified claims"
+def collection_label(filters: Mapping | None, *, project: Project | None = None) -> str:
+    label = "Claimdesk claims" if filters and filters.get("status") else "Claimdesk verified claims"
+    return f"{label} of {project.name}" if project is not None else label

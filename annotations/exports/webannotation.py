@@ -17,8 +17,10 @@ One claim is one `Annotation`:
   `cached` copy is the revision the claim is anchored to (`revision` holds its number).
 
 Terms that are not in the W3C vocabulary (`role`, `kind`, `locator`, `note`, `status`,
-`version`, `revision`, `anchorState`, `sameAs`) are defined by a second, inline
-`@context` object, so that every document expands offline with `anno.jsonld` alone.
+`version`, `revision`, `anchorState`, `project`, `sameAs`) are defined by a second,
+inline `@context` object, so that every document expands offline with `anno.jsonld`
+alone. `project` is the slug of the claim's project (desk): the W3C model has no term
+for the editorial unit an annotation was made in.
 
 Collections follow the Web Annotation Protocol container model: an
 `AnnotationCollection` (also an LDP `BasicContainer`) with `total`, `first` and `last`,
@@ -68,6 +70,7 @@ def context(links: Links) -> list[Any]:
             "note": "cd:note",
             "status": "cd:status",
             "anchorState": "cd:anchorState",
+            "project": "cd:project",
             "version": {"@id": "cd:version", "@type": "xsd:nonNegativeInteger"},
             "revision": {"@id": "cd:revision", "@type": "xsd:nonNegativeInteger"},
             "sameAs": {"@id": "schema:sameAs", "@type": "@id"},
@@ -175,6 +178,7 @@ def annotation(
         "status": record["status"],
         "version": record["version"],
         "anchorState": record["anchor"]["state"],
+        "project": record["project"],
     }
     if with_context:
         return {"@context": context(links), **out}
@@ -189,10 +193,20 @@ class Container:
 
     `query` holds the filters (and `iris=1` when the pages list IRIs only); the
     collection IRI is the container IRI with that query, a page adds `page=N` (from 1).
+    `base` is the container IRI: the site's `/api/v1/annotations/` unless another
+    container (a project's) lists the claims.
     """
 
-    def __init__(self, links: Links, query: dict[str, Any] | None = None, *, iris: bool = False):
+    def __init__(
+        self,
+        links: Links,
+        query: dict[str, Any] | None = None,
+        *,
+        iris: bool = False,
+        base: str | None = None,
+    ):
         self.links = links
+        self.base = base or links.annotations
         self.query = {key: value for key, value in sorted((query or {}).items()) if value}
         self.iris = iris
         if iris:
@@ -201,7 +215,7 @@ class Container:
     def _url(self, extra: dict[str, Any] | None = None) -> str:
         params = {**self.query, **(extra or {})}
         query = urlencode(params, doseq=True)
-        return self.links.annotations + (f"?{query}" if query else "")
+        return self.base + (f"?{query}" if query else "")
 
     @property
     def id(self) -> str:
@@ -303,9 +317,10 @@ def stream_export(
     then every page, each a complete node with its own `@context`, written a page a
     piece.
 
-    The IRIs are those of the live `/api/v1/annotations/` container with the same
-    filters. `total` comes from a count made beforehand; the stream holds at most that
-    many annotations, in pages of `page_size` (default `PAGE_SIZE`, as the container).
+    The IRIs are those of the live container (`/api/v1/annotations/`, or the project's
+    when the export is of one project) with the same filters. `total` comes from a count
+    made beforehand; the stream holds at most that many annotations, in pages of
+    `page_size` (default `PAGE_SIZE`, as the container).
     """
     page_size = page_size or PAGE_SIZE
     yield b"[" + orjson.dumps(

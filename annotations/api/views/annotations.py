@@ -7,6 +7,9 @@ that sends `Prefer: return=representation;include="http://www.w3.org/ns/ldp#Pref
 gets only `total`, `first` and `last`, and `...oa#PreferContainedIRIs` gets pages of
 annotation IRIs (`iris=1` in the page IRIs). Pages are `?page=N` from 1.
 
+`GET /api/v1/projects/{id}/annotations/` is the same container for one project's claims,
+with its own IRI; a project the user is not a member of answers 404.
+
 `GET /api/v1/annotations/{id}` is one claim you can see as an Annotation.
 
 Answers are `application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"` (or
@@ -38,6 +41,8 @@ from annotations.isotext import iso
 from annotations.models import Claim
 from annotations.params import MAX_NUMBER, WholeNumberSerializerField
 from annotations.selectors import claims_visible_to
+from projects import access
+from projects.models import Project
 
 PREFER_MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
 PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
@@ -106,6 +111,31 @@ _JSONLD_HEADERS = [
 ]
 
 
+_CONTAINER_PARAMETERS = [
+    OpenApiParameter("page", int, description="A page of the container, from 1."),
+    OpenApiParameter(
+        "iris", str, enum=["0", "1"], description="1: pages list annotation IRIs only."
+    ),
+    OpenApiParameter(
+        "Prefer",
+        str,
+        OpenApiParameter.HEADER,
+        description='return=representation;include="http://www.w3.org/ns/ldp#'
+        'PreferMinimalContainer" (no embedded page) or "http://www.w3.org/ns/oa#'
+        'PreferContainedIRIs" (IRIs only).',
+    ),
+    *_JSONLD_HEADERS,
+]
+_CONTAINER_RESPONSES = {
+    200: OpenApiResponse(
+        response=schema.CONTAINER_RESPONSE_SCHEMA,
+        description="The AnnotationCollection, or one AnnotationPage with `page`.",
+    ),
+    304: OpenApiResponse(description="Not modified."),
+    **schema.errors(400, 404, 406),
+}
+
+
 class AnnotationContainerView(AnnotationProtocolView):
     link_types = (webannotation.LDP_BASIC_CONTAINER,)
     constrained_by = True
@@ -117,31 +147,24 @@ class AnnotationContainerView(AnnotationProtocolView):
         operation_id="annotations_container",
         tags=["annotations"],
         filters=True,
-        parameters=[
-            OpenApiParameter("page", int, description="A page of the container, from 1."),
-            OpenApiParameter(
-                "iris", str, enum=["0", "1"], description="1: pages list annotation IRIs only."
-            ),
-            OpenApiParameter(
-                "Prefer",
-                str,
-                OpenApiParameter.HEADER,
-                description='return=representation;include="http://www.w3.org/ns/ldp#'
-                'PreferMinimalContainer" (no embedded page) or "http://www.w3.org/ns/oa#'
-                'PreferContainedIRIs" (IRIs only).',
-            ),
-            *_JSONLD_HEADERS,
-        ],
-        responses={
-            200: OpenApiResponse(
-                response=schema.CONTAINER_RESPONSE_SCHEMA,
-                description="The AnnotationCollection, or one AnnotationPage with `page`.",
-            ),
-            304: OpenApiResponse(description="Not modified."),
-            **schema.errors(400, 404, 406),
-        },
+        parameters=_CONTAINER_PARAMETERS,
+        responses=_CONTAINER_RESPONSES,
     )
     def get(self, request):
+        return self.container(request)
+
+    def claims(self, request):
+        """The claims the container holds: those the exports of the user hold."""
+        return export_claims_queryset(user=request.user, filters=request.query_params)
+
+    def container_iri(self, links: Links) -> str:
+        return links.annotations
+
+    def label(self, request) -> str:
+        return collection_label(request.query_params)
+
+    def container(self, request) -> HttpResponse:
+        """The collection, or one of its pages, of the claims `claims` holds."""
         params = ContainerQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         include = preferences(request.headers.get("Prefer", ""))
@@ -151,10 +174,15 @@ class AnnotationContainerView(AnnotationProtocolView):
             iris = PREFER_IRIS in include and PREFER_DESCRIPTIONS not in include
         links = Links.from_request(request)
         page_size = webannotation.PAGE_SIZE
-        claims = export_claims_queryset(user=request.user, filters=request.query_params)
-        container = webannotation.Container(links, container_query(request.query_params), iris=iris)
+        claims = self.claims(request)
+        container = webannotation.Container(
+            links,
+            container_query(request.query_params),
+            iris=iris,
+            base=self.container_iri(links),
+        )
         stats = claims.order_by().aggregate(total=Count("pk"), modified=Max("modified"))
-        total, label = stats["total"], collection_label(request.query_params)
+        total, label = stats["total"], self.label(request)
         number = params.validated_data.get("page")
         if number is not None:
             if number > container.page_count(total, page_size):
@@ -210,6 +238,41 @@ class AnnotationContainerView(AnnotationProtocolView):
             return []
         page = iter_records(claims.filter(pk__in=ids), links)
         return [webannotation.annotation(record, links) for record in page]
+
+
+class ProjectAnnotationContainerView(AnnotationContainerView):
+    """The container of one project's claims: the same protocol as the site's, with its
+    own IRI (`/api/v1/projects/{id}/annotations/`) and page IRIs under it. A project the
+    user is not a member of answers 404, as if it did not exist, so that its existence
+    is not disclosed."""
+
+    project: Project
+
+    @extend_schema(
+        operation_id="project_annotations_container",
+        tags=["annotations"],
+        filters=True,
+        parameters=[
+            OpenApiParameter("id", int, OpenApiParameter.PATH, description="The project's id."),
+            *_CONTAINER_PARAMETERS,
+        ],
+        responses=_CONTAINER_RESPONSES,
+    )
+    def get(self, request, pk: int):
+        project = Project.objects.filter(pk=pk).first()
+        if project is None or not access.is_member(request.user, pk):
+            raise NotFound()
+        self.project = project
+        return self.container(request)
+
+    def claims(self, request):
+        return super().claims(request).filter(project=self.project)
+
+    def container_iri(self, links: Links) -> str:
+        return links.project_annotations(self.project.pk)
+
+    def label(self, request) -> str:
+        return collection_label(request.query_params, project=self.project)
 
 
 class AnnotationView(AnnotationProtocolView):

@@ -17,6 +17,10 @@ backup taken while people work is a consistent snapshot. The file is written bes
 FILE first and renamed into place, so a failed backup never leaves a truncated file.
 A name ending in `.gz`, `.bz2`, `.xz` or `.lzma` is compressed.
 
+`--project SLUG` writes one project's rows only, with the users and the shared registry
+they point to (see `annotations.project_backup`), so that it restores on its own into an
+empty database and holds nothing of another project.
+
 The file holds password hashes and unpublished work: keep it as carefully as the
 database. Restore it with `python manage.py restore FILE` (see that command).
 """
@@ -28,7 +32,7 @@ import datetime as dt
 import gzip
 import lzma
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.apps import apps
@@ -36,6 +40,10 @@ from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Model, QuerySet
+
+from annotations.project_backup import project_scope
+from projects.models import Project
 
 BACKUP_APPS = ["auth", "projects", "articles", "annotations"]
 AUTH_MODELS = {"group", "user"}
@@ -83,10 +91,11 @@ def backup_models() -> list:
     return serializers.sort_dependencies(app_list.items(), allow_cycles=True)
 
 
-def rows(models, database: str) -> Iterator:
+def rows(models, database: str, scope: Callable[[type[Model]], QuerySet] | None = None) -> Iterator:
+    """Every row of the models, or the rows `scope` gives for each model."""
     for model in models:
-        manager = model._base_manager.using(database)
-        yield from manager.order_by(model._meta.pk.name).iterator(chunk_size=2000)
+        queryset = scope(model) if scope else model._base_manager.using(database)
+        yield from queryset.order_by(model._meta.pk.name).iterator(chunk_size=2000)
 
 
 def _open(path: Path):
@@ -101,11 +110,33 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add_backup_arguments(parser, file_help="Where to write the backup (.json, or .json.gz …).")
+        parser.add_argument(
+            "--project",
+            metavar="SLUG",
+            help="Back up this project only, with the users and the shared actors and "
+            "sources it points to (default: everything).",
+        )
 
-    def handle(self, *args, file: str, database: str, verbosity: int = 1, **options):
+    def handle(
+        self,
+        *args,
+        file: str,
+        database: str,
+        project: str | None = None,
+        verbosity: int = 1,
+        **options,
+    ):
         target = check_backup_name(file)
         if not target.parent.exists():
             raise CommandError(f"The folder {target.parent} does not exist.")
+        scope = None
+        if project is not None:
+            desk = Project._base_manager.using(database).filter(slug=project).first()
+            if desk is None:
+                raise CommandError(f"--project: there is no project {project!r}.")
+            scope = project_scope(desk, database)
+            for model in backup_models():
+                scope(model)  # a model it cannot scope fails here, before any file is made
         # Same suffixes, so that the temporary file is compressed alike.
         partial = target.with_name(f".partial-{os.getpid()}-{target.name}")
         connection = connections[database]
@@ -119,7 +150,7 @@ class Command(BaseCommand):
                         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 serializers.serialize(
                     "json",
-                    rows(backup_models(), database),
+                    rows(backup_models(), database, scope),
                     stream=stream,
                     indent=None,
                     use_natural_foreign_keys=True,
@@ -130,4 +161,5 @@ class Command(BaseCommand):
         finally:
             partial.unlink(missing_ok=True)
         if verbosity:
-            self.stdout.write(self.style.SUCCESS(f"Backup written to {target}."))
+            of = f" of project {project}" if project is not None else ""
+            self.stdout.write(self.style.SUCCESS(f"Backup{of} written to {target}."))

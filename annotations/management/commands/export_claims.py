@@ -1,6 +1,8 @@
 """`python manage.py export_claims --format jsonl|csv|webannotation|claimreview`.
 
-Approved claims by default, with the filters of the claim list; written to `--output`
+Approved claims by default, with the filters of the claim list, of every project unless
+`--project SLUG` names one (the operator's command reads every desk; each record names
+its claim's project); written to `--output`
 (through a temporary file, so a failed export leaves no half file) or to stdout, with a
 progress bar on stderr. The same code as `GET /api/v1/export/claims/` writes it.
 """
@@ -21,6 +23,7 @@ from annotations.exports.formats import FORMATS, Export
 from annotations.exports.records import CHUNK_SIZE, Links
 from annotations.management.progress import CommandStream
 from claimdesk.errors import InvalidInput
+from projects.models import Project
 
 
 class SystemReader:
@@ -68,6 +71,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--publisher-name", help="ClaimReview author (publisher) name.")
         parser.add_argument("--publisher-url", help="ClaimReview author (publisher) URL.")
+        parser.add_argument(
+            "--project",
+            metavar="SLUG",
+            help="Export only this project's claims (default: every project; each record "
+            "names its claim's project).",
+        )
         parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE)
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
         group = parser.add_argument_group("filters (as in the claim list)")
@@ -98,6 +107,7 @@ class Command(BaseCommand):
             )
         if options["chunk_size"] < 1:
             raise CommandError("--chunk-size must be 1 or more.")
+        project = self._project(options["project"])
         try:
             export = Export.prepare(
                 format_name=options["format"],
@@ -107,6 +117,7 @@ class Command(BaseCommand):
                 chunk_size=options["chunk_size"],
                 publisher=publisher,
                 without_drafts=not options["user"],
+                project=project,
             )
             total = export.count()
         except InvalidInput as exc:
@@ -139,6 +150,18 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"--user: there is no user {username!r}.")
         return user
+
+    def _project(self, slug: str | None) -> Project | None:
+        if slug is None:
+            return None
+        project = Project.objects.filter(slug=slug).first()
+        if project is None:
+            known = ", ".join(Project.objects.order_by("slug").values_list("slug", flat=True))
+            raise CommandError(
+                f"--project: there is no project {slug!r}"
+                + (f" (projects: {known})." if known else " (there are no projects).")
+            )
+        return project
 
     def _write_file(self, path: Path, chunks) -> None:
         partial = path.with_name(path.name + ".partial")

@@ -229,6 +229,7 @@ def test_csv_row_puts_every_value_in_its_column(desk):
         "approvals": "vera",
         "rating_value": "2",
         "rating_label": "Unproven",
+        "project": "main",
     }
 
 
@@ -256,6 +257,7 @@ def test_csv_names_of_several_actors_in_a_role_are_joined_in_order():
         "reviewed_at": None,
         "reviews": [],
         "rating": None,
+        "project": "main",
     }
 
     def cells() -> dict:

@@ -128,3 +128,11 @@ def make_claim(
         actors=[ActorLink(actor_id=a.pk, role=role) for a, role in actors],
         sources=[SourceLink(source_id=s.pk, locator=loc) for s, loc in sources],
     )
+
+
+def require_approvals(settings, count: int) -> None:
+    """Set the site's default and every project's number of approvals to `count`, as a
+    desk that asks for `count` reviewers would."""
+    settings.REQUIRED_APPROVALS = count
+    main_desk()
+    Project.objects.update(required_approvals=count)

@@ -32,6 +32,7 @@ from projects.models import Project
 FILTER_NAMES = (
     "status",
     "article",
+    "project",
     "actor",
     "claimant",
     "role",

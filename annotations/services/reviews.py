@@ -1,10 +1,10 @@
-"""Review decisions: four-eyes, REQUIRED_APPROVALS, and the author told after commit."""
+"""Review decisions: four-eyes, the project's required approvals, and the author told
+after commit."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -17,6 +17,7 @@ from annotations.services.claims import lock_claim, save_transition, workflow_pa
 from annotations.services.events import record_event
 from claimdesk import characters, limits
 from claimdesk.errors import InvalidInput, InvalidTransition, StaleVersion
+from projects.models import Project
 
 DECISION_EVENTS = {
     Decision.APPROVE: EventKind.APPROVED,
@@ -95,6 +96,12 @@ def _clean_decision_input(
         )
 
 
+def required_approvals(project_id: int) -> int:
+    """How many distinct reviewers must approve a claim of the project in one round (the
+    project's setting, which starts as the site's `REQUIRED_APPROVALS`)."""
+    return Project.objects.values_list("required_approvals", flat=True).get(pk=project_id)
+
+
 def check_decide(*, user, claim: Claim | None = None) -> None:
     """Raise what `review_decide` raises first, whatever the input: SelfReview for the
     claim's author (superusers included), NotAllowed for users who may not review.
@@ -140,7 +147,8 @@ def review_decide(
 
     `approve` needs the quote, the claimant and the sources confirmed (unstated checks
     count as confirmed for an approval); the claim becomes `approved` once
-    `REQUIRED_APPROVALS` distinct reviewers approved it in the current round, and stays
+    its project's `required_approvals` distinct reviewers approved it in the current
+    round, and stays
     `submitted` (with a new version) before that. `reject` needs a reason,
     `request_changes` a comment. Every decision writes a `Review` and a `ClaimEvent` and
     bumps the version; the author is emailed after the transaction commits.
@@ -179,7 +187,7 @@ def review_decide(
         if user.pk in approvers:
             raise InvalidTransition("You have already approved this claim.")
         target = workflow.approval_outcome(
-            approvals=len(approvers) + 1, required=settings.REQUIRED_APPROVALS
+            approvals=len(approvers) + 1, required=required_approvals(claim.project_id)
         )
 
     from_status = claim.status

@@ -251,7 +251,8 @@ def reader_data_claims(items: list[PlacedClaim], user) -> list[dict]:
 @require_GET
 def article_reader(request, article_id: int):
     article = get_object_or_404(
-        selectors.articles_visible_to(request.user).select_related("outlet"), pk=article_id
+        selectors.articles_visible_to(request.user).select_related("outlet", "project"),
+        pk=article_id,
     )
     return render(request, "annotations/articles/reader.html", reader_context(request, article))
 

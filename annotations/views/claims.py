@@ -129,7 +129,7 @@ def _save_form(form, service, **arguments):
 def claim_create_view(request, article_id: int):
     """The reader's side panel posts here. Errors re-render the reader with the panel open."""
     article = get_object_or_404(
-        articles_visible_to(request.user).select_related("outlet"), pk=article_id
+        articles_visible_to(request.user).select_related("outlet", "project"), pk=article_id
     )
     form = ClaimForm(request.POST)
     if form.is_valid():

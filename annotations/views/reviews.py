@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -164,7 +163,7 @@ def passage_in_context(claim: Claim, *, chars: int = CONTEXT_CHARS) -> Passage:
 def _queue_queryset(user) -> QuerySet[Claim]:
     return (
         review_queue(user)
-        .select_related("claimant", "author", "article", "revision")
+        .select_related("claimant", "author", "article", "revision", "project")
         # The article's full text is not shown; the revision's text gives the context.
         .defer("article__text", "article__raw")
         .prefetch_related(
@@ -185,15 +184,15 @@ class QueueItem:
     passage: Passage
     form: DecisionForm
     timeline: Timeline
-    approvals: int | None  # approvals so far this round, when more than one is needed
+    approvals: int | None  # approvals so far this round, when the project needs several
 
 
 def _items(
     claims: list[Claim], *, page: int, bound: dict[int, DecisionForm] | None = None
 ) -> list[QueueItem]:
     timelines = build_timelines({claim.pk: claim.event_list for claim in claims})
-    required = settings.REQUIRED_APPROVALS
-    approvals = approval_counts(claims) if required > 1 else {}
+    several = [claim for claim in claims if claim.project.required_approvals > 1]
+    approvals = approval_counts(several) if several else {}
     bound = bound or {}
     return [
         QueueItem(
@@ -201,10 +200,21 @@ def _items(
             passage=passage_in_context(claim),
             form=bound.get(claim.pk) or decision_form(claim, page=page),
             timeline=timelines[claim.pk],
-            approvals=approvals.get(claim.pk, 0) if required > 1 else None,
+            approvals=approvals.get(claim.pk, 0) if claim.project.required_approvals > 1 else None,
         )
         for claim in claims
     ]
+
+
+def _guidelines_of(items: list[QueueItem]) -> list:
+    """The projects of the claims on the page that have guidelines, each once: the
+    reviewer decides by them."""
+    seen = {}
+    for item in items:
+        project = item.claim.project
+        if project.guidelines and project.pk not in seen:
+            seen[project.pk] = project
+    return sorted(seen.values(), key=lambda project: project.name)
 
 
 def _forbidden(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -279,7 +289,7 @@ def _render_queue(
             "page_obj": page,
             "items": items,
             "focus": focus,
-            "required_approvals": settings.REQUIRED_APPROVALS,
+            "guidelines": _guidelines_of(items),
         },
         status=status,
     )
@@ -296,7 +306,7 @@ def _render_item(request: HttpRequest, claim_id: int, *, form: DecisionForm | No
     (item,) = _items([claim], page=page or 1, bound=bound)
     return render_to_string(
         "annotations/reviews/_item.html",
-        {"item": item, "required_approvals": settings.REQUIRED_APPROVALS},
+        {"item": item},
         request=request,
     )
 

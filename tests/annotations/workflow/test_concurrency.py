@@ -15,7 +15,7 @@ from annotations.roles import sync_role_groups
 from annotations.services.claims import claim_submit
 from annotations.services.reviews import review_decide
 from claimdesk.errors import StaleVersion
-from tests.factories import make_claim
+from tests.factories import make_claim, require_approvals
 
 ROUNDS = 20
 DECISION_KINDS = {
@@ -113,7 +113,7 @@ def test_two_reviewers_deciding_at_once_exactly_one_wins(
 def test_a_double_submitted_approval_is_recorded_once(settings, researcher, reviewer, article):
     """The same reviewer's form sent twice at once (a double click): one approval, even
     when a second approval is still needed and the claim stays in review."""
-    settings.REQUIRED_APPROVALS = 2
+    require_approvals(settings, 2)
     for round_number in range(ROUNDS):
         claim = make_claim(author=researcher, article=article)
         claim = claim_submit(user=researcher, claim_id=claim.pk, version=claim.version)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from annotations.models import Certainty, Claim, ClaimStatus, Decision, Review
 from tests.annotations.workflow.steps import decide, edit, reattach, revise, submit
-from tests.factories import ActorFactory, make_claim
+from tests.factories import ActorFactory, make_claim, require_approvals
 
 FILL = importlib.import_module("annotations.migrations.0007_fill_review_rounds")
 BEFORE_ROUNDS = [("annotations", "0005_claim_status_indexes")]
@@ -93,7 +93,7 @@ def migrate(executor, targets):
 def test_the_migration_finds_the_rounds_of_existing_claims_and_reviews(
     monkeypatch, settings, researcher, reviewer, second_reviewer, article
 ):
-    settings.REQUIRED_APPROVALS = 2
+    require_approvals(settings, 2)
     histories(researcher, reviewer, second_reviewer, article)
     numbered = dict(Claim.objects.values_list("pk", "review_round"))
     reviews = dict(Review.objects.values_list("pk", "review_round"))

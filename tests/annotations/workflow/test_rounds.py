@@ -15,7 +15,7 @@ from annotations.selectors import review_queue
 from annotations.services.reviews import approval_counts, approvers_this_round
 from projects import access
 from tests.annotations.workflow.steps import decide, edit, fresh, reattach, revise, submit
-from tests.factories import make_claim
+from tests.factories import make_claim, require_approvals
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def rounds_of_reviews(claim) -> list[tuple[str, int]]:
 
 @pytest.fixture
 def two_approvals(settings):
-    settings.REQUIRED_APPROVALS = 2
+    require_approvals(settings, 2)
 
 
 @pytest.fixture

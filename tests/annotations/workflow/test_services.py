@@ -22,7 +22,7 @@ from claimdesk.errors import (
     SelfReview,
     StaleVersion,
 )
-from tests.factories import ActorFactory, SourceFactory, UserFactory, make_claim
+from tests.factories import ActorFactory, SourceFactory, UserFactory, make_claim, require_approvals
 
 pytestmark = pytest.mark.django_db
 
@@ -313,7 +313,7 @@ def test_users_who_may_not_review_cannot_decide(request, submitted_claim, role, 
 def test_two_required_approvals_need_two_distinct_reviewers(
     settings, reviewer, second_reviewer, submitted_claim, mailoutbox
 ):
-    settings.REQUIRED_APPROVALS = 2
+    require_approvals(settings, 2)
 
     claim = decide(reviewer, submitted_claim, "approve")
     assert (claim.status, claim.version) == ("submitted", 3)
@@ -339,7 +339,7 @@ def test_two_required_approvals_need_two_distinct_reviewers(
 def test_approvals_of_an_earlier_round_do_not_count(
     settings, researcher, reviewer, second_reviewer, submitted_claim
 ):
-    settings.REQUIRED_APPROVALS = 2
+    require_approvals(settings, 2)
     claim = decide(reviewer, submitted_claim, "approve")
     claim = decide(second_reviewer, claim, "request_changes")
     claim = claim_update(
@@ -602,7 +602,7 @@ def test_fuzzy_reanchor_of_a_submitted_claim_starts_a_new_round(
     from annotations.services.revisions import article_revise
     from tests.factories import make_claim
 
-    settings.REQUIRED_APPROVALS = 2
+    require_approvals(settings, 2)
     claim = make_claim(author=researcher, article=article)
     claim = claim_submit(user=researcher, claim_id=claim.pk, version=claim.version)
     claim = review_decide(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from annotations.models import Claim, ClaimEvent, Review
 from annotations.services.claims import SourceLink, claim_submit, claim_update
 from annotations.services.reviews import review_decide
-from tests.factories import ActorFactory, SourceFactory, UserFactory, make_claim
+from tests.factories import ActorFactory, SourceFactory, UserFactory, make_claim, require_approvals
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +243,7 @@ def test_queue_escapes_user_text(client, researcher, reviewer, article):
 def test_queue_shows_the_approvals_still_needed(
     settings, client, researcher, reviewer, second_reviewer, submitted_claim
 ):
-    settings.REQUIRED_APPROVALS = 2
+    require_approvals(settings, 2)
     review_decide(user=reviewer, claim_id=submitted_claim.pk, version=2, decision="approve")
     client.force_login(reviewer)
     assert submitted_claim.statement not in client.get(QUEUE).content.decode()
@@ -332,7 +332,7 @@ def test_timeline_resolves_names_in_a_fixed_number_of_queries(researcher, articl
 def test_queue_queries_do_not_grow_with_the_claims(
     settings, client, researcher, reviewer, article, required
 ):
-    settings.REQUIRED_APPROVALS = required
+    require_approvals(settings, required)
 
     def add_claims(count):
         for index in range(count):
@@ -411,7 +411,7 @@ def test_a_stale_decision_reloads_the_queue_with_a_message(
 def test_a_stale_decision_on_a_claim_still_waiting_focuses_it_again(
     settings, client, reviewer, second_reviewer, submitted_claim
 ):
-    settings.REQUIRED_APPROVALS = 2
+    require_approvals(settings, 2)
     review_decide(user=second_reviewer, claim_id=submitted_claim.pk, version=2, decision="approve")
     client.force_login(reviewer)
     response = post_decision(client, submitted_claim, "reject", version=2)
@@ -473,7 +473,7 @@ def test_json_decision_answers_with_counts_and_the_next_claim(
 def test_json_stale_decision_is_a_conflict_with_the_fresh_item(
     settings, client, reviewer, second_reviewer, submitted_claim
 ):
-    settings.REQUIRED_APPROVALS = 2
+    require_approvals(settings, 2)
     review_decide(user=second_reviewer, claim_id=submitted_claim.pk, version=2, decision="approve")
     client.force_login(reviewer)
     response = post_decision(client, submitted_claim, "approve", version=2, headers=JSON)

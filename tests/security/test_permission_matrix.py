@@ -27,6 +27,9 @@ registry's actors and sources. The columns:
 - `none`: logged in, member of no project: the world's desk is "not found" as for
   `other`, lists answer empty, and the registry is read-only.
 
+Lists answer 200 to everyone logged in; that `other` and `none` find none of the
+world's rows in them is asserted by `test_lists_keep_to_the_users_desks`.
+
 Words: a status code, `login` (redirect to the login page), `admin-login` (redirect to
 the admin's login), `staff` (anything but a login redirect or a server error). A method
 a row leaves out is refused: 405 for a logged-in user and the login redirect (pages) or
@@ -38,13 +41,24 @@ in a savepoint that is rolled back, so the rows do not disturb each other.
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from annotations.models import Claim
 from tests.security.matrix import METHODS, Answer, clients_for, request
 from tests.security.urlmap import Route, walk
-from tests.security.world import PASSWORD, QUOTE, ROLES, World, build_world
+from tests.security.world import (
+    DENIAL,
+    OTHER_QUOTE,
+    PASSWORD,
+    QUOTE,
+    ROLES,
+    World,
+    build_world,
+)
 
 # -- which object fills a URL's arguments -------------------------------------------------
 
@@ -65,6 +79,7 @@ TARGETS = {
     "own": _claim("superuser_submitted"),
     "orphaned": _claim("orphaned"),
     "actor": lambda w: {"pk": w.actor.pk},
+    "other_actor": lambda w: {"pk": w.other_actor.pk},
     "source": lambda w: {"pk": w.source.pk},
     "token": lambda w: {"pk": w.token.pk},
     "project": lambda w: {
@@ -559,6 +574,131 @@ def test_permission_matrix(quiet_request_log):
     assert Claim.objects.filter(
         pk=world.draft.pk, exact=QUOTE, version=world.draft.version
     ).exists()
+
+
+# -- lists: 200 to everyone, but only of the user's desks -----------------------------------
+# (row, query, whether `other` finds their own desk's rows there). Each list is read with
+# the world's desk named too (`?project=` its slug on the pages, its id on the API):
+# naming a desk one is not a member of must not open it.
+
+LISTS = (
+    ("article_list", {}, True),
+    ("article_list", {"q": "Albania"}, False),
+    ("orphaned_claims", {}, False),
+    ("review_queue", {}, False),  # `other` wrote their desk's only claim
+    ("project_list", {}, True),
+    ("actor_detail[actor]", {}, True),
+    ("actor_detail[other_actor]", {}, False),
+    ("source_detail[source]", {}, True),
+    ("v1:article-list", {}, True),
+    ("v1:claim-list", {"status": ["draft", "submitted"]}, True),
+    ("v1:annotation-list", {"status": ["draft", "submitted"]}, True),
+    ("v1:export-claims", {"format": "jsonl", "status": ["draft", "submitted"]}, True),
+    ("v1:project-list", {}, True),
+)
+
+
+def _body(response) -> str:
+    if isinstance(response, StreamingHttpResponse):
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def _markers(world: World) -> tuple[list[str], list[str]]:
+    """Words only the world's desk's rows put on a page, and only the second desk's."""
+    world_claims = Claim.objects.filter(article__project=world.project)
+    ours = ["Albania cuts ties", DENIAL, "announced sanctions on the ministry", "Main desk"]
+    ours += [reverse("claim_detail", args=[pk]) for pk in world_claims.values_list("pk", flat=True)]
+    theirs = [
+        "Kosovo votes",
+        "Other desk",
+        OTHER_QUOTE,
+        reverse("claim_detail", args=[world.other_claim.pk]),
+    ]
+    return ours, theirs
+
+
+def _ids(body: str) -> set[int]:
+    return {row["id"] for row in json.loads(body)["results"]}
+
+
+@pytest.mark.django_db
+def test_lists_keep_to_the_users_desks(quiet_request_log):
+    world = build_world()
+    clients = clients_for(world.users)
+    routes = {route.name: route for route in page_routes()}
+    ours, theirs = _markers(world)
+    world_ids = {
+        "v1:article-list": {world.article.pk, world.orphan_article.pk},
+        "v1:claim-list": set(
+            Claim.objects.filter(article__project=world.project).values_list("pk", flat=True)
+        ),
+        "v1:project-list": {world.project.pk},
+    }
+    leaks, unseen = [], []  # rows shown that should not be; rows missing that should
+    for key, query, other_sees_theirs in LISTS:
+        name, target = split_key(key)
+        url = url_for(routes[name], target, world)
+        for role in ("superuser", "other", "none"):
+            desk = world.project.pk if routes[name].is_api else world.project.slug
+            for extra in ({}, {"project": desk}):
+                response = clients[role].get(url, {**query, **extra})
+                if response.status_code != 200:
+                    if not (role == "none" and key == "review_queue"):
+                        leaks.append(f"{key} {extra} {role}: answered {response.status_code}")
+                    continue
+                body = _body(response)
+                found = [marker for marker in ours if marker in body]
+                if role == "superuser":
+                    if not found:  # the check below would prove nothing
+                        unseen.append(f"{key} {extra}: the superuser sees none of the world's rows")
+                    continue
+                if found:
+                    leaks.append(f"{key} {extra} {role}: shows {found}")
+                if name in world_ids and _ids(body) & world_ids[name]:
+                    leaks.append(f"{key} {extra} {role}: lists ids {_ids(body) & world_ids[name]}")
+                mine = [marker for marker in theirs if marker in body]
+                if role == "other" and other_sees_theirs and not extra and not mine:
+                    unseen.append(f"{key} {extra}: `other` does not see their own desk's rows")
+                if role == "none" and mine:
+                    leaks.append(f"{key} none: shows the second desk's {mine}")
+    assert not unseen, "\n".join(unseen)
+    assert not leaks, "\n".join(leaks)
+
+
+@pytest.mark.django_db
+def test_a_payload_naming_another_desk_is_refused_as_unknown(quiet_request_log):
+    """`other` writing into their own desk with the world's article or desk in the body
+    gets the answer an id never used gets: nothing created, nothing revealed."""
+    world = build_world()
+    client = clients_for(world.users)["other"]
+    unused = 10**9
+    claim = _api_new_other_claim(world)
+    article = OTHER_DESK_PAYLOADS[("v1:article-list", "POST")](world)
+    cases = {
+        reverse("v1:claim-list"): (
+            claim | {"article": world.article.pk},
+            claim | {"article": unused},
+        ),
+        reverse("v1:article-list"): (
+            article | {"project": world.project.pk},
+            article | {"project": unused},
+        ),
+    }
+    for url, (theirs, never) in cases.items():
+        answers = []
+        for data in (theirs, never):
+            response = client.post(url, data, content_type="application/json")
+            body = response.json()
+            answers.append(
+                (
+                    response.status_code,
+                    body.get("code"),
+                    [e["field"] for e in body.get("errors", [])],
+                )
+            )
+        assert answers[0] == answers[1], (url, answers)
+        assert answers[0][0] == 400, (url, answers)
 
 
 # -- the admin: one wildcard row -----------------------------------------------------------

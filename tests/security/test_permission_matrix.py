@@ -5,28 +5,60 @@ fails `test_every_url_has_a_row`, and a row whose URL is gone fails too. Each ro
 the object that fills the URL's arguments (`claim_detail[draft]` is the author's draft)
 and the answer expected from each role, in the order of `ROLES`:
 
-    anon  author  researcher  reviewer  editor  superuser
+    anon  author  researcher  reviewer  editor  manager  superuser  other  none
 
-`author` owns the claims; `researcher` is another researcher (same role, not the
-author); the superuser owns one submitted claim (`[own]`). Words: a status code,
-`login` (redirect to the login page), `admin-login` (redirect to the admin's login),
-`staff` (anything but a login redirect or a server error). A method a row leaves out
-is refused: 405 for a logged-in user and the login redirect (pages) or 401 (API) for
-anonymous users, unless the row's `*` says otherwise; it is tried as anonymous and as
-the superuser. Write payloads are valid, so an allowed write shows as success, not as
-a validation error that could hide a missing check. Every request runs in a savepoint
-that is rolled back, so the rows do not disturb each other.
+Every object a row names belongs to the world's desk (Main desk), except the shared
+registry's actors and sources. The columns:
+
+- `anon`: not logged in.
+- `author`, `researcher`, `reviewer`, `editor`, `manager`: members of the world's desk.
+  `author` is the researcher who owns the claims; `researcher` is another researcher
+  (same role, not the author); `manager` holds no role but manager, so reads
+  everything there and manages the members, and nothing more.
+- `superuser`: a member of every desk with every role; owns one submitted claim
+  (`[own]`) so that four eyes are tried on them too.
+- `other`: holds every role in a second desk and every global group, but is no member
+  of the world's desk. Whatever the world's desk holds (articles, revisions, claims,
+  reviews, the project itself) is "not found" for them, exactly as an id never used;
+  the shared registry answers them as the editor they are. Where a write's payload
+  names a desk's object without the URL naming one (creating a claim or an article),
+  theirs names their own desk (`OTHER_DESK_PAYLOADS`), so that a refusal there would
+  show.
+- `none`: logged in, member of no project: the world's desk is "not found" as for
+  `other`, lists answer empty, and the registry is read-only.
+
+Lists answer 200 to everyone logged in; that `other` and `none` find none of the
+world's rows in them is asserted by `test_lists_keep_to_the_users_desks`.
+
+Words: a status code, `login` (redirect to the login page), `admin-login` (redirect to
+the admin's login), `staff` (anything but a login redirect or a server error). A method
+a row leaves out is refused: 405 for a logged-in user and the login redirect (pages) or
+401 (API) for anonymous users, unless the row's `*` says otherwise; it is tried as
+anonymous and as the superuser. Write payloads are valid, so an allowed write shows as
+success, not as a validation error that could hide a missing check. Every request runs
+in a savepoint that is rolled back, so the rows do not disturb each other.
 """
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from annotations.models import Claim
 from tests.security.matrix import METHODS, Answer, clients_for, request
 from tests.security.urlmap import Route, walk
-from tests.security.world import PASSWORD, QUOTE, ROLES, World, build_world
+from tests.security.world import (
+    DENIAL,
+    OTHER_QUOTE,
+    PASSWORD,
+    QUOTE,
+    ROLES,
+    World,
+    build_world,
+)
 
 # -- which object fills a URL's arguments -------------------------------------------------
 
@@ -47,6 +79,7 @@ TARGETS = {
     "own": _claim("superuser_submitted"),
     "orphaned": _claim("orphaned"),
     "actor": lambda w: {"pk": w.actor.pk},
+    "other_actor": lambda w: {"pk": w.other_actor.pk},
     "source": lambda w: {"pk": w.source.pk},
     "token": lambda w: {"pk": w.token.pk},
     "project": lambda w: {
@@ -78,6 +111,20 @@ def _api_new_claim(w: World) -> dict:
     data = _new_claim(w)
     data.pop("revision")
     return {**data, "article": w.article.pk}
+
+
+def _api_new_other_claim(w: World) -> dict:
+    text = w.other_article.revisions.order_by("-number").first().text
+    start = text.index("opposition")
+    return {
+        "article": w.other_article.pk,
+        "start": start,
+        "end": start + len("opposition"),
+        "exact": "opposition",
+        "statement": "The opposition spoke.",
+        "claimant": w.actor.pk,
+        "certainty": "asserted",
+    }
 
 
 def _decision(claim_attribute: str):
@@ -155,7 +202,12 @@ PAYLOADS = {
     ("v1:actor-list", "POST"): lambda w: {"name": "API actor", "kind": "person"},
     ("v1:actor-detail[actor]", "PATCH"): lambda w: {"description": "Prime minister"},
     ("v1:actor-merge[actor]", "POST"): lambda w: {"into": w.other_actor.pk},
-    ("v1:article-list", "POST"): lambda w: {"title": "API article", "text": "Fresh text."},
+    # The superuser may add articles to both desks, so the payload names one.
+    ("v1:article-list", "POST"): lambda w: {
+        "title": "API article",
+        "text": "Fresh text.",
+        "project": w.project.pk,
+    },
     ("v1:article-detail[article]", "PATCH"): lambda w: {"text": w.article.text + "\n\nMore."},
     ("v1:claim-list", "POST"): _api_new_claim,
     ("v1:claim-detail[draft]", "PATCH"): lambda w: {"version": w.draft.version, "statement": "E"},
@@ -168,6 +220,16 @@ PAYLOADS = {
     ("v1:claim-review[submitted]", "POST"): _api_decision("submitted"),
     ("v1:claim-review[own]", "POST"): _api_decision("superuser_submitted"),
 }
+# The `other` user's payloads where the URL names no desk's object but the payload does:
+# theirs names their own desk, where they hold every role.
+OTHER_DESK_PAYLOADS = {
+    ("v1:article-list", "POST"): lambda w: {
+        "title": "API article",
+        "text": "Fresh text.",
+        "project": w.other_project.pk,
+    },
+    ("v1:claim-list", "POST"): _api_new_other_claim,
+}
 QUERIES = {
     ("actor_suggest", "GET"): lambda w: {"q": "Rama"},
     ("v1:claim-detail[draft]", "DELETE"): _version("draft"),
@@ -177,173 +239,230 @@ QUERIES = {
 
 
 # -- the table -----------------------------------------------------------------------------
-# Columns: anon author researcher reviewer editor superuser
+# Columns: anon author researcher reviewer editor manager superuser other none
 
-ALL_405 = "405 405 405 405 405 405"
+ALL_405 = " ".join(["405"] * len(ROLES))
 
 TABLE: dict[str, dict[str, str]] = {
     # -- API: schema and docs are public; the token endpoint takes no session ------------
-    "api-schema": {"GET": "200 200 200 200 200 200", "*": ALL_405},
-    "api-docs": {"GET": "200 200 200 200 200 200", "*": ALL_405},
-    "v1:auth-token": {"GET": ALL_405, "POST": "200 200 200 200 200 200", "*": ALL_405},
+    "api-schema": {"GET": "200 200 200 200 200 200 200 200 200", "*": ALL_405},
+    "api-docs": {"GET": "200 200 200 200 200 200 200 200 200", "*": ALL_405},
+    "v1:auth-token": {"GET": ALL_405, "POST": "200 200 200 200 200 200 200 200 200", "*": ALL_405},
     # Everyone lists and revokes their own tokens; someone else's token is a 404.
-    "v1:auth-token-list": {"GET": "401 200 200 200 200 200"},
+    "v1:auth-token-list": {"GET": "401 200 200 200 200 200 200 200 200"},
     "v1:auth-token-detail[token]": {
-        "GET": "401 405 405 405 405 405",
-        "DELETE": "401 204 404 404 404 404",
+        "GET": "401 405 405 405 405 405 405 405 405",
+        "DELETE": "401 204 404 404 404 404 404 404 404",
     },
-    # -- API: registry -------------------------------------------------------------------
-    "v1:source-list": {"GET": "401 200 200 200 200 200", "POST": "401 201 201 403 201 201"},
+    # -- API: registry (shared by every desk: `other` is an editor, `none` only reads) ---
+    "v1:source-list": {
+        "GET": "401 200 200 200 200 200 200 200 200",
+        "POST": "401 201 201 403 201 403 201 201 403",
+    },
     "v1:source-detail[source]": {
-        "GET": "401 200 200 200 200 200",
-        "PATCH": "401 403 403 403 200 200",
+        "GET": "401 200 200 200 200 200 200 200 200",
+        "PATCH": "401 403 403 403 200 403 200 200 403",
     },
-    "v1:actor-list": {"GET": "401 200 200 200 200 200", "POST": "401 201 201 403 201 201"},
+    "v1:actor-list": {
+        "GET": "401 200 200 200 200 200 200 200 200",
+        "POST": "401 201 201 403 201 403 201 201 403",
+    },
     "v1:actor-detail[actor]": {
-        "GET": "401 200 200 200 200 200",
-        "PATCH": "401 403 403 403 200 200",
+        "GET": "401 200 200 200 200 200 200 200 200",
+        "PATCH": "401 403 403 403 200 403 200 200 403",
     },
-    "v1:actor-merge[actor]": {"GET": "401 405 405 405 405 405", "POST": "401 403 403 403 200 200"},
+    "v1:actor-merge[actor]": {
+        "GET": "401 405 405 405 405 405 405 405 405",
+        "POST": "401 403 403 403 200 403 200 200 403",
+    },
     # -- API: articles -------------------------------------------------------------------
-    "v1:article-list": {"GET": "401 200 200 200 200 200", "POST": "401 201 201 403 201 201"},
-    "v1:article-detail[article]": {
-        "GET": "401 200 200 200 200 200",
-        "PATCH": "401 200 200 403 200 200",
+    "v1:article-list": {
+        "GET": "401 200 200 200 200 200 200 200 200",
+        "POST": "401 201 201 403 201 403 201 201 403",
     },
-    "v1:article-revision-list[article]": {"GET": "401 200 200 200 200 200"},
-    "v1:article-revision-detail[article]": {"GET": "401 200 200 200 200 200"},
+    # Another desk's article is not found, whatever the user may do elsewhere or not:
+    # `none`, who revises no article anywhere, included.
+    "v1:article-detail[article]": {
+        "GET": "401 200 200 200 200 200 200 404 404",
+        "PATCH": "401 200 200 403 200 403 200 404 404",
+    },
+    "v1:article-revision-list[article]": {"GET": "401 200 200 200 200 200 200 404 404"},
+    "v1:article-revision-detail[article]": {"GET": "401 200 200 200 200 200 200 404 404"},
     # -- API: claims (drafts are the author's own: 404 for everyone else) ----------------
-    "v1:claim-list": {"GET": "401 200 200 200 200 200", "POST": "401 201 201 403 403 201"},
+    "v1:claim-list": {
+        "GET": "401 200 200 200 200 200 200 200 200",
+        "POST": "401 201 201 403 403 403 201 201 403",
+    },
     "v1:claim-detail[draft]": {
-        "GET": "401 200 404 404 404 200",
-        "PATCH": "401 200 404 404 404 403",
-        "DELETE": "401 204 404 404 404 403",
+        "GET": "401 200 404 404 404 404 200 404 404",
+        "PATCH": "401 200 404 404 404 404 403 404 404",
+        "DELETE": "401 204 404 404 404 404 403 404 404",
     },
     "v1:claim-detail[submitted]": {
-        "GET": "401 200 200 200 200 200",
-        "PATCH": "401 409 403 403 403 403",
-        "DELETE": "401 409 403 403 403 403",
+        "GET": "401 200 200 200 200 200 200 404 404",
+        "PATCH": "401 409 403 403 403 403 403 404 404",
+        "DELETE": "401 409 403 403 403 403 403 404 404",
     },
-    "v1:claim-submit[draft]": {"GET": "401 405 405 405 405 405", "POST": "401 200 404 404 404 403"},
+    "v1:claim-submit[draft]": {
+        "GET": "401 405 405 405 405 405 405 405 405",
+        "POST": "401 200 404 404 404 404 403 404 404",
+    },
     # Four eyes: nobody reviews their own claim, the superuser included.
-    "v1:claim-review[draft]": {"GET": "401 405 405 405 405 405", "POST": "401 403 404 404 404 409"},
-    "v1:claim-review[submitted]": {
-        "GET": "401 405 405 405 405 405",
-        "POST": "401 403 403 200 403 200",
+    "v1:claim-review[draft]": {
+        "GET": "401 405 405 405 405 405 405 405 405",
+        "POST": "401 403 404 404 404 404 409 404 404",
     },
-    "v1:claim-review[own]": {"GET": "401 405 405 405 405 405", "POST": "401 403 403 200 403 403"},
+    "v1:claim-review[submitted]": {
+        "GET": "401 405 405 405 405 405 405 405 405",
+        "POST": "401 403 403 200 403 403 200 404 404",
+    },
+    "v1:claim-review[own]": {
+        "GET": "401 405 405 405 405 405 405 405 405",
+        "POST": "401 403 403 200 403 403 403 404 404",
+    },
     # The audit trail has no write method at all.
-    "v1:claim-events[draft]": {"GET": "401 200 404 404 404 200"},
-    "v1:claim-events[submitted]": {"GET": "401 200 200 200 200 200"},
-    "v1:annotation-list": {"GET": "401 200 200 200 200 200"},
-    "v1:annotation-detail[draft]": {"GET": "401 200 404 404 404 200"},
-    "v1:annotation-detail[submitted]": {"GET": "401 200 200 200 200 200"},
-    "v1:export-claims": {"GET": "401 200 200 200 200 200"},
-    # -- API: projects (every role here is a member of Main desk; managers change it) ------
-    "v1:project-list": {"GET": "401 200 200 200 200 200", "POST": "401 403 403 403 403 201"},
-    "v1:project-detail[project]": {"GET": "401 200 200 200 200 200"},
+    "v1:claim-events[draft]": {"GET": "401 200 404 404 404 404 200 404 404"},
+    "v1:claim-events[submitted]": {"GET": "401 200 200 200 200 200 200 404 404"},
+    "v1:annotation-list": {"GET": "401 200 200 200 200 200 200 200 200"},
+    "v1:annotation-detail[draft]": {"GET": "401 200 404 404 404 404 200 404 404"},
+    "v1:annotation-detail[submitted]": {"GET": "401 200 200 200 200 200 200 404 404"},
+    "v1:export-claims": {"GET": "401 200 200 200 200 200 200 200 200"},
+    # -- API: projects (members of the world's desk read it, its managers change it) -----
+    "v1:project-list": {
+        "GET": "401 200 200 200 200 200 200 200 200",
+        "POST": "401 403 403 403 403 403 201 403 403",
+    },
+    "v1:project-detail[project]": {"GET": "401 200 200 200 200 200 200 404 404"},
     "v1:project-member-list[project]": {
-        "GET": "401 200 200 200 200 200",
-        "POST": "401 403 403 403 403 200",
+        "GET": "401 200 200 200 200 200 200 404 404",
+        "POST": "401 403 403 403 403 200 200 404 404",
     },
     "v1:project-member-detail[project]": {
-        "GET": "401 405 405 405 405 405",
-        "DELETE": "401 403 403 403 403 204",
+        "GET": "401 405 405 405 405 405 405 405 405",
+        "DELETE": "401 403 403 403 403 204 204 404 404",
     },
     # -- pages: logging in and out -------------------------------------------------------
     "login": {
-        "GET": "200 302 302 302 302 302",
-        "POST": "200 302 302 302 302 302",
-        "*": "405 302 302 302 302 302",
+        "GET": "200 302 302 302 302 302 302 302 302",
+        "POST": "200 302 302 302 302 302 302 302 302",
+        "*": "405 302 302 302 302 302 302 302 302",
     },
-    "logout": {"GET": ALL_405, "POST": "login login login login login login", "*": ALL_405},
-    "api_tokens": {"GET": "login 200 200 200 200 200", "POST": "login 200 200 200 200 200"},
+    "logout": {
+        "GET": ALL_405,
+        "POST": "login login login login login login login login login",
+        "*": ALL_405,
+    },
+    "api_tokens": {
+        "GET": "login 200 200 200 200 200 200 200 200",
+        "POST": "login 200 200 200 200 200 200 200 200",
+    },
     "api_token_revoke[token]": {
-        "GET": "login 405 405 405 405 405",
-        "POST": "login 302 404 404 404 404",
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 302 404 404 404 404 404 404 404",
     },
     # -- pages: articles -----------------------------------------------------------------
-    "article_list": {"GET": "login 200 200 200 200 200"},
-    "article_reader[article]": {"GET": "login 200 200 200 200 200"},
-    "article_import": {"GET": "login 200 200 403 200 200", "POST": "login 200 200 403 200 200"},
-    "article_edit[article]": {
-        "GET": "login 200 200 403 200 200",
-        "POST": "login 302 302 403 302 302",
+    "article_list": {"GET": "login 200 200 200 200 200 200 200 200"},
+    "article_reader[article]": {"GET": "login 200 200 200 200 200 200 404 404"},
+    "article_import": {
+        "GET": "login 200 200 403 200 403 200 200 403",
+        "POST": "login 200 200 403 200 403 200 200 403",
     },
-    "article_revisions[article]": {"GET": "login 200 200 200 200 200"},
-    "revision_diff[article]": {"GET": "login 200 200 200 200 200"},
+    "article_edit[article]": {
+        "GET": "login 200 200 403 200 403 200 404 404",
+        "POST": "login 302 302 403 302 403 302 404 404",
+    },
+    "article_revisions[article]": {"GET": "login 200 200 200 200 200 200 404 404"},
+    "revision_diff[article]": {"GET": "login 200 200 200 200 200 200 404 404"},
     # -- pages: claims -------------------------------------------------------------------
     "claim_create[article]": {
-        "GET": "login 405 405 405 405 405",
-        "POST": "login 302 302 403 403 302",
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 302 302 403 403 403 302 404 404",
     },
-    "claim_detail[draft]": {"GET": "login 200 404 404 404 200"},
-    "claim_detail[submitted]": {"GET": "login 200 200 200 200 200"},
-    "claim_edit[draft]": {"GET": "login 200 404 404 404 403", "POST": "login 302 404 404 404 403"},
+    "claim_detail[draft]": {"GET": "login 200 404 404 404 404 200 404 404"},
+    "claim_detail[submitted]": {"GET": "login 200 200 200 200 200 200 404 404"},
+    "claim_edit[draft]": {
+        "GET": "login 200 404 404 404 404 403 404 404",
+        "POST": "login 302 404 404 404 404 403 404 404",
+    },
     "claim_edit[submitted]": {
-        "GET": "login 403 403 403 403 403",
-        "POST": "login 403 403 403 403 403",
+        "GET": "login 403 403 403 403 403 403 404 404",
+        "POST": "login 403 403 403 403 403 403 404 404",
     },
     "claim_submit[draft]": {
-        "GET": "login 405 405 405 405 405",
-        "POST": "login 302 404 404 404 403",
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 302 404 404 404 404 403 404 404",
     },
     "claim_delete[draft]": {
-        "GET": "login 405 405 405 405 405",
-        "POST": "login 302 404 404 404 403",
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 302 404 404 404 404 403 404 404",
     },
-    "orphaned_claims": {"GET": "login 200 200 200 200 200"},
+    "orphaned_claims": {"GET": "login 200 200 200 200 200 200 200 200"},
     "claim_reattach[draft]": {
-        "GET": "login 200 404 404 404 200",
-        "POST": "login 200 404 404 404 200",
+        "GET": "login 200 404 404 404 404 200 404 404",
+        "POST": "login 200 404 404 404 404 200 404 404",
     },
     "claim_reattach[orphaned]": {
-        "GET": "login 200 403 403 200 200",
-        "POST": "login 302 403 403 302 302",
+        "GET": "login 200 403 403 200 403 200 404 404",
+        "POST": "login 302 403 403 302 403 302 404 404",
     },
     # -- pages: review -------------------------------------------------------------------
-    "review_queue": {"GET": "login 403 403 200 403 200"},
+    # The queue lists the claims of the desks where the user reviews: `other` has one.
+    "review_queue": {"GET": "login 403 403 200 403 403 200 200 403"},
+    # A member of the claim's desk who does not review is refused; for a user outside it
+    # the claim is not found, whether they review elsewhere (`other`) or nowhere (`none`).
     "review_decide[draft]": {
-        "GET": "login 405 405 405 405 405",
-        "POST": "login 403 403 404 403 302",
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 403 403 404 403 403 302 404 404",
     },
     "review_decide[submitted]": {
-        "GET": "login 405 405 405 405 405",
-        "POST": "login 403 403 302 403 302",
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 403 403 302 403 403 302 404 404",
     },
     "review_decide[own]": {
-        "GET": "login 405 405 405 405 405",
-        "POST": "login 403 403 302 403 403",
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 403 403 302 403 403 403 404 404",
     },
     # -- pages: projects ---------------------------------------------------------------
-    "project_list": {"GET": "login 200 200 200 200 200"},
-    "project_detail[project]": {"GET": "login 200 200 200 200 200"},
+    "project_list": {"GET": "login 200 200 200 200 200 200 200 200"},
+    "project_detail[project]": {"GET": "login 200 200 200 200 200 200 404 404"},
     "project_member_set[project]": {
-        "GET": "login 405 405 405 405 405",
-        "POST": "login 403 403 403 403 302",
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 403 403 403 403 302 302 404 404",
     },
     "project_member_remove[project]": {
-        "GET": "login 405 405 405 405 405",
-        "POST": "login 403 403 403 403 302",
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 403 403 403 403 302 302 404 404",
     },
     "project_settings[project]": {
-        "GET": "login 403 403 403 403 200",
-        "POST": "login 403 403 403 403 302",
+        "GET": "login 403 403 403 403 200 200 404 404",
+        "POST": "login 403 403 403 403 302 302 404 404",
     },
     # -- pages: registry -----------------------------------------------------------------
-    "actor_list": {"GET": "login 200 200 200 200 200"},
-    "actor_create": {"GET": "login 200 200 403 200 200", "POST": "login 302 302 403 302 302"},
-    "actor_duplicates": {"GET": "login 403 403 403 200 200"},
-    "actor_suggest": {"GET": "401 200 200 200 200 200", "*": ALL_405},
-    "actor_detail[actor]": {"GET": "login 200 200 200 200 200"},
-    "actor_edit[actor]": {"GET": "login 403 403 403 200 200", "POST": "login 403 403 403 302 302"},
-    "actor_merge[actor]": {"GET": "login 403 403 403 200 200", "POST": "login 403 403 403 302 302"},
-    "source_list": {"GET": "login 200 200 200 200 200"},
-    "source_create": {"GET": "login 200 200 403 200 200", "POST": "login 302 302 403 302 302"},
-    "source_detail[source]": {"GET": "login 200 200 200 200 200"},
+    "actor_list": {"GET": "login 200 200 200 200 200 200 200 200"},
+    "actor_create": {
+        "GET": "login 200 200 403 200 403 200 200 403",
+        "POST": "login 302 302 403 302 403 302 302 403",
+    },
+    "actor_duplicates": {"GET": "login 403 403 403 200 403 200 200 403"},
+    "actor_suggest": {"GET": "401 200 200 200 200 200 200 200 200", "*": ALL_405},
+    "actor_detail[actor]": {"GET": "login 200 200 200 200 200 200 200 200"},
+    "actor_edit[actor]": {
+        "GET": "login 403 403 403 200 403 200 200 403",
+        "POST": "login 403 403 403 302 403 302 302 403",
+    },
+    "actor_merge[actor]": {
+        "GET": "login 403 403 403 200 403 200 200 403",
+        "POST": "login 403 403 403 302 403 302 302 403",
+    },
+    "source_list": {"GET": "login 200 200 200 200 200 200 200 200"},
+    "source_create": {
+        "GET": "login 200 200 403 200 403 200 200 403",
+        "POST": "login 302 302 403 302 403 302 302 403",
+    },
+    "source_detail[source]": {"GET": "login 200 200 200 200 200 200 200 200"},
     "source_edit[source]": {
-        "GET": "login 403 403 403 200 200",
-        "POST": "login 403 403 403 302 302",
+        "GET": "login 403 403 403 200 403 200 200 403",
+        "POST": "login 403 403 403 302 403 302 302 403",
     },
 }
 
@@ -393,19 +512,23 @@ def url_for(route: Route, target: str, world: World) -> str:
 
 def observe(world: World, clients, route: Route, key: str, method: str, roles) -> list[Answer]:
     url = url_for(route, split_key(key)[1], world)
-    payload = PAYLOADS.get((key, method))
     query = QUERIES.get((key, method))
-    return [
-        request(
-            clients[role],
-            method,
-            url,
-            data=payload(world) if payload else None,
-            api=route.is_api,
-            query=query(world) if query else None,
+    answers = []
+    for role in roles:
+        payload = PAYLOADS.get((key, method))
+        if role == "other":
+            payload = OTHER_DESK_PAYLOADS.get((key, method), payload)
+        answers.append(
+            request(
+                clients[role],
+                method,
+                url,
+                data=payload(world) if payload else None,
+                api=route.is_api,
+                query=query(world) if query else None,
+            )
         )
-        for role in roles
-    ]
+    return answers
 
 
 def test_every_url_has_a_row():
@@ -416,7 +539,8 @@ def test_every_url_has_a_row():
     stale = sorted(keyed - names)
     assert not stale, f"rows for URLs that no longer exist: {stale}"
     assert {split_key(key)[1] for key in TABLE} <= set(TARGETS)
-    assert {key for key, _ in [*PAYLOADS, *QUERIES]} <= set(TABLE), "payload without a row"
+    payloads = [*PAYLOADS, *OTHER_DESK_PAYLOADS, *QUERIES]
+    assert {key for key, _ in payloads} <= set(TABLE), "payload without a row"
 
 
 def test_every_page_and_api_url_is_named():
@@ -452,13 +576,139 @@ def test_permission_matrix(quiet_request_log):
     ).exists()
 
 
+# -- lists: 200 to everyone, but only of the user's desks -----------------------------------
+# (row, query, whether `other` finds their own desk's rows there). Each list is read with
+# the world's desk named too (`?project=` its slug on the pages, its id on the API):
+# naming a desk one is not a member of must not open it.
+
+LISTS = (
+    ("article_list", {}, True),
+    ("article_list", {"q": "Albania"}, False),
+    ("orphaned_claims", {}, False),
+    ("review_queue", {}, False),  # `other` wrote their desk's only claim
+    ("project_list", {}, True),
+    ("actor_detail[actor]", {}, True),
+    ("actor_detail[other_actor]", {}, False),
+    ("source_detail[source]", {}, True),
+    ("v1:article-list", {}, True),
+    ("v1:claim-list", {"status": ["draft", "submitted"]}, True),
+    ("v1:annotation-list", {"status": ["draft", "submitted"]}, True),
+    ("v1:export-claims", {"format": "jsonl", "status": ["draft", "submitted"]}, True),
+    ("v1:project-list", {}, True),
+)
+
+
+def _body(response) -> str:
+    if isinstance(response, StreamingHttpResponse):
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def _markers(world: World) -> tuple[list[str], list[str]]:
+    """Words only the world's desk's rows put on a page, and only the second desk's."""
+    world_claims = Claim.objects.filter(article__project=world.project)
+    ours = ["Albania cuts ties", DENIAL, "announced sanctions on the ministry", "Main desk"]
+    ours += [reverse("claim_detail", args=[pk]) for pk in world_claims.values_list("pk", flat=True)]
+    theirs = [
+        "Kosovo votes",
+        "Other desk",
+        OTHER_QUOTE,
+        reverse("claim_detail", args=[world.other_claim.pk]),
+    ]
+    return ours, theirs
+
+
+def _ids(body: str) -> set[int]:
+    return {row["id"] for row in json.loads(body)["results"]}
+
+
+@pytest.mark.django_db
+def test_lists_keep_to_the_users_desks(quiet_request_log):
+    world = build_world()
+    clients = clients_for(world.users)
+    routes = {route.name: route for route in page_routes()}
+    ours, theirs = _markers(world)
+    world_ids = {
+        "v1:article-list": {world.article.pk, world.orphan_article.pk},
+        "v1:claim-list": set(
+            Claim.objects.filter(article__project=world.project).values_list("pk", flat=True)
+        ),
+        "v1:project-list": {world.project.pk},
+    }
+    leaks, unseen = [], []  # rows shown that should not be; rows missing that should
+    for key, query, other_sees_theirs in LISTS:
+        name, target = split_key(key)
+        url = url_for(routes[name], target, world)
+        for role in ("superuser", "other", "none"):
+            desk = world.project.pk if routes[name].is_api else world.project.slug
+            for extra in ({}, {"project": desk}):
+                response = clients[role].get(url, {**query, **extra})
+                if response.status_code != 200:
+                    if not (role == "none" and key == "review_queue"):
+                        leaks.append(f"{key} {extra} {role}: answered {response.status_code}")
+                    continue
+                body = _body(response)
+                found = [marker for marker in ours if marker in body]
+                if role == "superuser":
+                    if not found:  # the check below would prove nothing
+                        unseen.append(f"{key} {extra}: the superuser sees none of the world's rows")
+                    continue
+                if found:
+                    leaks.append(f"{key} {extra} {role}: shows {found}")
+                if name in world_ids and _ids(body) & world_ids[name]:
+                    leaks.append(f"{key} {extra} {role}: lists ids {_ids(body) & world_ids[name]}")
+                mine = [marker for marker in theirs if marker in body]
+                if role == "other" and other_sees_theirs and not extra and not mine:
+                    unseen.append(f"{key} {extra}: `other` does not see their own desk's rows")
+                if role == "none" and mine:
+                    leaks.append(f"{key} none: shows the second desk's {mine}")
+    assert not unseen, "\n".join(unseen)
+    assert not leaks, "\n".join(leaks)
+
+
+@pytest.mark.django_db
+def test_a_payload_naming_another_desk_is_refused_as_unknown(quiet_request_log):
+    """`other` writing into their own desk with the world's article or desk in the body
+    gets the answer an id never used gets: nothing created, nothing revealed."""
+    world = build_world()
+    client = clients_for(world.users)["other"]
+    unused = 10**9
+    claim = _api_new_other_claim(world)
+    article = OTHER_DESK_PAYLOADS[("v1:article-list", "POST")](world)
+    cases = {
+        reverse("v1:claim-list"): (
+            claim | {"article": world.article.pk},
+            claim | {"article": unused},
+        ),
+        reverse("v1:article-list"): (
+            article | {"project": world.project.pk},
+            article | {"project": unused},
+        ),
+    }
+    for url, (theirs, never) in cases.items():
+        answers = []
+        for data in (theirs, never):
+            response = client.post(url, data, content_type="application/json")
+            body = response.json()
+            answers.append(
+                (
+                    response.status_code,
+                    body.get("code"),
+                    [e["field"] for e in body.get("errors", [])],
+                )
+            )
+        assert answers[0] == answers[1], (url, answers)
+        assert answers[0][0] == 400, (url, answers)
+
+
 # -- the admin: one wildcard row -----------------------------------------------------------
 # Every admin URL: anonymous and non-staff users are sent to the admin's login; staff
 # (here the superuser) get an answer that is neither that nor a server error.
 
-ADMIN_ROW = "admin-login admin-login admin-login admin-login admin-login staff"
-# Staff or not is all that matters here: one user of each kind.
-ADMIN_ROLES = ("anon", "author", "editor", "superuser")
+ADMIN_ROW = {role: "admin-login" for role in ROLES} | {"superuser": "staff"}
+# Staff or not is all that matters here: one user of each kind, and the outsiders (none
+# of them is staff, whatever groups they hold).
+ADMIN_ROLES = ("anon", "author", "editor", "manager", "superuser", "other", "none")
 # The way in and out of the admin answers everyone.
 ADMIN_PUBLIC = {"admin:login": "200", "admin:logout": "302"}
 
@@ -491,7 +741,7 @@ def _admin_kwargs(route: Route) -> dict | None:
 def test_admin_is_staff_only(quiet_request_log):
     world = build_world()
     clients = clients_for(world.users)
-    want = [ADMIN_ROW.split()[ROLES.index(role)] for role in ADMIN_ROLES]
+    want = [ADMIN_ROW[role] for role in ADMIN_ROLES]
     tried, mismatches = 0, []
     for route in admin_routes():
         kwargs = _admin_kwargs(route)

@@ -337,11 +337,12 @@ def decide(request: HttpRequest, claim_id: int) -> HttpResponse:
     reloaded queue (409 for JSON); bad input re-renders the item with its errors (400).
     """
     user = request.user
-    try:
-        check_decide(user=user)
-    except NotAllowed as exc:
-        return _forbidden(request, exc)
+    # Found first: another desk's claim is not found, whoever asks.
     claim = get_object_or_404(claims_visible_to(user), pk=claim_id)
+    try:
+        check_decide(user=user, claim=claim)
+    except (NotAllowed, SelfReview) as exc:
+        return _forbidden(request, exc)
     form = DecisionForm(data=request.POST, auto_id=f"claim-{claim.pk}-%s")
     page = None
     if form.is_valid():

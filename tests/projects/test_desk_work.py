@@ -40,9 +40,7 @@ def test_the_claim_form_shows_the_articles_project_guidelines(client, balkans):
     assert "<script>alert(1)</script>" not in html
 
 
-def test_the_review_queue_shows_the_guidelines_of_the_projects_on_the_page(
-    client, main, balkans
-):
+def test_the_review_queue_shows_the_guidelines_of_the_projects_on_the_page(client, main, balkans):
     main.guidelines, balkans.guidelines = "Main rules.", "Balkan rules."
     main.save()
     balkans.save()

@@ -333,6 +333,8 @@ TABLE: dict[str, dict[str, str]] = {
         "POST": "401 403 403 403 403 403 201 403 403",
     },
     "v1:project-detail[project]": {"GET": "401 200 200 200 200 200 200 404 404"},
+    # The desk's own annotation container: its members only.
+    "v1:project-annotation-list[project]": {"GET": "401 200 200 200 200 200 200 404 404"},
     "v1:project-member-list[project]": {
         "GET": "401 200 200 200 200 200 200 404 404",
         "POST": "401 403 403 403 403 200 200 404 404",
@@ -412,7 +414,7 @@ TABLE: dict[str, dict[str, str]] = {
     # the claim is not found, whether they review elsewhere (`other`) or nowhere (`none`).
     "review_decide[draft]": {
         "GET": "login 405 405 405 405 405 405 405 405",
-        "POST": "login 403 403 404 403 403 302 404 404",
+        "POST": "login 403 404 404 404 404 302 404 404",
     },
     "review_decide[submitted]": {
         "GET": "login 405 405 405 405 405 405 405 405",

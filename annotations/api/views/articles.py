@@ -27,7 +27,7 @@ from annotations.selectors.articles import (
     claim_counts,
     revisions_visible_to,
 )
-from annotations.services.revisions import article_revise, can_revise_article
+from annotations.services.revisions import article_revise, check_revise_article
 from articles.models import Article, ArticleRevision
 from articles.services import article_create, can_import_article
 
@@ -74,8 +74,6 @@ class ArticleDetailView(ApiView):
     """One article with its current text. PATCH sets a new text: it creates a revision
     and re-anchors the article's claims, and answers with counts per anchor state."""
 
-    capabilities = {"PATCH": can_revise_article}
-
     def get_queryset(self):
         return _articles(self.request.user)
 
@@ -96,7 +94,9 @@ class ArticleDetailView(ApiView):
         responses={200: ArticleRevisedSerializer, **schema.errors(400, 403, 404, 409, 413, 415)},
     )
     def patch(self, request, pk: int):
+        # Found first (another desk's article is a 404), then the rule of its project.
         article = self.get_object()
+        check_revise_article(user=request.user, article=article)
         data = self.validated_input(ArticleReviseInputSerializer)
         result = article_revise(
             user=request.user,

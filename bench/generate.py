@@ -50,7 +50,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 DATASET_TABLE = "bench_dataset"
 BATCH_SIZE = 2000
 ARTICLES_PER_CHUNK = 50
@@ -194,8 +194,14 @@ class Registry:
     actor_names: dict[int, list[str]] = field(default_factory=dict)
     source_ids: list[int] = field(default_factory=list)
     outlet_ids: list[int] = field(default_factory=list)
-    # Every generated article and claim is on Main desk, where every generated user works.
+    # Nine articles in ten are on Main desk, where every generated user works; every
+    # tenth is on a partner desk of the researchers and reviewers only, so that reads
+    # scoped to a desk have rows of another desk to leave out.
     project_id: int = 0
+    partner_project_id: int = 0
+
+    def project_for(self, number: int) -> int:
+        return self.partner_project_id if number % 10 == 9 else self.project_id
 
 
 @dataclass
@@ -342,7 +348,7 @@ class Builder:
             byline=f"By {word(rng)} {word(rng)}",
             url=f"https://news.example.org/{number}/{word(rng).lower()}",
             outlet_id=rng.choice(registry.outlet_ids),
-            project_id=registry.project_id,
+            project_id=registry.project_for(number),
             published=(created - dt.timedelta(days=rng.randint(0, 3))).date(),
             language="en",
             text=text,
@@ -431,7 +437,9 @@ class Builder:
             self.articles, self.revisions, self.pending, strict=True
         ):
             for plan in pending:
-                plan["claim"] = self.claim_row(article.pk, article_revisions[-1].pk, plan)
+                plan["claim"] = self.claim_row(
+                    article.pk, article.project_id, article_revisions[-1].pk, plan
+                )
                 claims.append(plan["claim"])
                 plans.append(plan)
         m.Claim.objects.bulk_create(claims, batch_size=BATCH_SIZE)
@@ -464,7 +472,7 @@ class Builder:
         self.reset()
         return written
 
-    def claim_row(self, article_id: int, revision_id: int, plan: dict):
+    def claim_row(self, article_id: int, project_id: int, revision_id: int, plan: dict):
         """The claim as its history leaves it; the history's reviews and events go to
         `plan["review_rows"]` and `plan["event_rows"]`."""
         m, rng = self.m, self.rng
@@ -599,7 +607,7 @@ class Builder:
         plan["event_rows"] = events
         return m.Claim(
             article_id=article_id,
-            project_id=self.registry.project_id,
+            project_id=project_id,
             revision_id=revision_id,
             start=anchor.start,
             end=anchor.end,
@@ -630,6 +638,12 @@ def _main_desk_id() -> int:
     return Project.objects.get_or_create(slug="main", defaults={"name": "Main desk"})[0].pk
 
 
+def _partner_desk_id() -> int:
+    from projects.models import Project
+
+    return Project.objects.get_or_create(slug="partner", defaults={"name": "Partner desk"})[0].pk
+
+
 def make_users(spec: Spec, registry: Registry) -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
@@ -654,9 +668,12 @@ def make_users(spec: Spec, registry: Registry) -> None:
         for user, (_, role) in zip(users, people, strict=True)
     )
     registry.project_id = _main_desk_id()
+    registry.partner_project_id = _partner_desk_id()
     Membership.objects.bulk_create(
-        Membership(user_id=user.pk, project_id=registry.project_id, **{f"is_{role}": True})
-        for user, (_, role) in zip(users, people, strict=True)
+        Membership(user_id=user.pk, project_id=project_id, **{f"is_{role}": True})
+        for user, (name, role) in zip(users, people, strict=True)
+        for project_id in (registry.project_id, registry.partner_project_id)
+        if project_id == registry.project_id or name.startswith(("researcher-", "reviewer-"))
     )
     for user, (name, _) in zip(users, people, strict=True):
         if name.startswith("researcher-"):
@@ -824,7 +841,7 @@ def load_registry() -> Registry:
     from annotations.models import Actor, ActorAlias
     from articles.models import Source
 
-    registry = Registry(project_id=_main_desk_id())
+    registry = Registry(project_id=_main_desk_id(), partner_project_id=_partner_desk_id())
     for pk, username in get_user_model().objects.values_list("pk", "username"):
         if username.startswith("researcher-"):
             registry.researchers.append(pk)

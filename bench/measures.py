@@ -411,20 +411,36 @@ def api_endpoints(bench: Bench) -> list[Endpoint]:
         return [url("v1:annotation-detail", claim_ids[i % len(claim_ids)])]
 
     from annotations.models import Claim
+    from projects.models import Project
 
+    # The desk the reads keep to, as a desk's client asks: `?project=` on the lists and
+    # the desk's own annotation container.
+    desk = Project.objects.filter(slug="main").values_list("pk", flat=True).first() or 0
     approved = Claim.objects.filter(status="approved").count()
     last_page = max((approved + 99) // 100, 1)
+    desk_approved = Claim.objects.filter(status="approved", project_id=desk).count()
+    desk_last_page = max((desk_approved + 99) // 100, 1)
+
+    def desk_container(page: int | None = None) -> str:
+        path = url("v1:project-annotation-list", desk)
+        return f"{path}?page={page}" if page and path else path
+
     return [
         Endpoint(
-            "claims, page of 10",
+            "claims, page of 10, one desk",
             ("v1:claim-list",),
-            lambda i: [f"{url('v1:claim-list')}?page_size=10"],
+            lambda i: [f"{url('v1:claim-list')}?page_size=10&project={desk}"],
         ),
         Endpoint(
-            "claims, page of 100",
+            "claims, page of 100, one desk",
+            ("v1:claim-list",),
+            lambda i: [f"{url('v1:claim-list')}?page_size=100&project={desk}"],
+            PAGE_100_P50,
+        ),
+        Endpoint(
+            "claims, page of 100, every desk of the user",
             ("v1:claim-list",),
             lambda i: [f"{url('v1:claim-list')}?page_size=100"],
-            PAGE_100_P50,
         ),
         Endpoint("one claim", ("v1:claim-detail",), claim),
         Endpoint(
@@ -440,6 +456,17 @@ def api_endpoints(bench: Bench) -> list[Endpoint]:
             ("v1:annotation-list",),
             lambda i: [f"{url('v1:annotation-list')}?page={last_page}"],
             note=f"page {last_page:,} of 100 annotations",
+        ),
+        Endpoint(
+            "desk's annotation container (first page embedded)",
+            ("v1:project-annotation-list",),
+            lambda i: [desk_container()],
+        ),
+        Endpoint(
+            "desk's annotation container, last page",
+            ("v1:project-annotation-list",),
+            lambda i: [desk_container(desk_last_page)],
+            note=f"page {desk_last_page:,} of 100 annotations",
         ),
         Endpoint("one annotation", ("v1:annotation-detail",), annotation),
     ]
@@ -465,7 +492,9 @@ def measure_api(bench: Bench) -> list[Figure]:
         section = f"API: {endpoint.name}"
         try:
             for name in endpoint.url_names:
-                needs_url(name, *([1] if "detail" in name else []))
+                needs_url(
+                    name, *([1] if "detail" in name or name.startswith("v1:project-") else [])
+                )
         except NotAvailable as exc:
             figures.append(not_available(section, "latency", str(exc)))
             continue

@@ -317,7 +317,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "source": source,
             "claims": _page(request, source_claims(user=request.user, source=source)),
-            "article_count": source.articles.count(),
+            "article_count": articles_visible_to(request.user).filter(outlet=source).count(),
             "can_manage": can_change_source(request.user),
         },
     )

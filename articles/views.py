@@ -33,6 +33,7 @@ from articles.services import (
 from claimdesk.errors import DomainError
 from projects.access import importable_project_ids
 from projects.current import current_project
+from projects.models import Project
 
 REMOVAL_LABELS = {
     "ad_marker": "ad marker",
@@ -116,6 +117,16 @@ def _import_project(request: HttpRequest) -> int | None:
     return None
 
 
+def _import_project_shown(request: HttpRequest) -> Project | None:
+    """The project the page imports into, named on the page: the current one, else the
+    user's only project to import into; None when the user must switch first."""
+    chosen = _import_project(request)
+    if chosen is not None:
+        return current_project(request)
+    allowed = importable_project_ids(request.user)
+    return Project.objects.get(pk=next(iter(allowed))) if len(allowed) == 1 else None
+
+
 def _render(
     request: HttpRequest,
     form: ImportForm,
@@ -136,6 +147,7 @@ def _render(
         "duplicate": duplicate,
         "duplicate_url": article_page_url(duplicate) if duplicate else "",
         "outlets": outlets,
+        "import_project": _import_project_shown(request),
     }
     if plan is not None:
         context.update(_preview_context(plan))

@@ -6,6 +6,7 @@ from django.urls import reverse
 from annotations.models import ClaimStatus
 from annotations.services.claims import claim_submit
 from annotations.services.reviews import review_decide
+from articles.models import Article
 from tests.factories import ArticleFactory, UserFactory, make_claim
 from tests.projects.conftest import member
 
@@ -91,3 +92,18 @@ def test_a_user_in_no_project_sees_an_empty_desk_with_a_message(client, main, ou
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-testid="no-project"' in html and "A main story" not in html
+
+
+def test_the_import_page_imports_into_the_current_project(client, main, balkans, rita):
+    """rita researches in Main desk and edits in Balkans: the page says which desk the
+    article goes into, and it goes there."""
+    from tests.articles.test_import_page import fields
+
+    client.force_login(rita)
+    url = reverse("article_import")
+    page = client.get(url + "?project=balkans").content.decode()
+    assert "Into <strong>Balkans</strong>" in page
+    previewed = client.post(url, fields()).context["previewed"]
+    response = client.post(url, fields(intent="save", previewed=previewed))
+    assert response.status_code == 302
+    assert Article.objects.get().project == balkans

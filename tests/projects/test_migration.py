@@ -71,9 +71,18 @@ def test_main_desk_holds_everything_and_every_group_member():
     assert set(Article.objects.values_list("project_id", flat=True)) == {main.pk}
     assert Claim.objects.count() == 6
     assert set(Claim.objects.values_list("project_id", flat=True)) == {main.pk}
+    from django.contrib.auth import get_user_model
+
+    from annotations.roles import can_annotate, can_manage_registry, can_review
+
     for username, roles in people.items():
         membership = Membership.objects.filter(user__username=username, project=main).first()
         if roles:
             assert membership is not None and sorted(membership.roles) == sorted(roles), username
         else:
             assert membership is None
+        # What each could do before, they can do in Main desk now.
+        user = get_user_model().objects.get(username=username)
+        assert can_annotate(user, main.pk) is ("researcher" in roles), username
+        assert can_review(user, main.pk) is ("reviewer" in roles), username
+        assert can_manage_registry(user) is ("editor" in roles), username

@@ -1,6 +1,7 @@
 """Values every page's navigation needs."""
 
 from annotations.roles import can_annotate, can_manage_registry, can_review
+from annotations.selectors.claims import queue_count_label
 from articles.services import can_import_article
 
 
@@ -23,6 +24,8 @@ def navigation(request):
             "can_review": can_review(user),
             "can_manage_registry": can_manage_registry(user),
             "can_import": can_import_article(user),
-            "queue_count": _queue_count(request, user) if can_review(user) else None,
+            "queue_count": (
+                queue_count_label(_queue_count(request, user)) if can_review(user) else None
+            ),
         }
     }

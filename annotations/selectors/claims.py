@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from annotations.filters import ClaimFilter
 from annotations.models import (
@@ -67,6 +67,12 @@ def verified_claims(*, user, filters: Mapping | None = None) -> QuerySet[Claim]:
     return with_details(apply_claim_filters(queryset, filters))
 
 
+# The queue is counted up to this many claims and shown as "more than" beyond: a count
+# of every claim waiting would grow with the backlog, and a reviewer works from the
+# oldest claim on.
+QUEUE_COUNT_LIMIT = 1000
+
+
 def review_queue(reviewer, *, project_id: int | None = None) -> QuerySet[Claim]:
     """Submitted claims of the projects where `reviewer` reviews (of `project_id` only,
     when given) that they did not write and have not approved this round, oldest
@@ -74,20 +80,31 @@ def review_queue(reviewer, *, project_id: int | None = None) -> QuerySet[Claim]:
     reviewing = access.project_ids(reviewer, ProjectRole.REVIEWER)
     if project_id is not None:
         reviewing = reviewing & {project_id}
-    # Not a subquery correlated with each claim: a reviewer with thousands of reviews
-    # made SQLite scan all of them once per claim awaiting review.
+    # Asked per claim through the (claim, version, reviewer) index, so the queue's cost
+    # follows the claims read, not the reviewer's whole history of reviews (which a
+    # hashed "not in" over all their approvals read on every page and every count).
     approved_this_round = (
-        Review.objects.of_current_round()
-        .filter(reviewer=reviewer, decision=Decision.APPROVE, claim__status=ClaimStatus.SUBMITTED)
-        .values("claim_id")
+        Review.objects.of_current_round(OuterRef("review_round"))
+        .filter(claim=OuterRef("pk"), reviewer=reviewer, decision=Decision.APPROVE)
+        .values("pk")
     )
     return (
         Claim.objects.filter(status=ClaimStatus.SUBMITTED, project_id__in=sorted(reviewing))
         .exclude(author=reviewer)
-        .exclude(pk__in=approved_this_round)
+        .exclude(Exists(approved_this_round))
         .order_by("submitted_at", "id")
     )
 
 
 def review_queue_count(reviewer, *, project_id: int | None = None) -> int:
-    return review_queue(reviewer, project_id=project_id).count()
+    """How many claims wait for `reviewer`, counted up to `QUEUE_COUNT_LIMIT` + 1 (see
+    `queue_count_label`): the count stops there instead of reading the whole backlog."""
+    queue = review_queue(reviewer, project_id=project_id).order_by()
+    return queue[: QUEUE_COUNT_LIMIT + 1].count()
+
+
+def queue_count_label(count: int) -> str:
+    """A queue count as the pages show it: "1,000+" once past the counted limit."""
+    if count > QUEUE_COUNT_LIMIT:
+        return f"{QUEUE_COUNT_LIMIT:,}+"
+    return f"{count:,}"

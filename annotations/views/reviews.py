@@ -38,6 +38,7 @@ from annotations.params import WholeNumberFormField, number_param
 from annotations.passages import context_window
 from annotations.roles import can_review
 from annotations.selectors import claims_visible_to, review_queue, review_queue_count
+from annotations.selectors.claims import QUEUE_COUNT_LIMIT, queue_count_label
 from annotations.services.reviews import approval_counts, check_decide, review_decide
 from annotations.templatetags.claim_timeline import Timeline, build_timelines
 from claimdesk import limits
@@ -206,6 +207,12 @@ def _items(
     ]
 
 
+def _queue_count_fields(user) -> dict:
+    """The queue's count for the page's script: the number and the text to show."""
+    count = review_queue_count(user)
+    return {"queue_count": count, "queue_count_label": queue_count_label(count)}
+
+
 def _guidelines_of(items: list[QueueItem]) -> list:
     """The projects of the claims on the page that have guidelines, each once: the
     reviewer decides by them."""
@@ -277,7 +284,10 @@ def _render_queue(
     bound: dict[int, DecisionForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    paginator = Paginator(_queue_queryset(request.user), QUEUE_PAGE_SIZE)
+    # The oldest claims up to the counted limit (and one more, to know there are more):
+    # the pages and the count never read the whole backlog.
+    queue = _queue_queryset(request.user)[: QUEUE_COUNT_LIMIT + 1]
+    paginator = Paginator(queue, QUEUE_PAGE_SIZE)
     page = paginator.get_page(page_number)
     # The navigation shows the same number: count once.
     request.review_queue_count = paginator.count
@@ -289,6 +299,8 @@ def _render_queue(
             "page_obj": page,
             "items": items,
             "focus": focus,
+            "queue_count": queue_count_label(paginator.count),
+            "queue_limit": QUEUE_COUNT_LIMIT,
             "guidelines": _guidelines_of(items),
         },
         status=status,
@@ -405,7 +417,7 @@ def _answer_decided(
                 "message": message,
                 "claim": {"id": after.pk, "status": after.status, "version": after.version},
                 "next": following.pk if following else None,
-                "queue_count": review_queue_count(user),
+                **_queue_count_fields(user),
             }
         )
     messages.success(request, message)
@@ -424,7 +436,7 @@ def _answer_conflict(
             exc,
             message=message,
             item_html=_render_item(request, claim.pk),
-            queue_count=review_queue_count(user),
+            **_queue_count_fields(user),
         )
     messages.warning(request, message)
     still_waiting = review_queue(user).filter(pk=claim.pk).first()

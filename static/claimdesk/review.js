@@ -163,17 +163,18 @@
     }
   });
 
-  function updateCounts(count) {
+  function updateCounts(count, label) {
     if (typeof count !== "number") {
       return;
     }
+    var text = typeof label === "string" ? label : String(count);
     var badge = document.querySelector('[data-testid="queue-count"]');
     if (badge) {
-      badge.textContent = String(count);
+      badge.textContent = text;
     }
     var total = document.querySelector("[data-queue-total]");
     if (total) {
-      total.textContent = String(count);
+      total.textContent = text;
     }
   }
 
@@ -258,7 +259,7 @@
       });
     }).then(function (result) {
       var data = result.data || {};
-      updateCounts(data.queue_count);
+      updateCounts(data.queue_count, data.queue_count_label);
       if (result.status === 200) {
         announce(data.message, "success");
         removeItem(item, data.next);

@@ -394,7 +394,8 @@ class ClaimForm(forms.Form):
             if field == "revision":
                 self.add_error(None, stale_page_error(code))
                 continue
-            name = _ERROR_FIELDS.get(field)
+            # A row of a list (`actors.0.actor`) is shown at the list.
+            name = _ERROR_FIELDS.get(field) or _ERROR_FIELDS.get(field.split(".", 1)[0])
             self.add_error(
                 name if name in self.fields else None,
                 forms.ValidationError(error["detail"], code=code),

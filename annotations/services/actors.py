@@ -291,6 +291,29 @@ def actor_update(*, user, actor_id: int, **fields: Any) -> Actor:
     return actor
 
 
+def actors_locked(actor_ids: Iterable[int]) -> set[int]:
+    """Lock the rows of `actor_ids` until the transaction ends; return those that exist.
+
+    A claim names actors it looked up a moment earlier, and a merge deletes one. Taken
+    before the claim is written, the lock settles who goes first: a merge that comes
+    later waits, then moves the new claim to the survivor with the others; a merge that
+    came first has deleted the row, which is then missing from the answer, so the claim
+    service refuses cleanly instead of failing on the foreign key at commit. Rows are
+    locked in id order, the order `actor_merge` locks its actors in, so two writers
+    never wait for each other in a circle. (SQLite has no row locks; writers there take
+    turns anyway.)
+    """
+    ids = sorted(set(actor_ids))
+    if not ids:
+        return set()
+    return set(
+        Actor.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _sorted_links(links: Iterable[tuple[int, str]]) -> list[list]:
     return sorted([actor_id, role] for actor_id, role in links)
 
@@ -307,9 +330,13 @@ def actor_merge(*, user, actor_id: int, into_id: int) -> Actor:
     their status and version, since the same actor is named as before. The survivor
     is returned with `merge_summary` (counts of what moved) for the caller's message.
 
-    Locks both actor rows (in id order). Raises NotAllowed, InvalidMerge (field `into`)
-    for a merge into itself or into one of its own descendants, InvalidInput (code
-    `does_not_exist`) for an unknown id.
+    Locks both actor rows and the loser's children (whose parent changes) in one
+    statement, in id order: the order `actors_locked` uses for the actors a claim names,
+    so a claim written at the same moment either goes first (and is moved with the
+    others) or waits and finds the loser gone; neither side waits for the other in a
+    circle. Raises NotAllowed, InvalidMerge (field `into`) for a merge into itself or
+    into one of its own descendants, InvalidInput (code `does_not_exist`) for an
+    unknown id.
     """
     check_merge_actors(user=user)
     if actor_id == into_id:
@@ -317,7 +344,7 @@ def actor_merge(*, user, actor_id: int, into_id: int) -> Actor:
     locked = {
         actor.pk: actor
         for actor in Actor.objects.select_for_update()
-        .filter(pk__in=[actor_id, into_id])
+        .filter(Q(pk__in=[actor_id, into_id]) | Q(parent_id=actor_id))
         .order_by("pk")
     }
     loser, survivor = locked.get(actor_id), locked.get(into_id)

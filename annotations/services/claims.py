@@ -30,12 +30,14 @@ from annotations.models import (
     EventKind,
 )
 from annotations.roles import can_annotate, can_review
+from annotations.services.actors import actors_locked
 from annotations.services.events import claim_snapshot, diff_snapshots, record_event
 from annotations.services.rounds import review_round_start
 from articles.models import Article, ArticleRevision
 from claimdesk import characters, limits
 from claimdesk.checks import may
 from claimdesk.errors import (
+    Conflict,
     InvalidInput,
     NotAllowed,
     StaleRevision,
@@ -104,6 +106,58 @@ def _validate_links(
         seen_sources.add(key)
     if claimant_id is None:
         raise InvalidInput("Say who makes the claim.", field="claimant")
+
+
+def _actor_gone(field: str, what: str) -> Conflict:
+    detail = (
+        f"The actor chosen as {what} is no longer in the registry: an editor merged it into "
+        "another actor (or removed it) after you chose it. Nothing was saved; choose it "
+        "again (a merged actor's name is now an alias of the one it was merged into)."
+    )
+    return Conflict(
+        detail, field=field, errors=[{"field": field, "code": "actor_gone", "detail": detail}]
+    )
+
+
+def _check_actors_present(
+    present: set[int], claimant_id: int | None, actors: Sequence[ActorLink]
+) -> None:
+    """Refuse a claim naming an actor that `actors_locked` did not find.
+
+    Such an actor existed when the door looked it up and was merged away before the
+    claim was written. The merge leaves no lasting record of where an actor went (its
+    name becomes an alias of the survivor; an event is written only on claims that named
+    it), and the researcher chose that actor, not the survivor: so the claim is refused
+    with a conflict (409, code `actor_gone`) naming the field, and they choose again.
+    """
+    if claimant_id is not None and claimant_id not in present:
+        raise _actor_gone("claimant", "claimant")
+    for index, link in enumerate(actors):
+        if link.actor_id not in present:
+            raise _actor_gone(f"actors.{index}.actor", f"{link.role} (row {index + 1})")
+
+
+def _lock_claim_and_its_actors(
+    claim_id: int, *, version: int | None, naming: Iterable[int] = ()
+) -> tuple[Claim, set[int]]:
+    """Lock the actors the claim names now and those in `naming`, then the claim.
+
+    A merge locks actors first and then rewrites the claims naming the loser; taking the
+    locks in the same order (actors, then the claim) keeps an edit and a merge from each
+    holding what the other waits for. The claim's actors are read without a lock first;
+    if a merge moved them before the locks were taken, the claim now names an actor not
+    locked here, and the edit is refused as a `Conflict` (reload and try again) rather
+    than risk that circle. Returns the locked claim and the ids of the actors that exist.
+    """
+    current = Claim.objects.filter(pk=claim_id).values_list("claimant_id", flat=True).first()
+    linked = set(ClaimActor.objects.filter(claim_id=claim_id).values_list("actor_id", flat=True))
+    wanted = {*linked, *naming} | ({current} if current is not None else set())
+    present = actors_locked(wanted)
+    claim = lock_claim(claim_id, version=version)
+    named_now = {claim.claimant_id, *claim.actor_links.values_list("actor_id", flat=True)}
+    if not named_now <= present:
+        raise Conflict()
+    return claim, present
 
 
 def _full_clean(claim: Claim) -> None:
@@ -232,12 +286,19 @@ def claim_create(
     StaleRevision for the revision (see `_revision_to_annotate`), AnchorMismatch when
     `text[start:end] != exact`, InvalidInput for bad fields (over-long text: code
     `max_length`).
+
+    The actors it names are locked before the claim is written (`actors_locked`), so a
+    merge at the same moment either waits and then moves this claim to the survivor, or
+    has already deleted the actor: then Conflict (code `actor_gone`, field `claimant` or
+    `actors.N.actor`).
     """
     check_create_claim(user=user, article=article)
     revision = _revision_to_annotate(article, revision)
     _check_text_lengths(statement=statement, note=note, sources=sources)
     anchor = anchor_from_selection(text=revision.text, start=start, end=end, exact=exact)
     _validate_links(actors, sources, claimant_id)
+    present = actors_locked([claimant_id, *(link.actor_id for link in actors)])
+    _check_actors_present(present, claimant_id, actors)
     claim = Claim(
         article=article,
         project_id=article.project_id,
@@ -311,8 +372,15 @@ def claim_update(
     sends it back to `submitted` for review again, in a new review round. The anchor,
     when given, is checked against the claim's current revision. With `submit`, a claim
     that may then be submitted (a draft, or one whose changes were requested) is sent to
-    review in the same transaction."""
-    claim = lock_claim(claim_id, version=version)
+    review in the same transaction.
+
+    Locks the actors the claim names and those it is to name, then the claim (see
+    `_lock_claim_and_its_actors`). Raises Conflict (code `actor_gone`, field `claimant`
+    or `actors.N.actor`) when a newly named actor was merged away after the door looked
+    it up."""
+    naming = [] if claimant_id is None else [claimant_id]
+    naming += [link.actor_id for link in actors or ()]
+    claim, present = _lock_claim_and_its_actors(claim_id, version=version, naming=naming)
     participant = workflow_participant(user=user, claim=claim)
     # Who may edit does not depend on what changes: refuse others before reading input.
     workflow.check_allowed(workflow.Action.EDIT, participant)
@@ -348,6 +416,7 @@ def claim_update(
         sources if sources is not None else [],
         claim.claimant_id,
     )
+    _check_actors_present(present, claimant_id, actors or ())
     _full_clean(claim)
 
     after = dict(before)
@@ -421,9 +490,10 @@ def claim_submit(*, user, claim_id: int, version: int) -> Claim:
 def claim_delete(*, user, claim_id: int, version: int | None = None) -> None:
     """Delete the author's own draft (or a claim sent back for changes).
 
-    The audit trail stays: a `deleted` event keeps what the claim said.
+    The audit trail stays: a `deleted` event keeps what the claim said. Its actors are
+    locked before the claim, as a merge takes them (see `_lock_claim_and_its_actors`).
     """
-    claim = lock_claim(claim_id, version=version)
+    claim, _ = _lock_claim_and_its_actors(claim_id, version=version)
     workflow.next_status(
         claim.status, workflow.Action.DELETE, workflow_participant(user=user, claim=claim)
     )

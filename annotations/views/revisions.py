@@ -390,7 +390,9 @@ def claim_reattach_view(request, claim_id: int):
                     end=data["end"],
                     exact=exact,
                 )
-            except AnchorMismatch as exc:
+            except (AnchorMismatch, InvalidInput) as exc:
+                # A selection that does not match the text or splits a character: say so
+                # at the offset it names.
                 form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
             except StaleVersion:
                 form.add_error(

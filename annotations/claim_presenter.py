@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable
 from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
 from annotations import workflow
@@ -361,14 +361,16 @@ def present_claim(row: dict[str, Any], batch: ClaimBatch, viewer: Viewer) -> dic
 
 
 def present_claims(
-    rows: Iterable[dict[str, Any]], *, user, using: str = DEFAULT_DB_ALIAS
+    rows: Iterable[dict[str, Any]], *, user, using: str | None = None
 ) -> list[dict[str, Any]]:
     """The API's representation of each row (as `api_rows` reads them), in order, as
-    `user` sees it: three queries for the links of all the rows, none when empty."""
+    `user` sees it: three queries for the links of all the rows, none when empty.
+    The links are read from `using`, by default where claims are read here, so that a
+    list read from the replica takes its links from the same copy."""
     rows = list(rows)
     if not rows:
         return []
-    batch = ClaimBatch([row["id"] for row in rows], using=using)
+    batch = ClaimBatch([row["id"] for row in rows], using=using or router.db_for_read(Claim))
     viewer = Viewer(user)
     return [present_claim(row, batch, viewer) for row in rows]
 

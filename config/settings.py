@@ -1,7 +1,8 @@
 """Claimdesk settings: one module, driven by environment variables.
 
-Variables: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, REQUIRED_APPROVALS, REDIS_URL,
-EMAIL_URL-free console mail in development, DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT.
+Variables: DATABASE_URL, DATABASE_REPLICA_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS,
+REQUIRED_APPROVALS, REDIS_URL, EMAIL_URL-free console mail in development,
+DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT.
 Nothing else in the project reads the environment.
 """
 
@@ -55,6 +56,11 @@ REQUIRED_APPROVALS = env_int("REQUIRED_APPROVALS", 1)
 if REQUIRED_APPROVALS < 1:
     raise ImproperlyConfigured("REQUIRED_APPROVALS must be 1 or more.")
 
+# An optional read replica of the primary (PostgreSQL streaming replication). Only the
+# reads of views marked lag-tolerant go there, and never right after a write: see
+# claimdesk/replica.py. Lower case, so that the URL and its password are no setting.
+replica_url = os.environ.get("DATABASE_REPLICA_URL", "")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -89,6 +95,13 @@ MIDDLEWARE = [
     "config.middleware.RequestLimitsMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
 ]
+
+if replica_url:
+    # Early, so that its record of the request's writes covers all that follows.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "claimdesk.replica.ReadYourWritesMiddleware",
+    )
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -131,6 +144,24 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "transaction_mode": "IMMEDIATE",
         }
     )
+
+if replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url, conn_max_age=env_int("CONN_MAX_AGE", 0)
+    )
+    if (
+        not DATABASES["default"]["ENGINE"]
+        == DATABASES["replica"]["ENGINE"]
+        == ("django.db.backends.postgresql")
+    ):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL names a PostgreSQL replica of a PostgreSQL DATABASE_URL."
+        )
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    # In tests the alias is a second connection to the test database, as in production
+    # it is a second connection to the same data.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["claimdesk.replica.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from annotations.roles import sync_role_groups
 from tests.browser_support import browser, login, page  # noqa: F401  (fixtures)
@@ -53,6 +54,28 @@ def _role_groups(request):
 
     if Group.objects.count() < 3:
         sync_role_groups()
+
+
+@pytest.fixture(autouse=True)
+def _replica_only_when_asked(request):
+    """Keep every read on the primary unless the test lets the database `replica`.
+
+    The replica alias is a test mirror: a second connection, outside the transaction in
+    which a test and its module's fixtures make their rows, so it sees none of them, and
+    Django refuses queries to an alias the test did not list. A test that reads through
+    the replica says so with `django_db(transaction=True, databases=["default",
+    "replica"])`; for the others the router is removed for the test, in every thread.
+    """
+    if "replica" not in settings.DATABASES:
+        yield
+        return
+    marker = request.node.get_closest_marker("django_db")
+    databases = marker.kwargs.get("databases") if marker else None
+    if databases == "__all__" or (databases and "replica" in databases):
+        yield
+        return
+    with override_settings(DATABASE_ROUTERS=[]):
+        yield
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ from annotations.selectors import claims_visible_to
 from annotations.services.claims import workflow_participant
 from annotations.views.pickers import picker_context
 from articles.models import Article, Source
+from claimdesk.replica import lag_tolerant
 from projects.current import current_project
 
 ARTICLES_PER_PAGE = 25
@@ -57,6 +58,7 @@ CLAIM_LIST_CHOICES = ListChoices(
 
 @login_required
 @require_GET
+@lag_tolerant
 def article_list(request):
     """The current project's articles with their claims counted by status (drafts: the
     user's own only). `?project=` names the project by slug (see `projects.current`)."""

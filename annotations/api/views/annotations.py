@@ -41,6 +41,7 @@ from annotations.isotext import iso
 from annotations.models import Claim
 from annotations.params import MAX_NUMBER, WholeNumberSerializerField
 from annotations.selectors import claims_visible_to
+from claimdesk.replica import lag_tolerant
 from projects import access
 from projects.models import Project
 
@@ -150,6 +151,7 @@ class AnnotationContainerView(AnnotationProtocolView):
         parameters=_CONTAINER_PARAMETERS,
         responses=_CONTAINER_RESPONSES,
     )
+    @lag_tolerant
     def get(self, request):
         return self.container(request)
 
@@ -258,6 +260,7 @@ class ProjectAnnotationContainerView(AnnotationContainerView):
         ],
         responses=_CONTAINER_RESPONSES,
     )
+    @lag_tolerant
     def get(self, request, pk: int):
         project = Project.objects.filter(pk=pk).first()
         if project is None or not access.is_member(request.user, pk):

@@ -30,6 +30,7 @@ from annotations.selectors.articles import (
 from annotations.services.revisions import article_revise, check_revise_article
 from articles.models import Article, ArticleRevision
 from articles.services import article_create, can_import_article
+from claimdesk.replica import lag_tolerant
 
 
 def _articles(user) -> QuerySet[Article]:
@@ -52,6 +53,7 @@ class ArticleListView(ApiView):
         tags=["articles"],
         responses={200: ArticleSerializer(many=True), **schema.errors(400, 404)},
     )
+    @lag_tolerant
     def get(self, request):
         page = self.paginate_queryset(article_list(user=request.user, filters=request.query_params))
         context = {"claim_counts": claim_counts(request.user, (a.pk for a in page))}

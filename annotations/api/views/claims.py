@@ -42,6 +42,7 @@ from annotations.services.claims import (
 )
 from annotations.services.reviews import check_decide, review_decide
 from claimdesk.errors import AnchorMismatch
+from claimdesk.replica import lag_tolerant
 
 
 def _claim_out(request, claim_id: int) -> dict:
@@ -113,6 +114,7 @@ class ClaimListView(ApiView):
         tags=["claims"],
         responses={200: ClaimSerializer(many=True), **schema.errors(400, 404)},
     )
+    @lag_tolerant
     def get(self, request):
         claims = claim_list(user=request.user, filters=request.query_params)
         page = self.paginate_queryset(api_rows(claims))

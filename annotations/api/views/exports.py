@@ -15,6 +15,7 @@ from annotations.exports import claimreview, csv_format, webannotation
 from annotations.exports.formats import FORMATS, Export
 from annotations.exports.records import Links
 from annotations.models import Claim
+from claimdesk.replica import lag_tolerant
 
 
 class ExportQuerySerializer(serializers.Serializer):
@@ -78,6 +79,7 @@ class ClaimExportView(ApiView):
             **schema.errors(400),
         },
     )
+    @lag_tolerant
     def get(self, request):
         params = ExportQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -25,6 +25,7 @@ from annotations.selectors.sources import source_list
 from annotations.services import actors as registry_services
 from articles import sources
 from articles.models import Source
+from claimdesk.replica import lag_tolerant
 
 
 def _actors() -> QuerySet[Actor]:
@@ -47,6 +48,7 @@ class SourceListView(ApiView):
         tags=["sources"],
         responses={200: SourceSerializer(many=True), **schema.errors(400, 404)},
     )
+    @lag_tolerant
     def get(self, request):
         page = self.paginate_queryset(source_list(filters=request.query_params))
         return self.get_paginated_response(SourceSerializer(page, many=True).data)
@@ -106,6 +108,7 @@ class ActorListView(ApiView):
         tags=["actors"],
         responses={200: ActorSerializer(many=True), **schema.errors(400, 404)},
     )
+    @lag_tolerant
     def get(self, request):
         page = self.paginate_queryset(actor_list(filters=request.query_params))
         return self.get_paginated_response(ActorSerializer(page, many=True).data)

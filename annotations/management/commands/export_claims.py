@@ -23,6 +23,7 @@ from annotations.exports.formats import FORMATS, Export
 from annotations.exports.records import CHUNK_SIZE, Links
 from annotations.management.progress import CommandStream
 from claimdesk.errors import InvalidInput
+from claimdesk.replica import lag_tolerant
 from projects.models import Project
 
 
@@ -87,6 +88,7 @@ class Command(BaseCommand):
             else:
                 group.add_argument(flag, dest=option, default=None)
 
+    @lag_tolerant
     def handle(self, *args, **options):
         filters = QueryDict(mutable=True)
         for option, name in FILTER_OPTIONS.items():

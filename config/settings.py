@@ -302,6 +302,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The default enum hook, then the links between operations (`annotations/api/links.py`).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "annotations.api.links.add_links",
+    ],
     # Several models have a `kind`: name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "ActorKindEnum": "annotations.models.ActorKind",

@@ -13,17 +13,14 @@ import warnings
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
-from django.test import Client
+from django.db import transaction
 from hypothesis import HealthCheck, Phase, settings
-from hypothesis.internal.conjecture import utils as conjecture_utils
 from schemathesis.specs.openapi.checks import ignored_auth
 
 from accounts.services import token_create
 from annotations.models import Actor, Claim
 from articles.models import Article, Source
-from config.wsgi import application
+from tests.security.schema_fuzzing import app_schema
 from tests.security.world import build_world
 
 EXAMPLES_PER_OPERATION = 12
@@ -33,25 +30,6 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:jsonschema.RefResolver is deprecated:DeprecationWarning"
 )
 
-
-def _many_more(self) -> bool:
-    """`many.more()` as hypothesis-jsonschema calls it, on Hypothesis's newer `many`,
-    which is iterated inside a `with` block instead."""
-    if self._depth is None:
-        self.__enter__()
-        self._steps = iter(self)
-    try:
-        next(self._steps)
-    except StopIteration:
-        self.__exit__(None, None, None)
-        return False
-    return True
-
-
-# hypothesis-jsonschema (0.23.1, the latest) still calls `many.more()`, which Hypothesis
-# 6.170 removed; without this every object schema fails to generate.
-if not hasattr(conjecture_utils.many, "more"):
-    conjecture_utils.many.more = _many_more
 
 # Ids of existing objects, per path parameter and path prefix, filled by the fixture.
 EXISTING: dict[str, list[int]] = {}
@@ -76,25 +54,7 @@ def api_schema(db, request):
     # Revoking goes to a spare token: the one every call sends must keep working.
     spare, _key = token_create(user=world.users["author"], name="spare")
     EXISTING["/api/v1/auth/tokens/"] = [spare.pk]
-    response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
-    assert response.status_code == 200
-    keep_the_test_connection(request)
-    return schemathesis.from_dict(response.json(), app=application)
-
-
-def keep_the_test_connection(request) -> None:
-    """Django closes the database connection when a request starts and ends; inside a
-    test's transaction that ends the transaction too (on PostgreSQL). The test client
-    keeps it open this way (and reconnects the handlers after each of its own requests,
-    hence after the schema is fetched); schemathesis calls the WSGI app directly."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-
-    def reconnect():
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-    request.addfinalizer(reconnect)
+    return app_schema(request)
 
 
 # This schemathesis version warns about filter arguments nobody passed (it compares its

@@ -6,8 +6,11 @@ import re
 
 import pytest
 import yaml
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from drf_spectacular.generators import SchemaGenerator
+
+from annotations.api import links
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +89,96 @@ def test_claim_filters_are_in_the_schema(schema):
             "reviewed_after",
             "q",
         } <= names, path
+
+
+# The answers that lead somewhere, and where (operationIds): what a client, and the
+# stateful API test, can do next with what it just made or read.
+EXPECTED_LINKS = {
+    ("post", "/api/v1/claims/", "201"): {
+        "claims_retrieve",
+        "claims_partial_update",
+        "claims_destroy",
+        "claims_submit",
+        "claims_review",
+        "claims_events_list",
+        "annotations_retrieve",
+        "articles_retrieve",
+    },
+    ("get", "/api/v1/claims/{id}/", "200"): {"claims_submit", "claims_review", "claims_destroy"},
+    ("post", "/api/v1/claims/{id}/submit/", "200"): {"claims_review", "claims_events_list"},
+    ("post", "/api/v1/articles/", "201"): {
+        "articles_retrieve",
+        "articles_partial_update",
+        "articles_revisions_list",
+        "articles_revisions_retrieve",
+    },
+    ("get", "/api/v1/articles/{id}/", "200"): {"articles_partial_update"},
+    ("patch", "/api/v1/articles/{id}/", "200"): {"articles_revisions_retrieve"},
+    ("post", "/api/v1/actors/", "201"): {"actors_retrieve", "actors_partial_update"},
+    ("post", "/api/v1/sources/", "201"): {"sources_retrieve", "sources_partial_update"},
+    ("post", "/api/v1/projects/", "201"): {
+        "projects_retrieve",
+        "project_members_list",
+        "project_annotations_container",
+    },
+}
+
+
+def _operations(schema) -> dict[str, dict]:
+    return {
+        operation["operationId"]: operation
+        for item in schema["paths"].values()
+        for method, operation in item.items()
+        if method != "parameters"
+    }
+
+
+def _links(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            for status, answer in operation["responses"].items():
+                for name, link in answer.get("links", {}).items():
+                    yield (method, path, status), name, link
+
+
+def test_answers_link_to_what_can_be_done_next(schema):
+    found: dict[tuple, set[str]] = {}
+    for source, _name, link in _links(schema):
+        found.setdefault(source, set()).add(link["operationId"])
+    for source, targets in EXPECTED_LINKS.items():
+        assert targets <= found.get(source, set()), (source, targets - found.get(source, set()))
+    # Only successful answers link, and only to the operations they describe.
+    assert all(status in {"200", "201"} for (_m, _p, status) in found), found.keys()
+
+
+def test_every_link_names_an_operation_and_its_parameters(schema):
+    operations = _operations(schema)
+    for source, name, link in _links(schema):
+        target = operations.get(link["operationId"])
+        assert target is not None, (source, name, link["operationId"])
+        known = {f"{p['in']}.{p['name']}" for p in target.get("parameters", [])}
+        assert set(link["parameters"]) <= known, (source, name)
+        required = {f"path.{p['name']}" for p in target["parameters"] if p["in"] == "path"}
+        assert required <= set(link["parameters"]), (source, name)
+        assert all(value.startswith("$response.body#/") for value in link["parameters"].values())
+        if "requestBody" in link:
+            assert "requestBody" in target, (source, name)
+
+
+def test_a_link_to_an_operation_that_is_gone_fails_the_schema(monkeypatch, tmp_path, capsys):
+    """A renamed operationId must not drop a link silently: generating the schema warns,
+    and `--fail-on-warn` (the schema test above) turns the warning into a failure."""
+    gone = {"operationId": "claims_renamed", "parameters": {"path.id": links.ID}}
+    monkeypatch.setitem(links.LINKS_BY_COMPONENT, "Claim", {**links.CLAIM_LINKS, "Gone": gone})
+    target = tmp_path / "schema.yaml"
+    with pytest.raises(CommandError, match="warnings"):
+        call_command("spectacular", "--fail-on-warn", "--file", str(target))
+    assert "no operation 'claims_renamed'" in capsys.readouterr().err
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    assert not any(link["operationId"] == "claims_renamed" for *_, link in _links(generated))
+    assert any(link["operationId"] == "claims_submit" for *_, link in _links(generated))
 
 
 def test_docs_are_served_from_our_own_static_files(anon):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from annotations.models import ActorRole, Certainty, Claim, ClaimActor, ClaimSource, ClaimStatus
 from annotations.selectors.claims import claims_visible_to
@@ -62,11 +62,27 @@ class ActorClaims:
         return [(role, labels[role], count) for role, count in self.role_counts.items()]
 
 
+def _ids_of_either(*queries: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Claim ids matching any of `queries`, as one union: each part is answered by its
+    own index (the claimant's, the actor links'), where a filter `claimant = A OR a link
+    to A exists` made the database read every claim of the desk."""
+    first, *rest = (query.order_by().values("pk") for query in queries)
+    return first.union(*rest)
+
+
 def actor_claims(*, user, actor_ids: list[int]) -> ActorClaims:
     visible = claims_visible_to(user)
-    linked = ClaimActor.objects.filter(claim=OuterRef("pk"), actor_id__in=actor_ids)
-    denier = linked.filter(role=ActorRole.DENIER)
-    involved = visible.filter(Q(claimant_id__in=actor_ids) | Q(Exists(linked)))
+    as_claimant = Claim.objects.filter(claimant_id__in=actor_ids)
+    as_linked = Claim.objects.filter(actor_links__actor_id__in=actor_ids)
+    involved = visible.filter(pk__in=_ids_of_either(as_claimant, as_linked))
+    denials = visible.filter(
+        pk__in=_ids_of_either(
+            as_claimant.filter(certainty=Certainty.DENIED),
+            Claim.objects.filter(
+                actor_links__actor_id__in=actor_ids, actor_links__role=ActorRole.DENIER
+            ),
+        )
+    )
 
     status_counts = dict(involved.order_by().values_list("status").annotate(n=Count("pk")))
     role_counts = dict(
@@ -94,12 +110,8 @@ def actor_claims(*, user, actor_ids: list[int]) -> ActorClaims:
     return ActorClaims(
         actor_ids=actor_ids,
         made=_claim_rows(visible.filter(claimant_id__in=actor_ids)),
-        about=_claim_rows(visible.filter(Exists(linked))),
-        denials=_claim_rows(
-            visible.filter(
-                Q(claimant_id__in=actor_ids, certainty=Certainty.DENIED) | Q(Exists(denier))
-            )
-        ),
+        about=_claim_rows(visible.filter(pk__in=_ids_of_either(as_linked))),
+        denials=_claim_rows(denials),
         status_counts=status_counts,
         role_counts=role_counts,
         accusations=[

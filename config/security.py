@@ -19,6 +19,7 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 from claimdesk.errors import Conflict
+from claimdesk.outcome import outcome_of
 
 API_PREFIX = "/api/"
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -30,6 +31,7 @@ UNAVAILABLE = (
     "The database is not reachable just now; nothing was saved. Try again in a moment.",
 )
 SERVER_ERROR = ("server_error", "Something went wrong on our side; nothing was saved.")
+OUTCOME_UNKNOWN = "outcome_unknown"
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -65,8 +67,37 @@ def error_answer(
 
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """A 503 that says what became of the write: "nothing was saved" only when the
+    request's transaction had not begun to commit (it was rolled back), `outcome_unknown`
+    when the database went away while or after it committed (`claimdesk.outcome`)."""
+    outcome = outcome_of(request)
+    if outcome is not None and outcome.may_be_saved:
+        return _outcome_unknown(request, outcome)
     code, detail = UNAVAILABLE
     response = error_answer(request, status=503, code=code, detail=detail, template="503.html")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _outcome_unknown(request: HttpRequest, outcome) -> HttpResponse:
+    ways = []
+    if outcome.key is not None:
+        ways.append(
+            "send the same request again with the same idempotency key: it answers the "
+            "saved result and saves nothing twice"
+        )
+    if outcome.location:
+        ways.append(f"read {outcome.location}")
+    if not ways:
+        ways.append("reload and look for it before sending it again")
+    detail = (
+        "The database connection was lost while your change was being saved: it may have "
+        "been saved. To find out, " + ", or ".join(ways) + "."
+    )
+    extra = {"location": outcome.location} if outcome.location else None
+    response = error_answer(
+        request, status=503, code=OUTCOME_UNKNOWN, detail=detail, template="503.html", extra=extra
+    )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

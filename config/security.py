@@ -31,6 +31,10 @@ UNAVAILABLE = (
     "The database is not reachable just now; nothing was saved. Try again in a moment.",
 )
 SERVER_ERROR = ("server_error", "Something went wrong on our side; nothing was saved.")
+# A write whose transaction this request does not follow (`claimdesk.outcome`) may have
+# committed before the failure: saying "nothing was saved" could be false.
+MAYBE_SAVED = "What you sent may or may not have been saved: check before sending it again."
+READS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 OUTCOME_UNKNOWN = "outcome_unknown"
 
 
@@ -74,12 +78,14 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     if outcome is not None and outcome.may_be_saved:
         return _outcome_unknown(request, outcome)
     code, detail = UNAVAILABLE
+    if outcome is None and request.method not in READS:
+        detail = f"The database is not reachable just now. {MAYBE_SAVED}"
     response = error_answer(request, status=503, code=code, detail=detail, template="503.html")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
-def _outcome_unknown(request: HttpRequest, outcome) -> HttpResponse:
+def _outcome_unknown(request: HttpRequest, outcome, *, status: int = 503) -> HttpResponse:
     ways = []
     if outcome.key is not None:
         ways.append(
@@ -91,14 +97,20 @@ def _outcome_unknown(request: HttpRequest, outcome) -> HttpResponse:
     if not ways:
         ways.append("reload and look for it before sending it again")
     detail = (
-        "The database connection was lost while your change was being saved: it may have "
-        "been saved. To find out, " + ", or ".join(ways) + "."
+        "Your change may have been saved: the failure came while or after it was "
+        "committed. To find out, " + ", or ".join(ways) + "."
     )
     extra = {"location": outcome.location} if outcome.location else None
     response = error_answer(
-        request, status=503, code=OUTCOME_UNKNOWN, detail=detail, template="503.html", extra=extra
+        request,
+        status=status,
+        code=OUTCOME_UNKNOWN,
+        detail=detail,
+        template=f"{status}.html",
+        extra=extra,
     )
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -149,7 +161,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if isinstance(exc, DATABASE_ERRORS):
         return database_unavailable(request)
+    outcome = outcome_of(request)
+    if outcome is not None and outcome.may_be_saved:
+        return _outcome_unknown(request, outcome, status=500)
     code, detail = SERVER_ERROR
+    if outcome is None and request.method not in READS:
+        detail = f"Something went wrong on our side. {MAYBE_SAVED}"
     return error_answer(request, status=500, code=code, detail=detail, template="500.html")
 
 

@@ -263,6 +263,7 @@ def idempotent(*, resource: str):
                     )
             return response
 
+        wrapper.follows_outcome = True
         return extend_schema(parameters=[PARAMETER])(wrapper)
 
     return decorate

@@ -37,14 +37,24 @@ def outcome_of(request) -> WriteOutcome | None:
     return getattr(getattr(request, "_request", request), "write_outcome", None)
 
 
+def follow(request) -> WriteOutcome:
+    """Follow this request's write from now on: until `saving` begins to commit, a lost
+    database is answered "nothing was saved" (checks of permissions read, never write)."""
+    django_request = getattr(request, "_request", request)
+    outcome = getattr(django_request, "write_outcome", None)
+    if outcome is None:
+        outcome = django_request.write_outcome = WriteOutcome()
+    return outcome
+
+
 @contextmanager
 def saving(request, *, key: str | None = None):
     """One transaction for a write and the read of its answer (and its idempotency key).
 
     The caller does the work and builds the answer inside the block, so that the answer
     is what this transaction wrote and nothing after the commit needs the database."""
-    outcome = WriteOutcome(key=key)
-    getattr(request, "_request", request).write_outcome = outcome
+    outcome = follow(request)
+    outcome.key = key
     with transaction.atomic():
         yield outcome
         outcome.phase = COMMITTING

@@ -41,7 +41,7 @@ from annotations.views.articles import reader_context
 from annotations.views.pickers import picker_context
 from annotations.views.refusals import refuse_unless
 from claimdesk.errors import DomainError, IdempotencyKeyReused, NotAllowed, StaleVersion
-from claimdesk.outcome import saving
+from claimdesk.outcome import follow, saving
 from config.security import bad_parameter
 
 TIMELINE_TEMPLATES = ["annotations/_timeline.html", "annotations/claims/_events.html"]
@@ -173,6 +173,7 @@ def claim_create_view(request, article_id: int):
     The form carries a one-time `idempotency_key` (a new one each time the reader is
     rendered): a form sent twice (a double click, a retry after a lost answer) creates one
     claim, and the second answer redirects to it (`annotations.idempotency`)."""
+    follow(request)  # a database lost before the commit saved nothing, and is told so
     article = get_object_or_404(
         articles_visible_to(request.user).select_related("outlet", "project"), pk=article_id
     )

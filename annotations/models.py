@@ -425,3 +425,7 @@ class ClaimEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.kind} claim {self.claim_id}"
+
+
+# Registered with this app; the module says how keys make a write sent twice happen once.
+from annotations.idempotency import IdempotencyKey  # noqa: E402, F401

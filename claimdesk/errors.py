@@ -116,3 +116,13 @@ class InvalidMerge(DomainError, code="invalid_merge", status=400):
 
 class LastManager(DomainError, code="last_manager", status=409):
     """A project keeps at least one manager."""
+
+
+class IdempotencyKeyReused(DomainError, code="idempotency_key_reused", status=409):
+    """This idempotency key was already used for another request (another method, path
+    or body). Use a new key for a new write."""
+
+
+class IdempotencyKeyInProgress(DomainError, code="idempotency_key_in_progress", status=409):
+    """A request with this idempotency key is still being carried out. Wait for it, then
+    send the request again with the same key to get its answer."""

@@ -96,10 +96,13 @@ class RequestLimitsMiddleware:
 class DatabaseUnavailableMiddleware:
     """A view that loses its database connection answers 503, never a half-done 500.
 
-    Services run in transactions, so whatever the view had written is rolled back when
-    the error leaves the atomic block; this only shapes the answer (a page, or JSON for
-    the API) and logs the cause. The page is rendered without the request: the
-    database is not touched again.
+    Services run in transactions, so nothing is ever half-written; but a write may have
+    committed before the failure (the commit's acknowledgement lost, or the read of the
+    answer after it). The answer says which (`config.security.database_unavailable`):
+    "nothing was saved" only for a write whose transaction had not begun to commit
+    (`claimdesk.outcome`), `outcome_unknown` once it had, and "may or may not have been
+    saved" for a write it cannot follow. It logs the cause. The page is rendered without
+    the request: the database is not touched again.
     """
 
     def __init__(self, get_response):

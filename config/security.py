@@ -19,6 +19,7 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 from claimdesk.errors import Conflict
+from claimdesk.outcome import outcome_of
 
 API_PREFIX = "/api/"
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -30,6 +31,11 @@ UNAVAILABLE = (
     "The database is not reachable just now; nothing was saved. Try again in a moment.",
 )
 SERVER_ERROR = ("server_error", "Something went wrong on our side; nothing was saved.")
+# A write whose transaction this request does not follow (`claimdesk.outcome`) may have
+# committed before the failure: saying "nothing was saved" could be false.
+MAYBE_SAVED = "What you sent may or may not have been saved: check before sending it again."
+READS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+OUTCOME_UNKNOWN = "outcome_unknown"
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -65,9 +71,46 @@ def error_answer(
 
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """A 503 that says what became of the write: "nothing was saved" only when the
+    request's transaction had not begun to commit (it was rolled back), `outcome_unknown`
+    when the database went away while or after it committed (`claimdesk.outcome`)."""
+    outcome = outcome_of(request)
+    if outcome is not None and outcome.may_be_saved:
+        return _outcome_unknown(request, outcome)
     code, detail = UNAVAILABLE
+    if outcome is None and request.method not in READS:
+        detail = f"The database is not reachable just now. {MAYBE_SAVED}"
     response = error_answer(request, status=503, code=code, detail=detail, template="503.html")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _outcome_unknown(request: HttpRequest, outcome, *, status: int = 503) -> HttpResponse:
+    ways = []
+    if outcome.key is not None:
+        ways.append(
+            "send the same request again with the same idempotency key: it answers the "
+            "saved result and saves nothing twice"
+        )
+    if outcome.location:
+        ways.append(f"read {outcome.location}")
+    if not ways:
+        ways.append("reload and look for it before sending it again")
+    detail = (
+        "Your change may have been saved: the failure came while or after it was "
+        "committed. To find out, " + ", or ".join(ways) + "."
+    )
+    extra = {"location": outcome.location} if outcome.location else None
+    response = error_answer(
+        request,
+        status=status,
+        code=OUTCOME_UNKNOWN,
+        detail=detail,
+        template=f"{status}.html",
+        extra=extra,
+    )
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -118,7 +161,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if isinstance(exc, DATABASE_ERRORS):
         return database_unavailable(request)
+    outcome = outcome_of(request)
+    if outcome is not None and outcome.may_be_saved:
+        return _outcome_unknown(request, outcome, status=500)
     code, detail = SERVER_ERROR
+    if outcome is None and request.method not in READS:
+        detail = f"Something went wrong on our side. {MAYBE_SAVED}"
     return error_answer(request, status=500, code=code, detail=detail, template="500.html")
 
 

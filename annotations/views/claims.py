@@ -17,6 +17,7 @@ from django.template.loader import select_template
 from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from annotations import idempotency
 from annotations.claim_presenter import hide_note_from, may_read_note
 from annotations.forms import INTENT_SUBMIT, ClaimForm
 from annotations.models import ClaimEvent, ClaimRelation, ClaimStatus
@@ -39,7 +40,9 @@ from annotations.services.reviews import can_decide
 from annotations.views.articles import reader_context
 from annotations.views.pickers import picker_context
 from annotations.views.refusals import refuse_unless
-from claimdesk.errors import DomainError, NotAllowed, StaleVersion
+from claimdesk.errors import DomainError, IdempotencyKeyReused, NotAllowed, StaleVersion
+from claimdesk.outcome import follow, saving
+from config.security import bad_parameter
 
 TIMELINE_TEMPLATES = ["annotations/_timeline.html", "annotations/claims/_events.html"]
 
@@ -124,16 +127,19 @@ def _save_form(form, service, **arguments):
         return None
 
 
-@login_required
-@require_POST
-def claim_create_view(request, article_id: int):
-    """The reader's side panel posts here. Errors re-render the reader with the panel open."""
-    article = get_object_or_404(
-        articles_visible_to(request.user).select_related("outlet", "project"), pk=article_id
-    )
-    form = ClaimForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
+def _create_once(request, form, *, article, key: str | None):
+    """The claim the form creates and the reader URL to go to, in one transaction with
+    the form's key: `(None, url)` when the key already made one (a second click waits
+    for the first and is sent to its claim), `(None, None)` when the form was refused."""
+    data = form.cleaned_data
+    with saving(request, key=key) as outcome:
+        if key is not None:
+            digest = idempotency.fingerprint(
+                method=request.method, path=request.path, data=request.POST
+            )
+            found = idempotency.claim_key(user=request.user, key=key, fingerprint=digest, wait=True)
+            if found is not None:
+                return None, found.location
         claim = _save_form(
             form,
             claim_create,
@@ -144,12 +150,55 @@ def claim_create_view(request, article_id: int):
             end=data["end"],
             exact=data["exact"],
         )
+        if claim is None:
+            return None, None
+        outcome.location = _reader_url(article.pk, claim.pk)
+        if key is not None:
+            idempotency.record_key(
+                user=request.user,
+                key=key,
+                fingerprint=digest,
+                status=302,
+                body={"id": claim.pk},
+                location=outcome.location,
+            )
+    return claim, outcome.location
+
+
+@login_required
+@require_POST
+def claim_create_view(request, article_id: int):
+    """The reader's side panel posts here. Errors re-render the reader with the panel open.
+
+    The form carries a one-time `idempotency_key` (a new one each time the reader is
+    rendered): a form sent twice (a double click, a retry after a lost answer) creates one
+    claim, and the second answer redirects to it (`annotations.idempotency`)."""
+    follow(request)  # a database lost before the commit saved nothing, and is told so
+    article = get_object_or_404(
+        articles_visible_to(request.user).select_related("outlet", "project"), pk=article_id
+    )
+    try:
+        key = idempotency.clean_key(
+            request.POST.get(idempotency.FORM_FIELD), field=idempotency.FORM_FIELD
+        )
+    except DomainError as exc:
+        return bad_parameter(request, field=idempotency.FORM_FIELD, detail=exc.detail)
+    form = ClaimForm(request.POST)
+    if form.is_valid():
+        try:
+            claim, location = _create_once(request, form, article=article, key=key)
+        except IdempotencyKeyReused as exc:
+            form.add_domain_error(exc)
+            claim, location = None, None
         if claim is not None:
             if claim.status == ClaimStatus.SUBMITTED:
                 messages.success(request, "Claim saved and sent for review.")
             else:
                 messages.success(request, "Claim saved as a draft.")
-            return redirect(_reader_url(article.pk, claim.pk))
+        elif location is not None:
+            messages.info(request, "This form was already sent: here is the claim it saved.")
+        if location is not None:
+            return redirect(location)
     else:
         # A form that cannot be read is still refused as the service would refuse it.
         refuse_unless(check_create_claim, user=request.user, article=article)

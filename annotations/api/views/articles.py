@@ -20,6 +20,7 @@ from annotations.api.serializers.articles import (
 )
 from annotations.api.views.base import ApiView, SchemaOnlyFilterBackend
 from annotations.filters import ArticleFilter
+from annotations.idempotency import idempotent
 from annotations.models import AnchorState
 from annotations.selectors.articles import (
     article_list,
@@ -65,6 +66,7 @@ class ArticleListView(ApiView):
         request=ArticleInputSerializer,
         responses={201: ArticleDetailSerializer, **schema.errors(400, 403, 409, 413, 415)},
     )
+    @idempotent(resource="v1:article-detail")
     def post(self, request):
         data = self.validated_input(ArticleInputSerializer)
         article = article_create(user=request.user, **data)
@@ -95,6 +97,7 @@ class ArticleDetailView(ApiView):
         request=ArticleReviseInputSerializer,
         responses={200: ArticleRevisedSerializer, **schema.errors(400, 403, 404, 409, 413, 415)},
     )
+    @idempotent(resource="v1:article-detail")
     def patch(self, request, pk: int):
         # Found first (another desk's article is a 404), then the rule of its project.
         article = self.get_object()

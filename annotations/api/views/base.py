@@ -15,6 +15,7 @@ from annotations.api.renderers import JSONRenderer
 from annotations.filters import ClaimFilter
 from annotations.models import Actor
 from annotations.params import IdChoiceFilter
+from claimdesk.outcome import follow
 
 
 class ApiView(generics.GenericAPIView):
@@ -25,6 +26,15 @@ class ApiView(generics.GenericAPIView):
     renderer_classes = [JSONRenderer]
     permission_classes = [IsAuthenticated, HasCapability]
     capabilities: dict = {}
+
+    def initial(self, request, *args, **kwargs):
+        # A write that follows its outcome (`annotations.idempotency.idempotent`) is
+        # followed from before authentication and permission checks, so that a database
+        # lost during them is answered truthfully: nothing was saved.
+        handler = getattr(self, (request.method or "").lower(), None)
+        if getattr(handler, "follows_outcome", False):
+            follow(request)
+        super().initial(request, *args, **kwargs)
 
     def is_schema_view(self) -> bool:
         return getattr(self, "swagger_fake_view", False)

@@ -28,6 +28,7 @@ from annotations.api.serializers.reviews import (
 )
 from annotations.api.views.base import ApiView, ClaimFilterBackend
 from annotations.claim_presenter import api_rows, hide_note_from, present_claims, present_one
+from annotations.idempotency import idempotent
 from annotations.models import Claim, ClaimEvent
 from annotations.params import MAX_NUMBER, number_param
 from annotations.selectors import claim_list, claims_visible_to
@@ -124,8 +125,9 @@ class ClaimListView(ApiView):
         operation_id="claims_create",
         tags=["claims"],
         request=ClaimCreateInputSerializer,
-        responses={201: ClaimSerializer, **schema.errors(400, 403, 413, 415)},
+        responses={201: ClaimSerializer, **schema.errors(400, 403, 409, 413, 415)},
     )
+    @idempotent(resource="v1:claim-detail")
     def post(self, request):
         data = self.validated_input(ClaimCreateInputSerializer)
         fields = dict(data)
@@ -195,6 +197,7 @@ class ClaimSubmitView(ClaimObjectMixin, ApiView):
         request=VersionInputSerializer,
         responses={200: ClaimSerializer, **CLAIM_WRITE_ERRORS},
     )
+    @idempotent(resource="v1:claim-detail")
     def post(self, request, pk: int):
         claim = self.get_object()
         data = self.validated_input(VersionInputSerializer)
@@ -212,6 +215,7 @@ class ClaimReviewView(ClaimObjectMixin, ApiView):
         request=ReviewInputSerializer,
         responses={200: ClaimSerializer, **CLAIM_WRITE_ERRORS},
     )
+    @idempotent(resource="v1:claim-detail")
     def post(self, request, pk: int):
         claim = self.get_object()
         check_decide(user=request.user, claim=claim)

@@ -19,6 +19,7 @@ from annotations.api.serializers.registry import (
 )
 from annotations.api.views.base import ApiView, SchemaOnlyFilterBackend
 from annotations.filters import ActorFilter, SourceFilter
+from annotations.idempotency import idempotent
 from annotations.models import Actor
 from annotations.selectors.actors import actor_list, actors_with_aliases
 from annotations.selectors.sources import source_list
@@ -57,8 +58,9 @@ class SourceListView(ApiView):
         operation_id="sources_create",
         tags=["sources"],
         request=SourceInputSerializer,
-        responses={201: SourceSerializer, **schema.errors(400, 403, 413, 415)},
+        responses={201: SourceSerializer, **schema.errors(400, 403, 409, 413, 415)},
     )
+    @idempotent(resource="v1:source-detail")
     def post(self, request):
         data = self.validated_input(SourceInputSerializer)
         source = sources.source_create(user=request.user, **data)
@@ -117,8 +119,9 @@ class ActorListView(ApiView):
         operation_id="actors_create",
         tags=["actors"],
         request=ActorInputSerializer,
-        responses={201: ActorSerializer, **schema.errors(400, 403, 413, 415)},
+        responses={201: ActorSerializer, **schema.errors(400, 403, 409, 413, 415)},
     )
+    @idempotent(resource="v1:actor-detail")
     def post(self, request):
         data = self.validated_input(ActorInputSerializer)
         fields = dict(data)
@@ -175,8 +178,9 @@ class ActorMergeView(ApiView):
         operation_id="actors_merge",
         tags=["actors"],
         request=ActorMergeInputSerializer,
-        responses={200: ActorSerializer, **schema.errors(400, 403, 404, 413, 415)},
+        responses={200: ActorSerializer, **schema.errors(400, 403, 404, 409, 413, 415)},
     )
+    @idempotent(resource="v1:actor-detail")
     def post(self, request, pk: int):
         actor = self.get_object()
         data = self.validated_input(ActorMergeInputSerializer)

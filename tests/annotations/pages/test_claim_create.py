@@ -213,3 +213,86 @@ def test_anonymous_post_is_sent_to_login(client, article, rama):
 def test_get_is_not_allowed(client, researcher, article):
     client.force_login(researcher)
     assert client.get(reverse("claim_create", args=[article.pk])).status_code == 405
+
+
+QUOTE = "the Iranian state was behind the July cyberattacks"
+
+
+def test_the_reader_gives_the_claim_form_a_new_one_time_key_each_time(client, researcher, article):
+    client.force_login(researcher)
+    keys = []
+    for _ in range(2):
+        page = client.get(reverse("article_reader", args=[article.pk])).content.decode()
+        marker = 'name="idempotency_key" value="'
+        assert marker in page
+        keys.append(page.split(marker, 1)[1].split('"', 1)[0])
+    assert keys[0] != keys[1] and all(len(key) == 32 for key in keys)
+
+
+def test_a_form_sent_twice_creates_one_claim_and_both_answers_lead_to_it(
+    client, researcher, article, rama
+):
+    client.force_login(researcher)
+    data = form_data(
+        article, QUOTE, claimant=rama.pk, claimant_label=rama.name, idempotency_key="a1b2c3"
+    )
+    first = create(client, article, data)
+    again = create(client, article, data)
+    claim = Claim.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert f"claim={claim.pk}" in again["Location"]
+
+
+def test_another_form_with_an_old_key_is_refused_on_the_form(client, researcher, article, rama):
+    client.force_login(researcher)
+    create(
+        client,
+        article,
+        form_data(article, QUOTE, claimant=rama.pk, claimant_label=rama.name, idempotency_key="k1"),
+    )
+    response = create(
+        client,
+        article,
+        form_data(
+            article,
+            QUOTE,
+            claimant=rama.pk,
+            claimant_label=rama.name,
+            idempotency_key="k1",
+            statement="Other.",
+        ),
+    )
+    assert response.status_code == 200
+    assert "already used" in response.content.decode()
+    assert Claim.objects.count() == 1
+
+
+def test_a_form_without_a_key_still_saves(client, researcher, article, rama):
+    client.force_login(researcher)
+    assert (
+        create(
+            client, article, form_data(article, QUOTE, claimant=rama.pk, claimant_label=rama.name)
+        ).status_code
+        == 302
+    )
+    assert (
+        create(
+            client, article, form_data(article, QUOTE, claimant=rama.pk, claimant_label=rama.name)
+        ).status_code
+        == 302
+    )
+    assert Claim.objects.count() == 2
+
+
+def test_a_form_with_a_key_that_is_not_printable_ascii_is_a_400(client, researcher, article, rama):
+    client.force_login(researcher)
+    response = create(
+        client,
+        article,
+        form_data(
+            article, QUOTE, claimant=rama.pk, claimant_label=rama.name, idempotency_key="x" * 256
+        ),
+    )
+    assert response.status_code == 400
+    assert Claim.objects.count() == 0

@@ -6,7 +6,8 @@ with their links, reviews, relations and the whole audit trail). Users and group
 written with their natural keys (username, group name), so a restore matches them by
 name; every other row keeps its id. It leaves out what `migrate` recreates (content
 types, permissions), what is only transient (sessions, the cache, the admin's log) and
-API tokens, which are credentials: after a restore, clients ask for new ones.
+API tokens, which are credentials: after a restore, clients ask for new ones; nor the
+idempotency keys of the last day's writes.
 
 The file is Django's fixture format, so `loaddata` reads it (`manage.py restore` does),
 with one difference from `dumpdata`: times keep their microseconds, where `dumpdata`
@@ -46,6 +47,9 @@ from annotations.project_backup import project_scope
 from projects.models import Project
 
 BACKUP_APPS = ["auth", "projects", "articles", "annotations"]
+# Rows of those apps a backup leaves out: a day's record of retried writes, which a
+# restored database does not need (a client retrying across a restore writes anew).
+TRANSIENT_MODELS = {"annotations.IdempotencyKey"}
 AUTH_MODELS = {"group", "user"}
 SUFFIXES = (".json", ".json.gz", ".json.bz2", ".json.xz", ".json.lzma")
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".lzma": lzma.open}
@@ -86,6 +90,7 @@ def backup_models() -> list:
             if model._meta.managed
             and not model._meta.proxy
             and (label != "auth" or model._meta.model_name in AUTH_MODELS)
+            and model._meta.label not in TRANSIENT_MODELS
         ]
         app_list[config] = models
     return serializers.sort_dependencies(app_list.items(), allow_cycles=True)

@@ -3,8 +3,11 @@ without keys, revoked one by one, refused when expired, revoked or outlived."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hmac
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -53,6 +56,33 @@ def test_the_key_is_stored_nowhere_in_the_database(researcher):
     token = ApiToken.objects.get(pk=response.json()["id"])
     assert token.digest != key and len(token.digest) == 64
     assert key.startswith(token.prefix + ".")
+
+
+def test_a_key_is_a_12_hex_digit_prefix_and_256_random_bits(researcher):
+    keys = [ask().json()["token"] for _ in range(3)]
+    for key in keys:
+        prefix, secret = key.split(".")
+        assert re.fullmatch(r"[0-9a-f]{12}", prefix)
+        # 256 bits in URL-safe base64: 43 characters, the last carrying 4 bits.
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", secret)
+        assert len(base64.urlsafe_b64decode(secret + "=")) == 32
+    assert len({key.split(".")[0] for key in keys}) == len({key.split(".")[1] for key in keys}) == 3
+
+
+def test_the_digest_is_compared_in_constant_time(researcher, monkeypatch):
+    _token, key = token_create(user=researcher)
+    compared = []
+    constant_time = hmac.compare_digest
+
+    def compare_digest(a, b):
+        compared.append((a, b))
+        return constant_time(a, b)
+
+    monkeypatch.setattr("accounts.keys.hmac.compare_digest", compare_digest)
+    assert claims(with_key(key)).status_code == 200
+    forged = key[: key.index(".") + 1] + "x" * 43
+    assert claims(with_key(forged)).status_code == 401
+    assert len(compared) == 2
 
 
 def test_the_answer_names_the_new_token(researcher):
@@ -225,6 +255,15 @@ def test_a_deactivated_users_tokens_are_refused(researcher):
     refused = claims(with_key(key))
     assert refused.status_code == 401
     assert refused.json()["code"] == "token_revoked"
+
+
+def test_reactivated_other_than_through_the_admin_the_tokens_work_again(researcher):
+    """Documented as not covered: only the admin's deactivation revokes for good."""
+    _token, key = token_create(user=researcher)
+    type(researcher).objects.filter(pk=researcher.pk).update(is_active=False)
+    assert claims(with_key(key)).json()["code"] == "token_revoked"
+    type(researcher).objects.filter(pk=researcher.pk).update(is_active=True)
+    assert claims(with_key(key)).status_code == 200
 
 
 def test_last_used_is_written_at_most_once_a_minute(researcher, django_assert_num_queries):

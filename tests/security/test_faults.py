@@ -8,13 +8,16 @@ tests removes.
 
 from __future__ import annotations
 
+import json
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.core.serializers.base import DeserializationError
 from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
@@ -273,6 +276,25 @@ def test_restore_refuses_a_database_that_holds_work(tmp_path, draft_claim):
     with pytest.raises(CommandError, match="not empty"):
         call_command("restore", str(backup), verbosity=0)
     assert Claim.objects.count() == claims
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_that_fails_half_way_loads_nothing(tmp_path, researcher):
+    """The restore is one transaction: a file that breaks after its first rows leaves
+    the database as empty as it was."""
+    make_claim(author=researcher, article=ArticleFactory())
+    backup = tmp_path / "claimdesk.json"
+    call_command("backup", str(backup), verbosity=0)
+    rows = json.loads(backup.read_text(encoding="utf-8"))
+    backup.write_text(
+        json.dumps([*rows, {"model": "nowhere.nothing", "fields": {}}]), encoding="utf-8"
+    )
+    call_command("flush", interactive=False, verbosity=0)
+    with pytest.raises(DeserializationError, match=r"nowhere\.nothing"):
+        call_command("restore", str(backup), verbosity=0)
+    assert not get_user_model().objects.exists()
+    assert not Article.objects.exists() and not Source.objects.exists()
+    assert not Claim.objects.exists() and not ClaimEvent.objects.exists()
 
 
 def test_backup_names_must_say_json(tmp_path):

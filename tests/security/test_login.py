@@ -151,6 +151,17 @@ def test_the_admin_login_shares_the_throttle(rita, quiet_request_log):
     assert not logged_in(client)
 
 
+def test_admin_login_failures_count_towards_the_throttle(rita, quiet_request_log):
+    rita.is_staff = True
+    rita.save()
+    admin = Client(REMOTE_ADDR="10.0.0.4")
+    for _ in range(3):
+        admin.post("/admin/login/", {"username": "rita", "password": "wrong"})
+    client, response = attempt("rita", PASSWORD, address="10.9.9.9")
+    assert response.status_code == 429
+    assert not logged_in(client)
+
+
 @pytest.mark.parametrize(
     "password",
     ["password", "12345678", "rita@example.org", "short", "correcthorse"[:7]],

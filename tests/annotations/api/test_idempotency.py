@@ -179,3 +179,46 @@ def test_the_header_is_in_the_schema_of_every_write_that_takes_it(anon):
         names = {(p["name"], p["in"]) for p in paths[path][method].get("parameters", [])}
         assert ("Idempotency-Key", "header") in names, (method, path)
         assert "409" in paths[path][method]["responses"], (method, path)
+
+
+def test_a_merge_sent_twice_is_done_once(desk, as_user, editor):
+    from annotations.models import Actor
+
+    duplicate = Actor.objects.create(name="Islamic Republic of Iran", kind="state")
+    merge = reverse("v1:actor-merge", args=[duplicate.pk])
+    client = as_user(editor)
+    first = post(client, {"into": desk.iran.pk}, key="merge-1", path=merge)
+    again = post(client, {"into": desk.iran.pk}, key="merge-1", path=merge)
+    assert first.status_code == again.status_code == 200, first.json()
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    # Without the key the second would be a 404: the merged actor is gone.
+    assert not Actor.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_an_article_revision_sent_twice_is_made_once(desk, as_user, researcher):
+    client = as_user(researcher)
+    url = reverse("v1:article-detail", args=[desk.article.pk])
+    text = desk.article.revisions.get(number=1).text + "\n\nUpdate."
+    payload = {"text": text, "note": "Correction", "revision": 1}
+    first = client.patch(url, payload, format="json", headers={"Idempotency-Key": "rev-1"})
+    again = client.patch(url, payload, format="json", headers={"Idempotency-Key": "rev-1"})
+    assert first.status_code == again.status_code == 200, first.json()
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert desk.article.revisions.count() == 2
+
+
+def test_recording_a_key_deletes_the_users_keys_older_than_a_day(
+    desk, as_user, researcher, other_researcher
+):
+    post(as_user(researcher), create_payload(desk, statement="Mine, old."), key="mine-old")
+    post(as_user(other_researcher), create_payload(desk, statement="Theirs."), key="theirs-old")
+    IdempotencyKey.objects.update(
+        created=IdempotencyKey.objects.order_by("pk").first().created - timedelta(hours=25)
+    )
+    post(as_user(researcher), create_payload(desk, statement="Mine, new."), key="mine-new")
+    assert set(IdempotencyKey.objects.values_list("key", flat=True)) == {
+        "mine-new",
+        "theirs-old",
+    }

@@ -126,8 +126,20 @@ class Participant:
 SYSTEM = Participant(is_author=False, is_system=True)
 
 
+# How a refusal names an action whose value does not read as a verb.
+_ACTION_PHRASES = {
+    Action.EDIT_NOTE: "edit the note of",
+    Action.REQUEST_CHANGES: "request changes to",
+    Action.FUZZY_REANCHOR: "re-anchor",
+}
+
+
 def _label(value: str) -> str:
     return value.replace("_", " ")
+
+
+def _verb(action: Action) -> str:
+    return _ACTION_PHRASES.get(action, _label(action))
 
 
 def _parse(status: str, action: str) -> tuple[Status, Action]:
@@ -171,7 +183,7 @@ def next_status(status: str, action: str, participant: Participant) -> Status | 
         return TRANSITIONS[(status, action)]
     except KeyError:
         raise InvalidTransition(
-            f"Cannot {_label(action)} a claim that is {_label(status)}."
+            f"Cannot {_verb(action)} a claim that is {_label(status)}."
         ) from None
 
 

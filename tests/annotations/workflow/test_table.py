@@ -211,3 +211,19 @@ def test_the_workflow_module_does_not_import_the_orm():
     }
     assert not {name for name in imported if name and name.startswith("django")}
     assert "annotations.models" not in imported
+
+
+@pytest.mark.parametrize(
+    ("action", "phrase"),
+    [
+        ("edit_note", "Cannot edit the note of a claim that is submitted."),
+        ("request_changes", "Cannot request changes to a claim that is draft."),
+        ("submit", "Cannot submit a claim that is submitted."),
+    ],
+)
+def test_a_refusal_names_the_action_in_words(action, phrase):
+    status = "draft" if action == "request_changes" else "submitted"
+    participant = workflow.Participant(is_author=action != "request_changes", can_review=True)
+    with pytest.raises(InvalidTransition) as refused:
+        workflow.next_status(status, action, participant)
+    assert refused.value.detail == phrase

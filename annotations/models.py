@@ -199,6 +199,8 @@ class Claim(models.Model):
             models.Index(
                 fields=["project", "status", "modified"], name="claim_project_modified_idx"
             ),
+            # A desk's claims newest first (the API's claim list and its cursor pages).
+            models.Index(fields=["project", "created", "id"], name="claim_project_created_idx"),
             models.Index(fields=["article", "start"], name="claim_article_start_idx"),
             models.Index(fields=["claimant", "status"], name="claim_claimant_status_idx"),
             models.Index(fields=["anchor_state"], name="claim_anchor_state_idx"),
@@ -357,7 +359,14 @@ class Review(models.Model):
                 condition=~Q(decision="reject") | ~Q(reason=""), name="review_reject_has_reason"
             ),
         ]
-        indexes = [models.Index(fields=["reviewer", "created"], name="review_reviewer_idx")]
+        indexes = [
+            models.Index(fields=["reviewer", "created"], name="review_reviewer_idx"),
+            # "Did this reviewer approve this claim in its current round?", asked per claim
+            # of a review queue: one probe, never the reviewer's whole history.
+            models.Index(
+                fields=["claim", "reviewer", "review_round"], name="review_claim_reviewer_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.decision} on claim {self.claim_id} v{self.claim_version}"

@@ -217,12 +217,29 @@ def _cell(figure: Figure | None) -> str:
     return f"{median}{unit}{spread}" + (f" **{result}**" if result else "")
 
 
+GROWING_UNITS = ("ms", "s", "MB")
+
+
+def growth(first: Figure | None, last: Figure | None) -> str:
+    """How many times a time or a size grew from the first run to the last (small to
+    large): "x 1.3"; blank for counts, ratios and what one run lacks."""
+    if first is None or last is None or first.unit not in GROWING_UNITS:
+        return ""
+    if not first.median or last.median is None or first.error or last.error:
+        return ""
+    return f"x {last.median / first.median:,.1f}"
+
+
 def markdown_comparison(
-    runs: Sequence[tuple[str, Sequence[Figure]]], *, targets_only: bool = False
+    runs: Sequence[tuple[str, Sequence[Figure]]],
+    *,
+    targets_only: bool = False,
+    with_growth: bool = False,
 ) -> str:
     """Several runs side by side, one column each (`runs` = (heading, figures)): every
     figure any run has, in the order they first appear, with its target. With
-    `targets_only`, the figures that have a target (the table of what must hold)."""
+    `targets_only`, the figures that have a target (the table of what must hold); with
+    `with_growth`, a last column with the growth from the first run to the last."""
     keys: list[tuple[str, str]] = []
     found: list[dict[tuple[str, str], Figure]] = []
     targets: dict[tuple[str, str], str] = {}
@@ -238,11 +255,14 @@ def markdown_comparison(
         found.append(by_key)
     if targets_only:
         keys = [key for key in keys if key in targets]
+    headings = [heading for heading, _ in runs] + (["growth"] if with_growth else [])
     out = [
-        "| Figure | Target | " + " | ".join(heading for heading, _ in runs) + " |",
-        "|---|---|" + "---:|" * len(runs),
+        "| Figure | Target | " + " | ".join(headings) + " |",
+        "|---|---|" + "---:|" * len(headings),
     ]
     for key in keys:
         cells = [_cell(by_key.get(key)) for by_key in found]
+        if with_growth:
+            cells.append(growth(found[0].get(key), found[-1].get(key)))
         out.append(f"| {key[0]}: {key[1]} | {targets.get(key, '')} | " + " | ".join(cells) + " |")
     return "\n".join(out)

@@ -29,9 +29,11 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from bench import exporting
 from bench.figures import Figure, Target, failed, not_available, percentile
+from bench.plans import Plans, request_plans
 from bench.server import Client, Gunicorn
 
 EXPORT_RATIO = Target(">=", 0.5, "≥ 0.50 x floor")
@@ -96,6 +98,7 @@ class Bench:
     work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="claimdesk-bench-")))
     _server: Gunicorn | None = None
     _floor_rate: float | None = None
+    _copy_rate: float | None = None
     _tokens: dict[str, str] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -154,16 +157,28 @@ class Bench:
 
 
 def count_queries(django_client, path: str) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    return request_plans(django_client, path).queries
 
-    with CaptureQueriesContext(connection) as queries:
-        response = django_client.get(path)
-        if getattr(response, "streaming", False):
-            b"".join(response.streaming_content)  # a streamed body queries as it goes
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {path} answered {response.status_code}")
-    return len(queries)
+
+NO_SCAN = Target("==", 0, "none")
+
+
+def plan_figures(section: str, plans: Plans) -> list[Figure]:
+    """The queries of a request, and on PostgreSQL what their plans read."""
+    figures = [Figure(section, "SQL queries", "queries", [plans.queries])]
+    if plans.explained:
+        figures += [
+            Figure(section, "plan of the costliest query", "", text=plans.costliest or "-"),
+            Figure(
+                section,
+                "sequential scans of large tables",
+                "tables",
+                [len(plans.scans)],
+                NO_SCAN,
+                text=", ".join(plans.scans) or "none",
+            ),
+        ]
+    return figures
 
 
 def latency_runs(
@@ -228,7 +243,7 @@ def measure_floor(bench: Bench) -> list[Figure]:
         rates.append(rate)
         cpu_rates.append(cpu_rate)
     bench._floor_rate = statistics.median(rates)
-    return [
+    figures = [
         Figure("Export floor", "one SQL query + orjson, JSON Lines", "claims/s", rates),
         Figure(
             "Export floor",
@@ -238,6 +253,36 @@ def measure_floor(bench: Bench) -> list[Figure]:
             note=f"{count:,} approved claims",
         ),
     ]
+    copies = _copy_rates(bench)
+    if copies:
+        bench._copy_rate = statistics.median(copies)
+        figures.append(
+            Figure(
+                "Export floor",
+                "PostgreSQL COPY of json_build_object, JSON Lines",
+                "claims/s",
+                copies,
+            )
+        )
+    return figures
+
+
+def _copy_rates(bench: Bench) -> list[float]:
+    """The second floor, on PostgreSQL: the database writing the same JSON Lines itself."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    output = bench.work / "copy.jsonl"
+    rates = []
+    try:
+        exporting.run_copy(output)  # warm-up, as for the floor
+        for _ in range(bench.runs):
+            count, seconds = exporting.run_copy(output)
+            rates.append(count / seconds)
+    finally:
+        output.unlink(missing_ok=True)
+    return rates
 
 
 @dataclass
@@ -287,15 +332,23 @@ def _export_runs(bench: Bench, export_once) -> tuple[list[Figure], dict[str, _Ex
     return figures, results
 
 
-def _export_figures(section: str, runs: _ExportRuns, *, peak_name: str) -> list[Figure]:
+def _export_figures(
+    section: str, runs: _ExportRuns, *, peak_name: str, copy_rate: float | None = None
+) -> list[Figure]:
+    """An export's figures; beside the floor, on PostgreSQL, the export against COPY (the
+    same records written by the database itself: how far the export is from it)."""
     if runs.error is not None:
         return [failed(section, "export", runs.error, EXPORT_RATIO)]
     figures = [
         Figure(section, "throughput", "claims/s", runs.rates, note=f"{runs.expected:,} claims"),
         Figure(section, "export / floor", "x", runs.ratios, EXPORT_RATIO),
         Figure(section, "export / floor, CPU time", "x", runs.cpu_ratios),
-        Figure(section, peak_name, "MB", runs.peaks, EXPORT_MEMORY),
     ]
+    if copy_rate:
+        figures.append(
+            Figure(section, "export / COPY", "x", [rate / copy_rate for rate in runs.rates])
+        )
+    figures.append(Figure(section, peak_name, "MB", runs.peaks, EXPORT_MEMORY))
     if runs.growths:
         figures.append(
             Figure(
@@ -327,7 +380,9 @@ def measure_export_command(bench: Bench) -> list[Figure]:
 
     figures, results = _export_runs(bench, once)
     for fmt, runs in results.items():
-        figures += _export_figures(f"Export {fmt} (command)", runs, peak_name="peak RSS")
+        figures += _export_figures(
+            f"Export {fmt} (command)", runs, peak_name="peak RSS", copy_rate=bench._copy_rate
+        )
     return figures
 
 
@@ -352,7 +407,9 @@ def measure_export_http(bench: Bench) -> list[Figure]:
     figures, results = _export_runs(bench, once)
     name = "worker peak RSS" if peak_reset else "worker peak RSS (since the worker started)"
     for fmt, runs in results.items():
-        figures += _export_figures(f"Export {fmt} (HTTP)", runs, peak_name=name)
+        figures += _export_figures(
+            f"Export {fmt} (HTTP)", runs, peak_name=name, copy_rate=bench._copy_rate
+        )
     return figures
 
 
@@ -424,6 +481,7 @@ def api_endpoints(bench: Bench) -> list[Endpoint]:
     # desk's approved claims.
     desk_approved = Claim.objects.filter(status="approved", project_id=desk).count()
     last_page = desk_last_page = max((desk_approved + 99) // 100, 1)
+    busiest_name = busiest_actor().name
 
     def desk_container(page: int | None = None) -> str:
         path = url("v1:project-annotation-list", desk)
@@ -445,6 +503,16 @@ def api_endpoints(bench: Bench) -> list[Endpoint]:
             "claims, page of 100, every desk of the user",
             ("v1:claim-list",),
             lambda i: [f"{url('v1:claim-list')}?page_size=100"],
+        ),
+        Endpoint(
+            "claims, q= a word that matches nothing",
+            ("v1:claim-list",),
+            lambda i: [f"{url('v1:claim-list')}?q=zzyzxq&project={desk}"],
+        ),
+        Endpoint(
+            f"claims, q={busiest_name}",
+            ("v1:claim-list",),
+            lambda i: [f"{url('v1:claim-list')}?{urlencode({'q': busiest_name})}&project={desk}"],
         ),
         Endpoint("one claim", ("v1:claim-detail",), claim),
         Endpoint(
@@ -503,7 +571,9 @@ def measure_api(bench: Bench) -> list[Figure]:
             figures.append(not_available(section, "latency", str(exc)))
             continue
         try:
-            queries = sum(count_queries(counter, path) for path in endpoint.paths(0))
+            plans = Plans()
+            for path in endpoint.paths(0):
+                plans = plans.add(request_plans(counter, path))
             p50s, p95s, cpus = latency_runs(bench, client, endpoint.paths, requests=40)
         except Exception as exc:
             figures.append(failed(section, "p50", exc, endpoint.target))
@@ -512,7 +582,7 @@ def measure_api(bench: Bench) -> list[Figure]:
             Figure(section, "p50", "ms", p50s, endpoint.target, note=endpoint.note),
             Figure(section, "p95", "ms", p95s),
             Figure(section, "server CPU per request", "ms", cpus),
-            Figure(section, "SQL queries", "queries", [queries]),
+            *plan_figures(section, plans),
         ]
     for label, name in LIST_ENDPOINTS:
         section = "API: queries by page size"
@@ -564,32 +634,78 @@ def busiest_reviewer() -> str:
     return reviewer.get_username() if reviewer else "bench-reviewer"
 
 
+def busiest_actor():
+    """The actor named in the most claims of the benchmark's desk, as the claimant or in a
+    role: the desk's Iran, whose page a fact-checker opens most."""
+    from django.db.models import Count, Q
+
+    from annotations.models import Actor
+
+    desk = exporting.desk_id()
+    return (
+        Actor.objects.annotate(
+            n=Count("claim_links", filter=Q(claim_links__claim__project_id=desk))
+        )
+        .order_by("-n", "pk")
+        .first()
+    )
+
+
+def most_cited_source():
+    from django.db.models import Count
+
+    from articles.models import Source
+
+    return Source.objects.annotate(n=Count("claim_links")).order_by("-n", "pk").first()
+
+
 def measure_pages(bench: Bench) -> list[Figure]:
-    """The reader on the article with 1,000 claims, and the review queue whose first
-    pages hold that article's claims, as the busiest reviewer: latency over HTTP and SQL
-    queries."""
+    """The pages a desk opens every day, each as the user who opens it: latency over
+    HTTP, SQL queries and (on PostgreSQL) their plans. The reader on the article with
+    1,000 claims; the review queue whose first pages hold that article's claims, and the
+    article list, as the busiest reviewer (both count the queue); the busiest actor's
+    page alone and with its parts; the most cited source's page; the registry's lists
+    and the orphaned claims."""
     article = hot_article()
     claims = article.n if article else 0
     reviewer = busiest_reviewer()
+    actor = busiest_actor()
+    source = most_cited_source()
+    reader = "bench-reader"
     pages = [
         (
             f"Reader, article with {claims:,} claims",
             "article_reader",
             (article.pk,),
-            "bench-reader",
+            "",
+            reader,
             READER_P50,
         ),
-        ("Review queue, first page", "review_queue", (), reviewer, None),
+        ("Review queue, first page", "review_queue", (), "", reviewer, None),
+        ("Article list, as the busiest reviewer", "article_list", (), "", reviewer, None),
+        (f"Actor page of {actor.name}", "actor_detail", (actor.pk,), "", reader, None),
+        (
+            f"Actor page of {actor.name}, with its parts",
+            "actor_detail",
+            (actor.pk,),
+            "?include_children=1",
+            reader,
+            None,
+        ),
+        (f"Source page of {source.name}", "source_detail", (source.pk,), "", reader, None),
+        ("Actor list", "actor_list", (), "", reader, None),
+        ("Source list", "source_list", (), "", reader, None),
+        ("Orphaned claims", "orphaned_claims", (), "", reader, None),
     ]
     figures: list[Figure] = []
-    for section, url_name, args, username, target in pages:
+    for section, url_name, args, query, username, target in pages:
         try:
-            path = needs_url(url_name, *args)
+            path = needs_url(url_name, *args) + query
         except NotAvailable as exc:
             figures.append(not_available(section, "latency", str(exc)))
             continue
         try:
-            queries = count_queries(bench.query_client(username, token=False), path)
+            plans = request_plans(bench.query_client(username, token=False), path)
             client = bench.page_client(username)
             size = len(_checked(client.get(path), path).body)
             p50s, p95s, cpus = latency_runs(
@@ -602,7 +718,7 @@ def measure_pages(bench: Bench) -> list[Figure]:
             Figure(section, "p50", "ms", p50s, target, note=f"{size / 1024:,.0f} KB of HTML"),
             Figure(section, "p95", "ms", p95s),
             Figure(section, "server CPU per request", "ms", cpus),
-            Figure(section, "SQL queries", "queries", [queries]),
+            *plan_figures(section, plans),
         ]
     return figures
 

@@ -10,7 +10,8 @@ matches (`--regenerate` forces a new one). Each figure is the median of `--runs`
 with their min and max; the table is printed with the targets beside the figures and
 saved as JSON under bench/results/. `--markdown` prints saved runs as the Markdown
 tables the README shows: one run as a table, several side by side (`--targets-only`
-keeps the figures that have a target).
+keeps the figures that have a target; `--growth` adds the growth from the first run to
+the last, small to large).
 
 Measurements (`--only` takes these names): floor, api, pages, export-http, export,
 reanchor, mentions, import. One whose feature does not exist is reported as "not
@@ -189,8 +190,9 @@ def _heading(data: dict) -> str:
     return f"{data['machine']['database']}, {data['size']}"
 
 
-def markdown(paths: list[Path], *, targets_only: bool = False) -> str:
-    """One saved run as a table, or several side by side."""
+def markdown(paths: list[Path], *, targets_only: bool = False, with_growth: bool = False) -> str:
+    """One saved run as a table, or several side by side (with the growth from the first
+    to the last, the small desk to the large one, when asked)."""
     loaded = [_load(path) for path in paths]
     if len(loaded) == 1 and not targets_only:
         data, figures = loaded[0]
@@ -202,6 +204,7 @@ def markdown(paths: list[Path], *, targets_only: bool = False) -> str:
             markdown_comparison(
                 [(_heading(data), figures) for data, figures in loaded],
                 targets_only=targets_only,
+                with_growth=with_growth,
             ),
         ]
     )
@@ -225,9 +228,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--targets-only", action="store_true", help="With --markdown: figures with a target."
     )
+    parser.add_argument(
+        "--growth",
+        action="store_true",
+        help="With --markdown and several runs: the growth from the first to the last.",
+    )
     args = parser.parse_args(argv)
     if args.markdown:
-        print(markdown(args.markdown, targets_only=args.targets_only))
+        print(markdown(args.markdown, targets_only=args.targets_only, with_growth=args.growth))
         return
     if args.runs < 1:
         parser.error("--runs must be 1 or more")

@@ -46,3 +46,25 @@ def test_floor_reads_the_same_approved_claims_with_their_links(tiny_dataset, tmp
         assert record["anchor"]["exact"] == claim.exact
     count, _, _ = exporting.run_floor(tmp_path / "floor.jsonl")
     assert count == len(records)
+
+
+def test_copy_floor_writes_the_floor_records_from_the_database_itself(tiny_dataset, tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY … TO STDOUT is PostgreSQL's")
+    import json
+
+    output = tmp_path / "copy.jsonl"
+    count, seconds = exporting.run_copy(output)
+    copied = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    floor = list(exporting.floor_records())
+    assert count == len(copied) == len(floor) > 0 and seconds > 0
+    assert [record["id"] for record in copied] == [record["id"] for record in floor]
+    for mine, theirs in zip(copied, floor, strict=True):
+        assert set(mine) == set(theirs)
+        assert mine["anchor"]["exact"] == theirs["anchor"]["exact"]
+        assert mine["claimant"] == theirs["claimant"]
+        assert len(mine["actors"]) == len(theirs["actors"])
+        assert len(mine["reviews"]) == len(theirs["reviews"])
+        assert mine["author"]["username"] == theirs["author"]["username"]

@@ -61,3 +61,18 @@ def test_comparison_puts_runs_side_by_side_with_their_verdicts():
     assert table[3] == "| Import: rate |  | 12.0 articles/s |  |"
     only = markdown_comparison([("SQLite", sqlite)], targets_only=True).splitlines()
     assert len(only) == 3 and only[2].startswith("| API: p50 |")
+
+
+def test_growth_column_divides_the_last_run_by_the_first_for_times_only():
+    small = [
+        Figure("Pages", "p50", "ms", [40.0, 44.0, 61.0]),
+        Figure("Pages", "SQL queries", "queries", [12]),
+    ]
+    large = [
+        Figure("Pages", "p50", "ms", [66.0, 55.0, 70.0]),
+        Figure("Pages", "SQL queries", "queries", [12]),
+    ]
+    table = markdown_comparison([("small", small), ("large", large)], with_growth=True).splitlines()
+    assert table[0] == "| Figure | Target | small | large | growth |"
+    assert table[2].endswith("| x 1.5 |")  # 66 / 44
+    assert table[3].endswith("| 12 queries | 12 queries |  |")

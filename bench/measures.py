@@ -911,15 +911,90 @@ def measure_import(bench: Bench) -> list[Figure]:
     ]
 
 
+# -- the reader in a browser -------------------------------------------------------------
+
+READER_USABLE = Target("<", 300, "< 300 ms")
+BROWSER_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+
+
+def measure_reader_browser(bench: Bench) -> list[Figure]:
+    """The reader on the article with 1,000 claims in headless Chromium, as its user
+    meets it: from navigation until the page's script has run (DOMContentLoaded ends
+    after module scripts; the highlights, rendered by the server, are on the page and
+    answer clicks from then on), and until the load event ends. Read from the page's
+    own Navigation Timing, so the driver's round trips are not in the figure."""
+    import shutil
+
+    needs_module("playwright.sync_api")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        raise NotAvailable("Chromium is not installed")
+    article = hot_article()
+    path = needs_url("article_reader", article.pk)
+    section = f"Reader in Chromium, article with {article.n:,} claims"
+    cookie = bench.page_client("bench-reader").headers["Cookie"].split("=", 1)[1]
+    base = f"http://127.0.0.1:{bench.server().port}"
+
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    usable, loaded, painted = [], [], []
+    timing = """() => {
+        const n = performance.getEntriesByType("navigation")[0];
+        const paint = performance.getEntriesByName("first-contentful-paint")[0];
+        return [n.domContentLoadedEventEnd, n.loadEventEnd, paint ? paint.startTime : 0,
+                document.querySelectorAll("mark.hl").length];
+    }"""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.add_cookies([{"name": "sessionid", "value": cookie, "url": base}])
+            page = context.new_page()
+            for _ in range(2):  # warm-up: the server's caches and the browser's
+                page.goto(base + path, wait_until="load")
+            for _ in range(bench.runs):
+                samples = []
+                for _ in range(5):
+                    page.goto(base + path, wait_until="load")
+                    page.wait_for_function(
+                        "performance.getEntriesByType('navigation')[0].loadEventEnd > 0"
+                    )
+                    samples.append(page.evaluate(timing))
+                marks = samples[0][3]
+                if not marks:
+                    raise RuntimeError("the reader showed no highlight")
+                usable.append(statistics.median(sample[0] for sample in samples))
+                loaded.append(statistics.median(sample[1] for sample in samples))
+                painted.append(statistics.median(sample[2] for sample in samples))
+        finally:
+            browser.close()
+    return [
+        Figure(
+            section,
+            "navigation → script run, highlights clickable",
+            "ms",
+            usable,
+            READER_USABLE,
+            note=f"{marks:,} highlights",
+        ),
+        Figure(section, "navigation → first contentful paint", "ms", painted),
+        Figure(section, "navigation → load event end", "ms", loaded),
+    ]
+
+
 # In the order they run: those on the server first, then those that write.
 MEASURES: dict[str, Callable[[Bench], list[Figure]]] = {
     "floor": measure_floor,
     "api": measure_api,
     "pages": measure_pages,
+    "reader-browser": measure_reader_browser,
     "export-http": measure_export_http,
     "export": measure_export_command,
     "reanchor": measure_reanchor,
     "mentions": measure_mentions,
     "import": measure_import,
 }
-SERVER_MEASURES = {"api", "pages", "export-http"}
+SERVER_MEASURES = {"api", "pages", "reader-browser", "export-http"}

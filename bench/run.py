@@ -13,9 +13,10 @@ tables the README shows: one run as a table, several side by side (`--targets-on
 keeps the figures that have a target; `--growth` adds the growth from the first run to
 the last, small to large).
 
-Measurements (`--only` takes these names): floor, api, pages, export-http, export,
-reanchor, mentions, import. One whose feature does not exist is reported as "not
-available"; one that fails is reported as an error and the others still run.
+Measurements (`--only` takes these names): floor, api, pages, reader-browser,
+export-http, export, reanchor, mentions, import. One whose feature does not exist is
+reported as "not available"; one that fails is reported as an error and the others
+still run.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ SECTIONS = {
     "floor": "Export floor",
     "api": "API",
     "pages": "Pages",
+    "reader-browser": "Reader in Chromium",
     "export-http": "Export (HTTP)",
     "export": "Export (command)",
     "reanchor": "Re-anchoring",

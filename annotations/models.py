@@ -440,5 +440,23 @@ class ClaimEvent(AppendOnly):
         return f"{self.kind} claim {self.claim_id}"
 
 
+class ProjectClaimCount(models.Model):
+    """How many claims a project holds in each status, kept by database triggers in the
+    transaction of every change (see `annotations.claim_counts`). Read, never written,
+    by the application."""
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    draft = models.IntegerField(default=0)
+    submitted = models.IntegerField(default=0)
+    changes_requested = models.IntegerField(default=0)
+    approved = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"claims of project {self.project_id}"
+
+
 # Registered with this app; the module says how keys make a write sent twice happen once.
 from annotations.idempotency import IdempotencyKey  # noqa: E402, F401

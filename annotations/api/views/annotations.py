@@ -34,6 +34,7 @@ from rest_framework.exceptions import NotFound
 from annotations.api import schema
 from annotations.api.renderers import JsonLdRenderer, JSONRenderer
 from annotations.api.views.base import ApiView, ClaimFilterBackend
+from annotations.claim_counts import approved_total
 from annotations.exports import webannotation
 from annotations.exports.formats import collection_label, container_query
 from annotations.exports.records import Links, export_claims_queryset, iter_records
@@ -165,6 +166,23 @@ class AnnotationContainerView(AnnotationProtocolView):
     def label(self, request) -> str:
         return collection_label(request.query_params)
 
+    def counted_projects(self, request) -> frozenset[int] | None:
+        """The projects whose approved claims the unfiltered container holds (None:
+        every project)."""
+        user = request.user
+        return None if user.is_superuser else access.project_ids(user)
+
+    def totals(self, request, claims) -> tuple[int, object]:
+        """(how many claims the container holds, when the latest changed). Unfiltered,
+        the count is the projects' kept counts and the date the newest of one index, so
+        a page costs the same at any size; a filtered container counts what it holds."""
+        if container_query(request.query_params):
+            stats = claims.order_by().aggregate(total=Count("pk"), modified=Max("modified"))
+            return stats["total"], stats["modified"]
+        total = approved_total(self.counted_projects(request))
+        modified = claims.order_by("-modified").values_list("modified", flat=True).first()
+        return total, modified
+
     def container(self, request) -> HttpResponse:
         """The collection, or one of its pages, of the claims `claims` holds."""
         params = ContainerQuerySerializer(data=request.query_params)
@@ -183,8 +201,8 @@ class AnnotationContainerView(AnnotationProtocolView):
             iris=iris,
             base=self.container_iri(links),
         )
-        stats = claims.order_by().aggregate(total=Count("pk"), modified=Max("modified"))
-        total, label = stats["total"], self.label(request)
+        total, modified = self.totals(request, claims)
+        label = self.label(request)
         number = params.validated_data.get("page")
         if number is not None:
             if number > container.page_count(total, page_size):
@@ -217,7 +235,7 @@ class AnnotationContainerView(AnnotationProtocolView):
             total=total,
             page_size=page_size,
             label=label,
-            modified=iso(stats["modified"]),
+            modified=iso(modified),
             first=first,
         )
         response = self.jsonld(request, data, content_location=data["id"])
@@ -273,6 +291,9 @@ class ProjectAnnotationContainerView(AnnotationContainerView):
 
     def container_iri(self, links: Links) -> str:
         return links.project_annotations(self.project.pk)
+
+    def counted_projects(self, request) -> frozenset[int]:
+        return frozenset({self.project.pk})
 
     def label(self, request) -> str:
         return collection_label(request.query_params, project=self.project)

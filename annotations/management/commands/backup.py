@@ -48,8 +48,9 @@ from projects.models import Project
 
 BACKUP_APPS = ["auth", "projects", "articles", "annotations"]
 # Rows of those apps a backup leaves out: a day's record of retried writes, which a
-# restored database does not need (a client retrying across a restore writes anew).
-TRANSIENT_MODELS = {"annotations.IdempotencyKey"}
+# restored database does not need (a client retrying across a restore writes anew), and
+# the kept claim counts, which the database's triggers make again as the claims load.
+TRANSIENT_MODELS = {"annotations.IdempotencyKey", "annotations.ProjectClaimCount"}
 AUTH_MODELS = {"group", "user"}
 SUFFIXES = (".json", ".json.gz", ".json.bz2", ".json.xz", ".json.lzma")
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".lzma": lzma.open}

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "annotations",
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,16 @@ if API_TOKEN_DAYS < 0:
 API_TOKENS_END_AT_LOGOUT = env_bool("API_TOKENS_END_AT_LOGOUT", False)
 if TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured("TRUSTED_PROXIES is a count of proxies, 0 or more.")
+
+# The site's public address ("https://claims.example.org"): the absolute addresses of
+# exports made from the command line, of the public pages and of `published_url`.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+# Who publishes the fact checks: the `author` of every ClaimReview unless a desk names
+# its own (publishing settings of the desk). Empty: "Claimdesk" and the site's address.
+CLAIMREVIEW_PUBLISHER = {
+    "name": os.environ.get("CLAIMREVIEW_PUBLISHER", "").strip(),
+    "url": os.environ.get("CLAIMREVIEW_PUBLISHER_URL", "").strip(),
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "article_list"

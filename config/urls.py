@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("annotations.api.urls")),
+    path("fact-checks/", include("publishing.urls")),
     path("", include("accounts.urls")),
     path("", include("projects.urls")),
     path("", include("articles.urls")),

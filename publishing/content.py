@@ -49,6 +49,7 @@ def public_content(
     article = claim.article
     actors = [
         {
+            "id": link.actor_id,
             "name": link.actor.name,
             "kind": link.actor.kind,
             "wikidata_id": link.actor.wikidata_id or None,
@@ -58,6 +59,7 @@ def public_content(
     ]
     sources = [
         {
+            "id": link.source_id,
             "name": link.source.name,
             "kind": link.source.kind,
             "url": link.source.url or None,
@@ -69,6 +71,7 @@ def public_content(
         "statement": claim.statement,
         "certainty": claim.certainty,
         "claimant": {
+            "id": claim.claimant_id,
             "name": claim.claimant.name,
             "kind": claim.claimant.kind,
             "wikidata_id": claim.claimant.wikidata_id or None,
@@ -83,6 +86,7 @@ def public_content(
             "end": claim.end,
         },
         "article": {
+            "id": article.pk,
             "title": article.title,
             "url": article.url or None,
             "published": article.published.isoformat() if article.published else None,

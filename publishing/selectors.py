@@ -66,3 +66,12 @@ def desk_feed_entries(project_id: int) -> QuerySet[Publication]:
     """What a desk's feeds list: every publication of the desk, withdrawn ones too (a
     feed says a review was withdrawn), newest change first."""
     return publications().filter(project_id=project_id).order_by("-modified", "-id")
+
+
+def current_review(claim_id: int) -> Publication | None:
+    """The claim's review if it is public now: published, and not under review again."""
+    return (
+        publications()
+        .filter(claim_id=claim_id, state=PublicationState.PUBLISHED, under_review=False)
+        .first()
+    )

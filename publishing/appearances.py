@@ -60,13 +60,13 @@ def first_appearances(claim_ids: Collection[int]) -> dict[int, dict[str, Any]]:
         for one, other in ((left, right), (right, left)):
             if one in related:
                 related[one].add(other)
-    same = Q(pk__in={pk for ids in related.values() for pk in ids})
-    for row in own.values():
-        same |= Q(
-            project_id=row["project_id"],
-            claimant_id=row["claimant_id"],
-            statement=row["statement"],
-        )
+    # The same words by the same claimant in the same desk, narrowed by each column and
+    # matched exactly below: a plain query however many claims are asked about.
+    same = Q(pk__in={pk for ids in related.values() for pk in ids}) | Q(
+        project_id__in={row["project_id"] for row in own.values()},
+        claimant_id__in={row["claimant_id"] for row in own.values()},
+        statement__in={row["statement"] for row in own.values()},
+    )
     found = (
         Claim.objects.filter(same)
         .exclude(status__in=[ClaimStatus.DRAFT, ClaimStatus.REJECTED])

@@ -45,6 +45,9 @@ class DeskSettings:
     publisher_url: str  # "" : the site's root, known once an address is made
     url_template: str
     scale: dict[int, str]
+    # What the desk's own settings name (empty when it names no publisher of its own).
+    own_publisher_name: str = ""
+    own_publisher_url: str = ""
 
     def label(self, value: int | None, label: str = "") -> str:
         """The verdict for a rating: the scale's label of its number, so that the words
@@ -79,6 +82,8 @@ def _settings(project_id: int | None, row: DeskPublishing | None) -> DeskSetting
         publisher_url=(row.publisher_url if row else "") or publisher["url"],
         url_template=row.url_template if row else "",
         scale=_scale(row.rating_labels if row else None),
+        own_publisher_name=row.publisher_name if row else "",
+        own_publisher_url=row.publisher_url if row else "",
     )
 
 

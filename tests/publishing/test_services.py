@@ -18,14 +18,9 @@ from publishing.services import (
     claim_unpublish,
 )
 from tests.factories import UserFactory, main_desk, make_claim
-from tests.publishing.helpers import EXPLANATION, newsroom, publish
+from tests.publishing.helpers import EXPLANATION, publish
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def room(db):
-    return newsroom()
 
 
 def _user(room, who):

@@ -13,6 +13,8 @@ ClaimReviews, the address template of its own CMS pages, and its rating scale.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
@@ -80,8 +82,12 @@ class DeskPublishing(models.Model):
     publisher_name = models.CharField(
         max_length=300, blank=True, default="", help_text="Default: CLAIMREVIEW_PUBLISHER."
     )
-    publisher_url = models.URLField(
-        max_length=500, blank=True, default="", help_text="Default: CLAIMREVIEW_PUBLISHER."
+    publisher_url = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Default: CLAIMREVIEW_PUBLISHER.",
     )
     url_template = models.CharField(
         max_length=500,
@@ -103,3 +109,20 @@ class DeskPublishing(models.Model):
 
     def __str__(self) -> str:
         return f"Publishing of {self.project}"
+
+    def clean(self) -> None:
+        errors = {}
+        labels = self.rating_labels
+        if labels and (
+            not isinstance(labels, list)
+            or len(labels) != 5
+            or not all(isinstance(label, str) and label.strip() for label in labels)
+        ):
+            errors["rating_labels"] = "Give five labels, for ratings 1 to 5, or none."
+        if self.url_template and (
+            "{id}" not in self.url_template
+            or not self.url_template.startswith(("https://", "http://"))
+        ):
+            errors["url_template"] = "An absolute address holding {id} (the claim's id)."
+        if errors:
+            raise ValidationError(errors)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
+from publishing.markup import CLAIM_REVIEWED_ADVISED
 from publishing.models import Publication, PublicationState
 from publishing.services import can_publish, can_unpublish
 
@@ -31,5 +32,7 @@ def publishing_panel(context, claim):
         and (claim.status != "approved" or claim.review_round != publication.review_round),
         "public_url": reverse("public_review", args=[claim.pk]) if publication else None,
         "can_publish": can_publish(user, claim),
+        "long_summary": len(claim.statement) > CLAIM_REVIEWED_ADVISED,
+        "advised": CLAIM_REVIEWED_ADVISED,
         "can_unpublish": can_unpublish(user, claim, publication),
     }

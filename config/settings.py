@@ -322,7 +322,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ActorKindEnum": "annotations.models.ActorKind",
         "SourceKindEnum": "articles.models.SourceKind",
-        "EventKindEnum": "annotations.models.EventKind",
+        "EventKindEnum": "annotations.api.serializers.reviews.EVENT_KINDS",
     },
 }
 

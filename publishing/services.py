@@ -30,9 +30,10 @@ from projects import access
 from projects.roles import ProjectRole
 from publishing.content import public_content
 from publishing.desks import desk_settings
+from publishing.events import PublishingEventKind
 from publishing.models import Publication, PublicationState
 
-PUBLISHED, UNPUBLISHED = "published", "unpublished"  # the kinds of their claim events
+PUBLISHED, UNPUBLISHED = PublishingEventKind.PUBLISHED, PublishingEventKind.UNPUBLISHED
 EXPLANATION = 5_000  # characters of a public explanation
 REASON = 2_000  # characters of a reason for a withdrawal
 PUBLISHING_ROLES = (ProjectRole.EDITOR, ProjectRole.MANAGER)

@@ -17,12 +17,14 @@ import functools
 from collections.abc import Collection, Iterable
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
 from annotations import workflow
 from annotations.batches import AmongIds, BatchQuery
+from annotations.idurls import IdUrl
 from annotations.isotext import IsoDate, IsoDateTime
 from annotations.models import (
     Claim,
@@ -288,6 +290,7 @@ API_FIELDS = (
     "note",
     "author_id",
     "created",  # as a datetime too: cursor pagination reads its position off the rows
+    "publication__state",  # one join, no query: a published claim names its public page
 )
 TIMESTAMPS = ("created", "modified", "submitted_at", "reviewed_at")
 
@@ -357,7 +360,21 @@ def present_claim(row: dict[str, Any], batch: ClaimBatch, viewer: Viewer) -> dic
             for r in batch.reviews.get(claim_id, ())
         ],
         "allowed_actions": viewer.allowed_actions(status, author_id, row["project_id"]),
+        "published_url": published_url(claim_id)
+        if row["publication__state"] == "published"
+        else None,
     }
+
+
+@functools.cache
+def _public_page() -> IdUrl:
+    return IdUrl("public_review")
+
+
+def published_url(claim_id: int) -> str:
+    """The public page of a published claim's review (`publishing`): absolute under
+    `SITE_URL` when it is set, else the page's path on this site."""
+    return (settings.SITE_URL or "").rstrip("/") + _public_page()(claim_id)
 
 
 def present_claims(

@@ -9,6 +9,7 @@ of another desk. So it keeps:
   claim could not be restored without that claim, and would disclose it);
 - the audit trail of its claims, and of its drafts that were deleted (the `deleted`
   event names the article: such events go with that article's project);
+- the publications of its claims' reviews and its publishing settings;
 - what those rows point to and that belongs to no desk: the users they name (members,
   authors, reviewers, whoever an event records; with their natural keys, as in a full
   backup), the role groups, and the shared registry of actors, aliases and sources
@@ -42,6 +43,7 @@ from annotations.models import (
 )
 from articles.models import Article, ArticleRevision, Source
 from projects.models import Membership, Project, ProjectEvent
+from publishing.models import DeskPublishing, Publication
 
 # Rows that belong to no desk: a project's backup holds all of them.
 SHARED = (Group, Source, Actor, ActorAlias)
@@ -87,6 +89,8 @@ def project_scope(project: Project, database: str) -> Callable[[type[Model]], Qu
         ClaimEvent: rows(ClaimEvent).filter(
             Q(claim_id__in=claim_ids) | Q(claim_id__in=deleted_drafts)
         ),
+        Publication: rows(Publication).filter(claim__project=project),
+        DeskPublishing: rows(DeskPublishing).filter(project=project),
     }
     for model in SHARED:
         scoped[model] = rows(model)

@@ -2,7 +2,7 @@
 
 Variables: DATABASE_URL, DATABASE_REPLICA_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS,
 REQUIRED_APPROVALS, REDIS_URL, EMAIL_URL-free console mail in development,
-DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT.
+DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT, SITE_URL, CLAIMREVIEW_PUBLISHER(_URL).
 Nothing else in the project reads the environment.
 """
 
@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "annotations",
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,16 @@ API_TOKENS_END_AT_LOGOUT = env_bool("API_TOKENS_END_AT_LOGOUT", False)
 if TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured("TRUSTED_PROXIES is a count of proxies, 0 or more.")
 
+# The site's public address ("https://claims.example.org"): the absolute addresses of
+# exports made from the command line, of the public pages and of `published_url`.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+# Who publishes the fact checks: the `author` of every ClaimReview unless a desk names
+# its own (publishing settings of the desk). Empty: "Claimdesk" and the site's address.
+CLAIMREVIEW_PUBLISHER = {
+    "name": os.environ.get("CLAIMREVIEW_PUBLISHER", "").strip(),
+    "url": os.environ.get("CLAIMREVIEW_PUBLISHER_URL", "").strip(),
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "article_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -311,7 +322,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ActorKindEnum": "annotations.models.ActorKind",
         "SourceKindEnum": "articles.models.SourceKind",
-        "EventKindEnum": "annotations.models.EventKind",
+        "EventKindEnum": "annotations.api.serializers.reviews.EVENT_KINDS",
     },
 }
 

@@ -157,9 +157,11 @@ class Export:
         *,
         total: int | None = None,
         wrap: Callable[[Iterator[dict[str, Any]]], Iterable[dict[str, Any]]] | None = None,
+        warn: Callable[[str], None] | None = None,
     ) -> Iterator[bytes]:
         """The encoded export. `wrap` may wrap the records (a progress bar); `total`
-        saves the count the webannotation format needs when the caller has it."""
+        saves the count the webannotation format needs when the caller has it; `warn` is
+        told what a format advises against (a ClaimReview summary over 75 characters)."""
         records = self.records()
         if wrap is not None:
             records = wrap(records)
@@ -173,6 +175,7 @@ class Export:
                 records,
                 publisher=self.publisher or claimreview.Publisher.default(self.links),
                 links=self.links,
+                warn=warn,
             )
         if total is None:
             total = self.count()

@@ -26,8 +26,12 @@ from annotations.models import (
     RejectReason,
 )
 from articles.models import Source
+from publishing.events import PublishingEventKind
 
 register = template.Library()
+
+# The workflow's event kinds and publishing's (`published`, `unpublished`).
+EVENT_LABELS = {**dict(EventKind.choices), **dict(PublishingEventKind.choices)}
 
 DECISION_KINDS = frozenset(
     {
@@ -266,7 +270,7 @@ def build_timeline(
     entries = [
         Entry(
             event=event,
-            kind_label=_label(EventKind, event.kind),
+            kind_label=EVENT_LABELS.get(event.kind) or _label(EventKind, event.kind),
             actor_name=_user_name(event.actor),
             from_status=event.from_status,
             from_status_label=_label(ClaimStatus, event.from_status),

@@ -34,6 +34,8 @@ from annotations.services import claims as claim_services
 from annotations.services.reviews import review_decide
 from articles.models import Article, ArticleRevision, Source
 from projects.models import Membership, Project, ProjectEvent
+from publishing.models import DeskPublishing, Publication
+from publishing.services import claim_publish
 from tests.factories import ActorFactory, make_claim
 from tests.security.world import ensure_roles
 
@@ -65,6 +67,9 @@ def desk_rows(project: Project, *, gone: list[int]) -> dict[str, list[dict]]:
         *ClaimRelation.objects.filter(from_claim__project=project).values_list(
             "created_by_id", flat=True
         ),
+        *Publication.objects.filter(claim__project=project).values_list(
+            "published_by_id", flat=True
+        ),
     }
     querysets = {
         "auth.Group": Group.objects.all(),
@@ -85,6 +90,8 @@ def desk_rows(project: Project, *, gone: list[int]) -> dict[str, list[dict]]:
         ),
         "annotations.Review": Review.objects.filter(claim__project=project),
         "annotations.ClaimEvent": events,
+        "publishing.Publication": Publication.objects.filter(claim__project=project),
+        "publishing.DeskPublishing": DeskPublishing.objects.filter(project=project),
     }
     return {label: serialized(queryset) for label, queryset in querysets.items()}
 
@@ -112,6 +119,14 @@ def two_desks(transactional_db):
         decision="approve",
         rating_value=3,
     )
+    # Published by the superuser (a member of every desk), with the desk's own settings.
+    claim_publish(
+        user=get_user_model().objects.get(username="admin"),
+        claim_id=submitted.pk,
+        version=submitted.version + 1,
+        explanation="Checked against the sources.",
+    )
+    DeskPublishing.objects.create(project=balkans, publisher_name="Balkans Check")
     first, second = Claim.objects.filter(project=balkans).order_by("pk")[:2]
     elsewhere = Claim.objects.filter(project=main).first()
     ClaimRelation.objects.create(

@@ -165,6 +165,22 @@ PAYLOADS = {
     ("claim_edit[submitted]", "POST"): lambda w: w.claim_kwargs(w.submitted),
     ("claim_submit[draft]", "POST"): _version("draft"),
     ("claim_delete[draft]", "POST"): _version("draft"),
+    ("claim_publish[submitted]", "POST"): lambda w: {
+        "version": w.submitted.version,
+        "explanation": "Why.",
+    },
+    ("claim_unpublish[submitted]", "POST"): lambda w: {
+        "version": w.submitted.version,
+        "reason": "Why.",
+    },
+    ("v1:claim-publish[submitted]", "POST"): lambda w: {
+        "version": w.submitted.version,
+        "explanation": "Why.",
+    },
+    ("v1:claim-unpublish[submitted]", "POST"): lambda w: {
+        "version": w.submitted.version,
+        "reason": "Why.",
+    },
     ("review_decide[draft]", "POST"): _decision("draft"),
     ("review_decide[submitted]", "POST"): _decision("submitted"),
     ("review_decide[own]", "POST"): _decision("superuser_submitted"),
@@ -242,6 +258,7 @@ QUERIES = {
 # Columns: anon author researcher reviewer editor manager superuser other none
 
 ALL_405 = " ".join(["405"] * len(ROLES))
+ALL_404 = " ".join(["404"] * len(ROLES))
 
 TABLE: dict[str, dict[str, str]] = {
     # -- API: schema and docs are public; the token endpoint takes no session ------------
@@ -324,8 +341,13 @@ TABLE: dict[str, dict[str, str]] = {
     "v1:claim-events[draft]": {"GET": "401 200 404 404 404 404 200 404 404"},
     "v1:claim-events[submitted]": {"GET": "401 200 200 200 200 200 200 404 404"},
     "v1:annotation-list": {"GET": "401 200 200 200 200 200 200 200 200"},
-    "v1:annotation-detail[draft]": {"GET": "401 200 404 404 404 404 200 404 404"},
-    "v1:annotation-detail[submitted]": {"GET": "401 200 200 200 200 200 200 404 404"},
+    # Anyone may ask for an annotation (a published review is public): an unpublished
+    # claim still asks an anonymous client to log in, and other methods are 405 for all.
+    "v1:annotation-detail[draft]": {"GET": "401 200 404 404 404 404 200 404 404", "*": ALL_405},
+    "v1:annotation-detail[submitted]": {
+        "GET": "401 200 200 200 200 200 200 404 404",
+        "*": ALL_405,
+    },
     "v1:export-claims": {"GET": "401 200 200 200 200 200 200 200 200"},
     # -- API: projects (members of the world's desk read it, its managers change it) -----
     "v1:project-list": {
@@ -334,7 +356,35 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "v1:project-detail[project]": {"GET": "401 200 200 200 200 200 200 404 404"},
     # The desk's own annotation container: its members only.
-    "v1:project-annotation-list[project]": {"GET": "401 200 200 200 200 200 200 404 404"},
+    # (A desk that has published answers everyone else with its published reviews.)
+    "v1:project-annotation-list[project]": {
+        "GET": "401 200 200 200 200 200 200 404 404",
+        "*": ALL_405,
+    },
+    # Publishing: the desk's editors and managers, never the author; the world's claim
+    # is not approved, so those who may are refused by its status (409, a message).
+    "v1:claim-publish[submitted]": {
+        "GET": "401 405 405 405 405 405 405 405 405",
+        "POST": "401 403 403 403 409 409 409 404 404",
+    },
+    "v1:claim-unpublish[submitted]": {
+        "GET": "401 405 405 405 405 405 405 405 405",
+        "POST": "401 403 403 403 409 409 409 404 404",
+    },
+    "claim_publish[submitted]": {
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 403 403 403 302 302 302 404 404",
+    },
+    "claim_unpublish[submitted]": {
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 403 403 403 302 302 302 404 404",
+    },
+    # The public pages: nothing of the world's desk is published, so nothing is found,
+    # for anyone; they only read.
+    "public_review[submitted]": {"GET": ALL_404, "*": ALL_405},
+    "public_desk[project]": {"GET": ALL_404, "*": ALL_405},
+    "public_feed_jsonld[project]": {"GET": ALL_404, "*": ALL_405},
+    "public_feed_atom[project]": {"GET": ALL_404, "*": ALL_405},
     "v1:project-member-list[project]": {
         "GET": "401 200 200 200 200 200 200 404 404",
         "POST": "401 403 403 403 403 200 200 404 404",

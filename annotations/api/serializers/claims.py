@@ -72,6 +72,11 @@ class ClaimSerializer(serializers.Serializer):
     reviewed_at = serializers.DateTimeField(allow_null=True)
     reviews = ReviewSerializer(many=True)
     allowed_actions = serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS))
+    published_url = serializers.CharField(
+        allow_null=True,
+        help_text="The public page of the claim's review while it is published (absolute "
+        "under `SITE_URL` when set, else a path on this site); null otherwise.",
+    )
 
 
 class ActorLinkInputSerializer(InputSerializer):

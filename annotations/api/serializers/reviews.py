@@ -12,6 +12,10 @@ from annotations.api.serializers.fields import (
 )
 from annotations.models import Decision, EventKind, RejectReason
 from claimdesk import limits
+from publishing.events import PublishingEventKind
+
+# Every kind of event an audit trail holds: the workflow's and publishing's.
+EVENT_KINDS = [*EventKind.choices, *PublishingEventKind.choices]
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -74,7 +78,7 @@ class ReviewInputSerializer(InputSerializer):
 
 class ClaimEventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=EventKind.choices)
+    kind = serializers.ChoiceField(choices=EVENT_KINDS)
     actor = UserRefSerializer(allow_null=True)
     created = serializers.DateTimeField()
     from_status = serializers.CharField()

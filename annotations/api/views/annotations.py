@@ -15,7 +15,16 @@ with its own IRI; a project the user is not a member of answers 404.
 Answers are `application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"` (or
 `application/json` when asked for), with `ETag` (and 304 on `If-None-Match`), `Link`
 (`rel="type"`, and `ldp#constrainedBy` on the container), `Allow`, `Vary` and, on the
-container, `Content-Location`.
+container, `Content-Location`. `If-None-Match` is compared weakly and `*` matches any
+answer (RFC 9110), and each representation (JSON-LD, JSON) has its own ETag. Reads carry
+CORS headers (`Access-Control-Allow-Origin: *`, the protocol's headers exposed), and a
+preflight `OPTIONS` is answered without login: no credentials go with a `*` origin, so
+a page elsewhere reads only what an anonymous client may.
+
+Published reviews are public (`publishing.protocol`): a desk's container answers anyone
+who is not its member with the desk's published reviews, and an annotation anyone who
+may not read its claim with the claim's published review. Members keep the container
+of everything they may read.
 """
 
 from __future__ import annotations
@@ -26,10 +35,11 @@ import re
 import orjson
 from django.db.models import Count, Max
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.permissions import AllowAny
 
 from annotations.api import schema
 from annotations.api.renderers import JsonLdRenderer, JSONRenderer
@@ -45,7 +55,13 @@ from annotations.selectors import claims_visible_to
 from claimdesk.replica import lag_tolerant
 from projects import access
 from projects.models import Project
+from publishing import protocol as public_protocol
+from publishing import selectors as public_selectors
+from publishing.views import review_url
 
+CORS_EXPOSED = "ETag, Link, Allow, Vary, Content-Location, Preference-Applied"
+# Who asks changes the answer of the containers that serve the public too.
+PUBLIC_VARY = ("Accept", "Prefer", "Authorization", "Cookie")
 PREFER_MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
 PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
 PREFER_DESCRIPTIONS = "http://www.w3.org/ns/oa#PreferContainedDescriptions"
@@ -81,21 +97,32 @@ class AnnotationProtocolView(ApiView):
             )
         response["Link"] = ", ".join(links)
         patch_vary_headers(response, self.vary)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = CORS_EXPOSED
+        return response
+
+    def options(self, request, *args, **kwargs):
+        """A CORS preflight: the methods and request headers a reader may use."""
+        response = HttpResponse(b"", content_type="text/plain")
+        response["Allow"] = response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response["Access-Control-Allow-Headers"] = "Accept, Prefer, If-None-Match"
+        response["Access-Control-Max-Age"] = "86400"
         return response
 
     def jsonld(self, request, data: dict, *, content_location: str | None = None) -> HttpResponse:
-        """The answer with its ETag; 304 when the client already has it."""
+        """The answer with its ETag (of the bytes and the media type, so that the JSON-LD
+        and the JSON representations differ); 304 when the client already has it."""
         body = orjson.dumps(data)
-        etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
-        if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
-            response = HttpResponseNotModified()
-        else:
-            renderer = getattr(request, "accepted_renderer", None)
-            content_type = (
-                "application/json"
-                if renderer is not None and renderer.format == "json"
-                else webannotation.MEDIA_TYPE
-            )
+        renderer = getattr(request, "accepted_renderer", None)
+        content_type = (
+            "application/json"
+            if renderer is not None and renderer.format == "json"
+            else webannotation.MEDIA_TYPE
+        )
+        digest = hashlib.sha256(content_type.encode() + b"\n" + body).hexdigest()[:40]
+        etag = f'"{digest}"'
+        response = get_conditional_response(request, etag=etag)
+        if response is None or response.status_code != HttpResponseNotModified.status_code:
             response = HttpResponse(body, content_type=content_type)
         response["ETag"] = etag
         if content_location:
@@ -267,6 +294,8 @@ class ProjectAnnotationContainerView(AnnotationContainerView):
     is not disclosed."""
 
     project: Project
+    permission_classes = [AllowAny]  # the public reads the published reviews
+    vary = PUBLIC_VARY
 
     @extend_schema(
         operation_id="project_annotations_container",
@@ -281,10 +310,19 @@ class ProjectAnnotationContainerView(AnnotationContainerView):
     @lag_tolerant
     def get(self, request, pk: int):
         project = Project.objects.filter(pk=pk).first()
-        if project is None or not access.is_member(request.user, pk):
-            raise NotFound()
-        self.project = project
-        return self.container(request)
+        if project is not None and access.is_member(request.user, pk):
+            self.project = project
+            return self.container(request)
+        if project is not None and public_selectors.public_desk(project.slug) is not None:
+            links = Links.from_request(request)
+            response = public_protocol.public_container(
+                self, request, project, links, lambda pk: review_url(request, pk)
+            )
+            response["Cache-Control"] = "public, max-age=60"
+            return response
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        raise NotFound()
 
     def claims(self, request):
         return super().claims(request).filter(project=self.project)
@@ -300,7 +338,10 @@ class ProjectAnnotationContainerView(AnnotationContainerView):
 
 
 class AnnotationView(AnnotationProtocolView):
-    """One claim you can see as a W3C Annotation."""
+    """One claim you can see as a W3C Annotation; a published review for anyone else."""
+
+    permission_classes = [AllowAny]  # the public reads the published reviews
+    vary = PUBLIC_VARY
 
     @extend_schema(
         operation_id="annotations_retrieve",
@@ -314,11 +355,23 @@ class AnnotationView(AnnotationProtocolView):
     )
     def get(self, request, pk: int):
         links = Links.from_request(request)
-        claims = claims_visible_to(request.user).filter(pk=pk)
-        record = next(iter_records(claims, links), None)
-        if record is None:
-            raise NotFound()
-        return self.jsonld(request, webannotation.annotation(record, links))
+        record = None
+        if request.user.is_authenticated:
+            claims = claims_visible_to(request.user).filter(pk=pk)
+            record = next(iter_records(claims, links), None)
+        if record is not None:
+            return self.jsonld(request, webannotation.annotation(record, links))
+        published = public_selectors.current_review(pk)
+        if published is not None:
+            data = public_protocol.public_annotation(
+                published, links, page_url=review_url(request, pk)
+            )
+            response = self.jsonld(request, data)
+            response["Cache-Control"] = "public, max-age=60"
+            return response
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        raise NotFound()
 
     def get_queryset(self):
         return Claim.objects.none()

@@ -46,7 +46,7 @@ from django.db.models import Model, QuerySet
 from annotations.project_backup import project_scope
 from projects.models import Project
 
-BACKUP_APPS = ["auth", "projects", "articles", "annotations"]
+BACKUP_APPS = ["auth", "projects", "articles", "annotations", "publishing"]
 # Rows of those apps a backup leaves out: a day's record of retried writes, which a
 # restored database does not need (a client retrying across a restore writes anew), and
 # the kept claim counts, which the database's triggers make again as the claims load.

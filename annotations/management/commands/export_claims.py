@@ -136,7 +136,11 @@ class Command(BaseCommand):
                 desc=f"export {options['format']}",
             )
 
-        chunks = export.stream(total=total, wrap=progress)
+        def warn(message: str) -> None:
+            if options["verbosity"] > 0:
+                self.stderr.write(f"warning: {message}")
+
+        chunks = export.stream(total=total, wrap=progress, warn=warn)
         if options["output"]:
             self._write_file(Path(options["output"]), chunks)
             if options["verbosity"] > 0:

@@ -27,6 +27,7 @@ from annotations.models import Claim
 from annotations.roles import can_review
 from annotations.selectors import claims_visible_to, with_details
 from annotations.services.claims import workflow_participant
+from publishing.models import Publication
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +99,11 @@ def _expected(claim: Claim, user) -> dict:
             for review in claim.reviews.order_by("created", "id")
         ],
         "allowed_actions": actions,
+        "published_url": (
+            reverse("public_review", args=[claim.pk])
+            if Publication.objects.filter(claim=claim, state="published").exists()
+            else None
+        ),
     }
 
 

@@ -222,10 +222,12 @@ def test_claimreview_export_holds_rated_approved_claims(as_user, reader, desk):
     )
     assert review["isBasedOn"] == f"http://testserver/api/v1/annotations/{claim_id}"
     rating = review["reviewRating"]
+    # The verdict is the scale's word for the number (the reviewer wrote "Unproven"),
+    # so that the two never disagree.
     assert rating == {
         "@type": "Rating",
-        "alternateName": "Unproven",
-        "name": "Unproven",
+        "alternateName": "Mostly false",
+        "name": "Mostly false",
         "ratingValue": 2,
         "worstRating": 1,
         "bestRating": 5,

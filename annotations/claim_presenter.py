@@ -7,6 +7,11 @@ the API, `claim_record` for the exports (every export format builds from records
 `reader_row` for the reader's claim list. A new field of a claim is read and shown
 here.
 
+A claim's relations to other claims are read both ways (the claims it denies and the
+claims that deny it), each with the other claim's statement and status; the API shows
+those to claims the viewer can see (`Viewer.sees`), the exports those to claims that
+are not drafts (a draft is private to its author).
+
 Who may read a claim's private note is decided by `may_read_note` alone: the claim's
 author and the reviewers; everyone else gets no note.
 """
@@ -27,7 +32,9 @@ from annotations.isotext import IsoDate, IsoDateTime
 from annotations.models import (
     Claim,
     ClaimActor,
+    ClaimRelation,
     ClaimSource,
+    ClaimStatus,
     Decision,
     Review,
     in_current_round,
@@ -92,12 +99,24 @@ class Viewer:
             self._actions[key] = [a.value for a in workflow.allowed_actions(status, actor)]
         return list(self._actions[key])
 
+    def sees(self, relation: Relation, project_id: int) -> bool:
+        """Whether the viewer may see the other claim of a relation of a claim they see
+        (of `project_id`): a claim of the same project that is no draft, or their own
+        draft (every draft, for a superuser), as `claims_visible_to` says."""
+        if relation.other_project_id != project_id:
+            return False
+        return (
+            relation.other_status != ClaimStatus.DRAFT
+            or relation.other_author_id == self.user_id
+            or self.user.is_superuser
+        )
+
 
 # ----------------------------------------------------------------------- the batch
 
 # What a batch may read, each with one query. "rating" alone reads the rated approvals
 # of the current round only (the reviews give the rating too).
-LINKS = ("actors", "sources", "reviews")
+LINKS = ("actors", "sources", "reviews", "relations")
 RATING = "rating"
 
 # A review counts in its claim's current review round when their round numbers agree
@@ -156,6 +175,27 @@ def _link_queries(using: str) -> dict[str, BatchQuery]:
                 IsoDateTime("created"),
             )
         ),
+        # Both directions at once: a relation of two claims of one batch is read once and
+        # shown on both.
+        "relations": BatchQuery(
+            ClaimRelation.objects.using(using)
+            .filter(AmongIds(F("from_claim_id")) | AmongIds(F("to_claim_id")))
+            .order_by("id")
+            .values_list(
+                "id",
+                "kind",
+                "from_claim_id",
+                "to_claim_id",
+                "from_claim__statement",
+                "from_claim__status",
+                "from_claim__author_id",
+                "from_claim__project_id",
+                "to_claim__statement",
+                "to_claim__status",
+                "to_claim__author_id",
+                "to_claim__project_id",
+            )
+        ),
         RATING: BatchQuery(
             of_batch(Review)
             .filter(_CURRENT_ROUND, decision=Decision.APPROVE)
@@ -205,6 +245,43 @@ class ReviewRow(NamedTuple):
     created: str  # ISO 8601
 
 
+class Relation(NamedTuple):
+    """A relation as one of its two claims sees it: `outgoing` when that claim is the
+    one it starts from (it denies the other), else incoming (the other denies it)."""
+
+    id: int
+    kind: str
+    outgoing: bool
+    from_claim_id: int
+    to_claim_id: int
+    other_id: int
+    other_statement: str
+    other_status: str
+    other_author_id: int
+    other_project_id: int
+
+    @property
+    def direction(self) -> str:
+        return "outgoing" if self.outgoing else "incoming"
+
+
+def _relations(rows: Iterable[tuple], ids: Collection[int]) -> dict[int, list[Relation]]:
+    """The relations of each claim of `ids`, oldest first, from rows of the batch query."""
+    wanted = set(ids)
+    out: dict[int, list[Relation]] = {}
+    for relation_id, kind, from_id, to_id, *ends in rows:
+        from_end, to_end = ends[:4], ends[4:]
+        if from_id in wanted:
+            out.setdefault(from_id, []).append(
+                Relation(relation_id, kind, True, from_id, to_id, to_id, *to_end)
+            )
+        if to_id in wanted:
+            out.setdefault(to_id, []).append(
+                Relation(relation_id, kind, False, from_id, to_id, from_id, *from_end)
+            )
+    return out
+
+
 def _rating(reviewer, comment, value, label, created) -> dict[str, Any]:
     """A claim's rating, from the approval that gave it."""
     return {
@@ -218,12 +295,12 @@ def _rating(reviewer, comment, value, label, created) -> dict[str, Any]:
 
 class ClaimBatch:
     """The links of a batch of claims, read with one query each (none for an empty
-    batch): `actors`, `sources` and `reviews` by claim id (oldest first), and `ratings`,
-    the last rated approval of each claim's current review round. `read` names what to
-    read (`LINKS` by default, or `RATING` for the rating alone); what is not read is
-    empty."""
+    batch): `actors`, `sources`, `reviews` and `relations` (both ways) by claim id (oldest
+    first), and `ratings`, the last rated approval of each claim's current review round.
+    `read` names what to read (`LINKS` by default, or `RATING` for the rating alone); what
+    is not read is empty."""
 
-    __slots__ = ("actors", "ratings", "reviews", "sources")
+    __slots__ = ("actors", "ratings", "relations", "reviews", "sources")
 
     def __init__(
         self, claim_ids: Collection[int], *, using: str = DEFAULT_DB_ALIAS, read=LINKS
@@ -234,6 +311,7 @@ class ClaimBatch:
         self.sources: dict[int, list[Source]] = {}
         self.reviews: dict[int, list[ReviewRow]] = {}
         self.ratings: dict[int, dict[str, Any]] = {}
+        self.relations: dict[int, list[Relation]] = {}
         if not claim_ids:
             return
         queries = _link_queries(using)
@@ -262,6 +340,8 @@ class ClaimBatch:
         elif RATING in read:
             for claim_id, *rating in queries[RATING].rows(ids):
                 self.ratings[claim_id] = _rating(*rating)
+        if "relations" in read:
+            self.relations = _relations(queries["relations"].rows(ids), ids)
 
 
 # ----------------------------------------------------------------------- the API
@@ -357,6 +437,23 @@ def present_claim(row: dict[str, Any], batch: ClaimBatch, viewer: Viewer) -> dic
             for r in batch.reviews.get(claim_id, ())
         ],
         "allowed_actions": viewer.allowed_actions(status, author_id, row["project_id"]),
+        "relations": [
+            present_relation(r)
+            for r in batch.relations.get(claim_id, ())
+            if viewer.sees(r, row["project_id"])
+        ],
+    }
+
+
+def present_relation(r: Relation) -> dict[str, Any]:
+    """One relation as the API shows it on either of its claims (`ClaimRelationSerializer`)."""
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "direction": r.direction,
+        "from_claim": r.from_claim_id,
+        "to_claim": r.to_claim_id,
+        "other_claim": {"id": r.other_id, "statement": r.other_statement},
     }
 
 
@@ -364,7 +461,7 @@ def present_claims(
     rows: Iterable[dict[str, Any]], *, user, using: str | None = None
 ) -> list[dict[str, Any]]:
     """The API's representation of each row (as `api_rows` reads them), in order, as
-    `user` sees it: three queries for the links of all the rows, none when empty.
+    `user` sees it: four queries for the links of all the rows, none when empty.
     The links are read from `using`, by default where claims are read here, so that a
     list read from the replica takes its links from the same copy."""
     rows = list(rows)
@@ -384,6 +481,8 @@ def present_one(queryset: QuerySet[Claim], *, user, claim_id: int) -> dict[str, 
 
 
 # ----------------------------------------------------------------------- the exports
+
+_DRAFT = ClaimStatus.DRAFT.value
 
 # The columns of a claim row of the exports, in the order `RecordBuilder.record` reads them.
 RECORD_COLUMNS = (
@@ -563,6 +662,17 @@ class RecordBuilder:
                 for r in batch.reviews.get(claim_id, ())
             ],
             "rating": batch.ratings.get(claim_id),
+            # Drafts are private to their author: an export names no relation to one.
+            "relations": [
+                {
+                    "id": r.id,
+                    "kind": r.kind,
+                    "direction": r.direction,
+                    "claim": {"id": r.other_id, "url": links.annotation(r.other_id)},
+                }
+                for r in batch.relations.get(claim_id, ())
+                if r.other_status != _DRAFT
+            ],
         }
 
 

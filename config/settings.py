@@ -312,6 +312,7 @@ SPECTACULAR_SETTINGS = {
         "ActorKindEnum": "annotations.models.ActorKind",
         "SourceKindEnum": "articles.models.SourceKind",
         "EventKindEnum": "annotations.models.EventKind",
+        "RelationKindEnum": "annotations.models.RelationKind",
     },
 }
 

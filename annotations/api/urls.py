@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import api as tokens
 from annotations.api.views import annotations, articles, claims, exports, projects, registry
+from annotations.api.views import relations as claim_relations
 
 v1_patterns = [
     path("auth/token/", tokens.TokenView.as_view(), name="auth-token"),
@@ -32,6 +33,16 @@ v1_patterns = [
     path("claims/<int:pk>/submit/", claims.ClaimSubmitView.as_view(), name="claim-submit"),
     path("claims/<int:pk>/review/", claims.ClaimReviewView.as_view(), name="claim-review"),
     path("claims/<int:pk>/events/", claims.ClaimEventListView.as_view(), name="claim-events"),
+    path(
+        "claims/<int:pk>/relations/",
+        claim_relations.ClaimRelationListView.as_view(),
+        name="claim-relations",
+    ),
+    path(
+        "claims/<int:pk>/relations/<int:relation_id>/",
+        claim_relations.ClaimRelationDetailView.as_view(),
+        name="claim-relation-detail",
+    ),
     path(
         "annotations/",
         annotations.AnnotationContainerView.as_view(),

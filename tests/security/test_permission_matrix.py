@@ -78,6 +78,11 @@ TARGETS = {
     "submitted": _claim("submitted"),
     "own": _claim("superuser_submitted"),
     "orphaned": _claim("orphaned"),
+    "relation": lambda w: {
+        "pk": w.draft.pk,
+        "claim_id": w.draft.pk,
+        "relation_id": w.relation.pk,
+    },
     "actor": lambda w: {"pk": w.actor.pk},
     "other_actor": lambda w: {"pk": w.other_actor.pk},
     "source": lambda w: {"pk": w.source.pk},
@@ -191,6 +196,14 @@ PAYLOADS = {
     },
     # API
     ("v1:project-list", "POST"): lambda w: {"name": "New desk", "slug": "new-desk"},
+    ("v1:claim-relations[draft]", "POST"): lambda w: {
+        "kind": "supports",
+        "to_claim": w.superuser_submitted.pk,
+    },
+    ("v1:claim-relations[submitted]", "POST"): lambda w: {
+        "kind": "supports",
+        "to_claim": w.superuser_submitted.pk,
+    },
     ("v1:project-member-list[project]", "POST"): lambda w: {
         "username": "sec-reviewer",
         "roles": ["reviewer"],
@@ -323,6 +336,19 @@ TABLE: dict[str, dict[str, str]] = {
     # The audit trail has no write method at all.
     "v1:claim-events[draft]": {"GET": "401 200 404 404 404 404 200 404 404"},
     "v1:claim-events[submitted]": {"GET": "401 200 200 200 200 200 200 404 404"},
+    # A relation is added and removed as an edit of the claim it starts from.
+    "v1:claim-relations[draft]": {
+        "GET": "401 200 404 404 404 404 200 404 404",
+        "POST": "401 201 404 404 404 404 403 404 404",
+    },
+    "v1:claim-relations[submitted]": {
+        "GET": "401 200 200 200 200 200 200 404 404",
+        "POST": "401 409 403 403 403 403 403 404 404",
+    },
+    "v1:claim-relation-detail[relation]": {
+        "GET": "401 200 404 404 404 404 200 404 404",
+        "DELETE": "401 204 404 404 404 404 403 404 404",
+    },
     "v1:annotation-list": {"GET": "401 200 200 200 200 200 200 200 200"},
     "v1:annotation-detail[draft]": {"GET": "401 200 404 404 404 404 200 404 404"},
     "v1:annotation-detail[submitted]": {"GET": "401 200 200 200 200 200 200 404 404"},

@@ -18,6 +18,7 @@ from annotations.api.serializers.fields import (
     WholeNumberField,
     resolve_ids,
 )
+from annotations.api.serializers.relations import ClaimRelationSerializer
 from annotations.api.serializers.reviews import ReviewSerializer
 from annotations.models import Actor, ActorRole, AnchorState, Certainty, ClaimStatus
 from articles.models import Source
@@ -72,6 +73,11 @@ class ClaimSerializer(serializers.Serializer):
     reviewed_at = serializers.DateTimeField(allow_null=True)
     reviews = ReviewSerializer(many=True)
     allowed_actions = serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS))
+    relations = ClaimRelationSerializer(
+        many=True,
+        help_text="Relations to claims you can see, both ways: those this claim starts "
+        "(`outgoing`: it denies the other) and those that point to it (`incoming`).",
+    )
 
 
 class ActorLinkInputSerializer(InputSerializer):

@@ -190,10 +190,12 @@ def _link_queries(using: str) -> dict[str, BatchQuery]:
                 "from_claim__status",
                 "from_claim__author_id",
                 "from_claim__project_id",
+                "from_claim__article_id",
                 "to_claim__statement",
                 "to_claim__status",
                 "to_claim__author_id",
                 "to_claim__project_id",
+                "to_claim__article_id",
             )
         ),
         RATING: BatchQuery(
@@ -245,6 +247,15 @@ class ReviewRow(NamedTuple):
     created: str  # ISO 8601
 
 
+# Each kind as the claim it starts from says it, and as the other claim says it.
+RELATION_PHRASES = {
+    "denies": ("Denies", "Denied by"),
+    "contradicts": ("Contradicts", "Contradicted by"),
+    "supports": ("Supports", "Supported by"),
+    "repeats": ("Repeats", "Repeated by"),
+}
+
+
 class Relation(NamedTuple):
     """A relation as one of its two claims sees it: `outgoing` when that claim is the
     one it starts from (it denies the other), else incoming (the other denies it)."""
@@ -259,10 +270,20 @@ class Relation(NamedTuple):
     other_status: str
     other_author_id: int
     other_project_id: int
+    other_article_id: int
 
     @property
     def direction(self) -> str:
         return "outgoing" if self.outgoing else "incoming"
+
+    @property
+    def other_status_label(self) -> str:
+        return ClaimStatus(self.other_status).label
+
+    @property
+    def phrase(self) -> str:
+        """How a page says it of this claim: "Denies" or "Denied by"."""
+        return RELATION_PHRASES[self.kind][0 if self.outgoing else 1]
 
 
 def _relations(rows: Iterable[tuple], ids: Collection[int]) -> dict[int, list[Relation]]:
@@ -270,7 +291,7 @@ def _relations(rows: Iterable[tuple], ids: Collection[int]) -> dict[int, list[Re
     wanted = set(ids)
     out: dict[int, list[Relation]] = {}
     for relation_id, kind, from_id, to_id, *ends in rows:
-        from_end, to_end = ends[:4], ends[4:]
+        from_end, to_end = ends[:5], ends[5:]
         if from_id in wanted:
             out.setdefault(from_id, []).append(
                 Relation(relation_id, kind, True, from_id, to_id, to_id, *to_end)

@@ -170,6 +170,12 @@ PAYLOADS = {
     ("claim_edit[submitted]", "POST"): lambda w: w.claim_kwargs(w.submitted),
     ("claim_submit[draft]", "POST"): _version("draft"),
     ("claim_delete[draft]", "POST"): _version("draft"),
+    ("claim_relation_add[draft]", "POST"): lambda w: {
+        "kind": "supports",
+        "to_claim": w.superuser_submitted.pk,
+        "version": w.draft.version,
+    },
+    ("claim_relation_remove[relation]", "POST"): _version("draft"),
     ("review_decide[draft]", "POST"): _decision("draft"),
     ("review_decide[submitted]", "POST"): _decision("submitted"),
     ("review_decide[own]", "POST"): _decision("superuser_submitted"),
@@ -245,6 +251,7 @@ OTHER_DESK_PAYLOADS = {
 }
 QUERIES = {
     ("actor_suggest", "GET"): lambda w: {"q": "Rama"},
+    ("claim_pick", "GET"): lambda w: {"article": w.article.pk, "q": "Rama"},
     ("v1:claim-detail[draft]", "DELETE"): _version("draft"),
     ("v1:claim-detail[submitted]", "DELETE"): _version("submitted"),
     ("v1:export-claims", "GET"): lambda w: {"format": "jsonl"},
@@ -424,6 +431,17 @@ TABLE: dict[str, dict[str, str]] = {
         "GET": "login 405 405 405 405 405 405 405 405",
         "POST": "login 302 404 404 404 404 403 404 404",
     },
+    # A relation is added and removed from the claim page as an edit of its claim.
+    "claim_relation_add[draft]": {
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 302 404 404 404 404 403 404 404",
+    },
+    "claim_relation_remove[relation]": {
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 302 404 404 404 404 403 404 404",
+    },
+    # The claim picker searches the article's desk: another desk's article is not found.
+    "claim_pick": {"GET": "401 200 200 200 200 200 200 404 404", "*": ALL_405},
     "orphaned_claims": {"GET": "login 200 200 200 200 200 200 200 200"},
     "claim_reattach[draft]": {
         "GET": "login 200 404 404 404 404 200 404 404",

@@ -252,6 +252,7 @@ OTHER_DESK_PAYLOADS = {
 QUERIES = {
     ("actor_suggest", "GET"): lambda w: {"q": "Rama"},
     ("claim_pick", "GET"): lambda w: {"article": w.article.pk, "q": "Rama"},
+    ("story_graph", "GET"): lambda w: {"article": w.article.pk, "all": "1"},
     ("v1:claim-detail[draft]", "DELETE"): _version("draft"),
     ("v1:claim-detail[submitted]", "DELETE"): _version("submitted"),
     ("v1:export-claims", "GET"): lambda w: {"format": "jsonl"},
@@ -442,6 +443,8 @@ TABLE: dict[str, dict[str, str]] = {
     },
     # The claim picker searches the article's desk: another desk's article is not found.
     "claim_pick": {"GET": "401 200 200 200 200 200 200 404 404", "*": ALL_405},
+    # The story graph of an article: its desk's members only.
+    "story_graph": {"GET": "login 200 200 200 200 200 200 404 404"},
     "orphaned_claims": {"GET": "login 200 200 200 200 200 200 200 200"},
     "claim_reattach[draft]": {
         "GET": "login 200 404 404 404 404 200 404 404",

@@ -37,8 +37,28 @@ function showing(cy, all) {
   const edges = cy.edges().filter((e) => e.style("display") !== "none");
   container.dataset.nodes = String(nodes.length);
   container.dataset.edges = String(edges.length);
-  nodes.union(edges).layout({ name: "cose", animate: false, padding: 30, randomize: false }).run();
-  cy.fit(nodes, 30);
+  // The most connected actor in the middle (usually the one the graph is about), the
+  // others in a ring around it.
+  const most = Math.max(0, ...nodes.map((node) => node.degree(false)));
+  const layout = nodes.union(edges).layout({
+    name: "concentric",
+    animate: false,
+    fit: false,
+    concentric: (node) => (node.degree(false) === most ? 2 : 1),
+    levelWidth: () => 1,
+    minNodeSpacing: 90,
+  });
+  // Fit once the layout has placed the actors; a few actors should not fill the
+  // screen, so the zoom stays at reading size.
+  layout.one("layoutstop", () => {
+    cy.fit(nodes, 40);
+    if (cy.zoom() > 1.5) {
+      cy.zoom(1.5);
+      cy.center(nodes);
+    }
+    container.dataset.ready = "1";
+  });
+  layout.run();
 }
 
 function syncTable(all) {

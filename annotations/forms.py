@@ -203,7 +203,10 @@ class ClaimForm(forms.Form):
             ],
             "relation_rows": [
                 RelationRow(relation.kind, str(relation.to_claim_id), relation.to_claim.statement)
-                for relation in claim.relations_out.select_related("to_claim").order_by("id")
+                # A claim of another desk (its article moved since) is not shown.
+                for relation in claim.relations_out.filter(to_claim__project_id=claim.project_id)
+                .select_related("to_claim")
+                .order_by("id")
             ],
         }
 

@@ -32,6 +32,7 @@ from annotations.models import (
 from annotations.roles import can_annotate, can_review
 from annotations.services.actors import actors_locked
 from annotations.services.events import claim_snapshot, diff_snapshots, record_event
+from annotations.services.relation_links import RelationLink, plan_relations, write_relations
 from annotations.services.rounds import review_round_start
 from articles.models import Article, ArticleRevision
 from claimdesk import characters, limits
@@ -277,11 +278,11 @@ def claim_create(
     note: str = "",
     revision: ArticleRevision | None = None,
     submit: bool = False,
-    relations: Sequence[Any] = (),
+    relations: Sequence[RelationLink] = (),
 ) -> Claim:
     """Create a draft claim on the article's current revision; with `submit`, send it to
     review in the same transaction (both events are written, or neither). `relations`
-    (`annotations.services.relations.RelationLink`s) are recorded with it, one `related`
+    (`RelationLink`s) are recorded with it, one `related`
     event each, refused as `plan_relations` refuses them.
 
     `revision`, when a door names the revision the offsets were counted in, must be the
@@ -330,11 +331,8 @@ def claim_create(
         changes=diff_snapshots({}, claim_snapshot(claim)),
     )
     if relations:
-        # Imported here: the relations' services build on this module's.
-        from annotations.services import relations as claim_relations
-
-        plan = claim_relations.plan_relations(user=user, claim=claim, relations=relations)
-        claim_relations.write_relations(user=user, claim=claim, plan=plan, from_status=claim.status)
+        plan = plan_relations(user=user, claim=claim, relations=relations)
+        write_relations(user=user, claim=claim, plan=plan, from_status=claim.status)
     return _submit_if_asked(user=user, claim=claim, submit=submit)
 
 
@@ -376,14 +374,14 @@ def claim_update(
     sources: Sequence[SourceLink] | None = None,
     note: str | None = None,
     submit: bool = False,
-    relations: Sequence[Any] | None = None,
+    relations: Sequence[RelationLink] | None = None,
 ) -> Claim:
     """Edit a claim. Only the author edits; a substantive edit of an approved claim
     sends it back to `submitted` for review again, in a new review round. The anchor,
     when given, is checked against the claim's current revision. With `submit`, a claim
     that may then be submitted (a draft, or one whose changes were requested) is sent to
     review in the same transaction. `relations`, when given, become the claim's own
-    relations (see `annotations.services.relations.plan_relations`): a change of them is
+    relations (see `annotations.services.relation_links.plan_relations`): a change of them is
     substantive and writes `related`/`unrelated` events beside the `edited` one.
 
     Locks the actors the claim names and those it is to name, then the claim (see
@@ -446,10 +444,7 @@ def claim_update(
     changes = diff_snapshots(before, after)
     plan = None
     if relations is not None:
-        # Imported here: the relations' services build on this module's.
-        from annotations.services import relations as claim_relations
-
-        plan = claim_relations.plan_relations(user=user, claim=claim, relations=relations)
+        plan = plan_relations(user=user, claim=claim, relations=relations)
     action = workflow.edit_action([*changes, *(["relations"] if plan else [])])
     target = workflow.next_status(claim.status, action, participant)
     if not changes and not plan:
@@ -475,7 +470,7 @@ def claim_update(
         )
         from_status = claim.status
     if plan:
-        claim_relations.write_relations(user=user, claim=claim, plan=plan, from_status=from_status)
+        write_relations(user=user, claim=claim, plan=plan, from_status=from_status)
     return _submit_if_asked(user=user, claim=claim, submit=submit)
 
 

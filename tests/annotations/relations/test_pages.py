@@ -322,3 +322,105 @@ def test_the_picker_keeps_to_what_the_user_may_see(
     assert pick(client, article="x").status_code == 400
     client.logout()
     assert pick(client, article=accusation.article_id).status_code == 401
+
+
+# -- the reader, the queue, the actor page -------------------------------------------------
+
+
+def test_the_reader_links_each_claim_to_its_related_claims_passage(
+    client, researcher, accusation, denial
+):
+    other_article = ArticleFactory(title="Sanctions")
+    elsewhere = make_claim(author=researcher, article=other_article, exact=DENIAL)
+    relation_add(user=researcher, claim_id=denial.pk, kind="denies", to_claim_id=accusation.pk)
+    relation_add(user=researcher, claim_id=elsewhere.pk, kind="repeats", to_claim_id=denial.pk)
+    client.force_login(researcher)
+
+    html = client.get(reverse("article_reader", args=[accusation.article_id])).content.decode()
+
+    reader = reverse("article_reader", args=[accusation.article_id])
+    assert f'Denied by <a href="{reader}?claim={denial.pk}#claim-{denial.pk}"' in html
+    assert f'Denies <a href="{reader}?claim={accusation.pk}#claim-{accusation.pk}"' in html
+    # Across articles: the repetition is in another article's reader.
+    other = reverse("article_reader", args=[other_article.pk])
+    assert f'Repeated by <a href="{other}?claim={elsewhere.pk}#claim-{elsewhere.pk}"' in html
+
+
+def test_the_readers_queries_stay_the_same_when_relations_double(
+    client, researcher, accusation, denial
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = accusation.article
+    claims = [
+        make_claim(author=researcher, article=article, exact=DENIAL, statement=f"Copy {n}.")
+        for n in range(4)
+    ]
+    client.force_login(researcher)
+    url = reverse("article_reader", args=[article.pk])
+
+    def count() -> int:
+        client.get(url)  # warm what a first visit caches (the mention index)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for claim in claims[:2]:
+        relation_add(user=researcher, claim_id=claim.pk, kind="repeats", to_claim_id=denial.pk)
+    few = count()
+    for claim in claims[2:]:
+        relation_add(user=researcher, claim_id=claim.pk, kind="repeats", to_claim_id=denial.pk)
+    assert count() == few
+
+
+def test_the_review_queue_shows_the_related_claim_beside_the_claim(
+    client, researcher, reviewer, accusation, denial
+):
+    relation_add(user=researcher, claim_id=denial.pk, kind="denies", to_claim_id=accusation.pk)
+    approve(accusation, researcher, reviewer)
+    claim_submit(user=researcher, claim_id=denial.pk, version=2)
+    client.force_login(reviewer)
+
+    html = client.get(reverse("review_queue")).content.decode()
+
+    assert 'data-testid="review-related"' in html
+    start = html.index(f'id="claim-{denial.pk}"')
+    item = html[start : html.index("</article>", start)]
+    assert "Denies" in item and accusation.statement in item and accusation.exact in item
+
+
+def test_the_timeline_says_a_relation_was_added(client, researcher, accusation, denial):
+    relation_add(user=researcher, claim_id=denial.pk, kind="denies", to_claim_id=accusation.pk)
+    client.force_login(researcher)
+    html = page(client, denial)
+    assert "Relation added" in html
+    assert f"denies claim {accusation.pk}" in html
+
+
+def test_who_accuses_whom_counts_verified_and_unverified_apart(
+    client, researcher, reviewer, accusation, rama, iran, article
+):
+    approve(accusation, researcher, reviewer)
+    second = make_claim(
+        author=researcher,
+        article=article,
+        exact=DENIAL,
+        claimant=rama,
+        actors=[(iran, "accused")],
+    )
+    claim_submit(user=researcher, claim_id=second.pk, version=second.version)
+    client.force_login(reviewer)
+
+    response = client.get(reverse("actor_detail", args=[iran.pk]))
+
+    [pair] = response.context["claims"].accusations
+    assert (pair["claimant"], pair["accused"], pair["verified"], pair["unreviewed"]) == (
+        "Edi Rama",
+        "Iran",
+        1,
+        1,
+    )
+    html = response.content.decode()
+    assert "Counted from approved (verified) claims" in html
+    assert f"{reverse('story_graph')}?actor={iran.pk}" in html

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from annotations.models import Claim, ClaimRelation, EventKind, RelationKind
 from annotations.selectors import claims_visible_to
 from annotations.services.events import record_event
@@ -90,6 +92,16 @@ def other_claims(*, user, claim: Claim, ids: Sequence[int], fields: Sequence[str
     return found
 
 
+def check_relation_count(count: int, *, field: str = FIELD) -> None:
+    """A claim relates to at most `MAX_LINKS_PER_CLAIM` claims, as it names at most that
+    many actors: InvalidInput (code `max_items`) beyond."""
+    limit = settings.MAX_LINKS_PER_CLAIM
+    if count > limit:
+        raise InvalidInput.for_field(
+            f"A claim can relate to at most {limit} claims.", field=field, code="max_items"
+        )
+
+
 def plan_relations(*, user, claim: Claim, relations: Sequence[RelationLink]) -> RelationPlan:
     """What making the claim's own relations exactly `relations` removes and adds.
 
@@ -97,6 +109,7 @@ def plan_relations(*, user, claim: Claim, relations: Sequence[RelationLink]) -> 
     `relations.N.to_claim`, or `relations.N` for a row listed twice, code `duplicate`);
     see `other_claims` for the other refusals.
     """
+    check_relation_count(len(relations))
     wanted = []
     for index, link in enumerate(relations):
         check_relation_kind(link.kind, f"{FIELD}.{index}.kind")

@@ -34,6 +34,7 @@ from annotations.services.claims import (
 from annotations.services.relation_links import (
     RelationLink,
     RelationPlan,
+    check_relation_count,
     check_relation_kind,
     other_claims,
     plan_relations,
@@ -128,6 +129,9 @@ def relation_add(
         raise InvalidInput.for_field(
             f"This claim already {kind} that claim.", field="to_claim", code="duplicate"
         )
+    check_relation_count(
+        ClaimRelation.objects.filter(from_claim=claim).count() + 1, field="to_claim"
+    )
     plan = RelationPlan(add=[(RelationLink(kind, to_claim_id), others[to_claim_id])])
     claim = _change(user=user, claim=claim, plan=plan)
     return ClaimRelation.objects.get(from_claim=claim, to_claim_id=to_claim_id, kind=kind)

@@ -310,3 +310,21 @@ def test_a_new_claim_is_created_with_its_relations(researcher, accusation, artic
         ClaimEvent.objects.filter(claim_id=claim.pk).order_by("id").values_list("kind", flat=True)
     )
     assert kinds == ["created", "related", "submitted"]
+
+
+def test_a_claim_relates_to_a_bounded_number_of_claims(settings, researcher, article, denial):
+    settings.MAX_LINKS_PER_CLAIM = 2
+    others = [make_claim(author=researcher, article=article) for _ in range(3)]
+    for other in others[:2]:
+        relation_add(user=researcher, claim_id=denial.pk, kind="denies", to_claim_id=other.pk)
+    with pytest.raises(InvalidInput) as caught:
+        relation_add(user=researcher, claim_id=denial.pk, kind="denies", to_claim_id=others[2].pk)
+    assert caught.value.errors[0]["code"] == "max_items"
+    denial.refresh_from_db()
+    with pytest.raises(InvalidInput):
+        claim_update(
+            user=researcher,
+            claim_id=denial.pk,
+            version=denial.version,
+            relations=[RelationLink("supports", other.pk) for other in others],
+        )

@@ -209,8 +209,9 @@ class ClaimAdmin(ServiceAdmin):
 
 @admin.register(ClaimRelation)
 class ClaimRelationAdmin(ViewOnlyAdmin):
-    """View only. No service writes relations yet, and a relation written here would
-    change what two claims say with no audit event on either; the admin waits for it."""
+    """View only. Relations are written by `annotations.services.relations` (from the
+    claim form, the claim page and the API), which checks the rules and audits them; a
+    relation written here would change what a claim says with no event."""
 
     list_display = ["from_claim", "kind", "to_claim", "created_by", "created"]
     list_filter = ["kind"]

@@ -7,6 +7,11 @@ the API, `claim_record` for the exports (every export format builds from records
 `reader_row` for the reader's claim list. A new field of a claim is read and shown
 here.
 
+A claim's relations to other claims are read both ways (the claims it denies and the
+claims that deny it), each with the other claim's statement and status; the API shows
+those to claims the viewer can see (`Viewer.sees`), the exports those to claims that
+are not drafts (a draft is private to its author).
+
 Who may read a claim's private note is decided by `may_read_note` alone: the claim's
 author and the reviewers; everyone else gets no note.
 """
@@ -29,7 +34,9 @@ from annotations.isotext import IsoDate, IsoDateTime
 from annotations.models import (
     Claim,
     ClaimActor,
+    ClaimRelation,
     ClaimSource,
+    ClaimStatus,
     Decision,
     Review,
     in_current_round,
@@ -94,12 +101,24 @@ class Viewer:
             self._actions[key] = [a.value for a in workflow.allowed_actions(status, actor)]
         return list(self._actions[key])
 
+    def sees(self, relation: Relation, project_id: int) -> bool:
+        """Whether the viewer may see the other claim of a relation of a claim they see
+        (of `project_id`): a claim of the same project that is no draft, or their own
+        draft (every draft, for a superuser), as `claims_visible_to` says."""
+        if relation.other_project_id != project_id:
+            return False
+        return (
+            relation.other_status != ClaimStatus.DRAFT
+            or relation.other_author_id == self.user_id
+            or self.user.is_superuser
+        )
+
 
 # ----------------------------------------------------------------------- the batch
 
 # What a batch may read, each with one query. "rating" alone reads the rated approvals
 # of the current round only (the reviews give the rating too).
-LINKS = ("actors", "sources", "reviews")
+LINKS = ("actors", "sources", "reviews", "relations")
 RATING = "rating"
 
 # A review counts in its claim's current review round when their round numbers agree
@@ -158,6 +177,29 @@ def _link_queries(using: str) -> dict[str, BatchQuery]:
                 IsoDateTime("created"),
             )
         ),
+        # Both directions at once: a relation of two claims of one batch is read once and
+        # shown on both.
+        "relations": BatchQuery(
+            ClaimRelation.objects.using(using)
+            .filter(AmongIds(F("from_claim_id")) | AmongIds(F("to_claim_id")))
+            .order_by("id")
+            .values_list(
+                "id",
+                "kind",
+                "from_claim_id",
+                "to_claim_id",
+                "from_claim__statement",
+                "from_claim__status",
+                "from_claim__author_id",
+                "from_claim__project_id",
+                "from_claim__article_id",
+                "to_claim__statement",
+                "to_claim__status",
+                "to_claim__author_id",
+                "to_claim__project_id",
+                "to_claim__article_id",
+            )
+        ),
         RATING: BatchQuery(
             of_batch(Review)
             .filter(_CURRENT_ROUND, decision=Decision.APPROVE)
@@ -207,6 +249,62 @@ class ReviewRow(NamedTuple):
     created: str  # ISO 8601
 
 
+# Each kind as the claim it starts from says it, and as the other claim says it.
+RELATION_PHRASES = {
+    "denies": ("Denies", "Denied by"),
+    "contradicts": ("Contradicts", "Contradicted by"),
+    "supports": ("Supports", "Supported by"),
+    "repeats": ("Repeats", "Repeated by"),
+}
+
+
+class Relation(NamedTuple):
+    """A relation as one of its two claims sees it: `outgoing` when that claim is the
+    one it starts from (it denies the other), else incoming (the other denies it)."""
+
+    id: int
+    kind: str
+    outgoing: bool
+    from_claim_id: int
+    to_claim_id: int
+    other_id: int
+    other_statement: str
+    other_status: str
+    other_author_id: int
+    other_project_id: int
+    other_article_id: int
+
+    @property
+    def direction(self) -> str:
+        return "outgoing" if self.outgoing else "incoming"
+
+    @property
+    def other_status_label(self) -> str:
+        return ClaimStatus(self.other_status).label
+
+    @property
+    def phrase(self) -> str:
+        """How a page says it of this claim: "Denies" or "Denied by"."""
+        return RELATION_PHRASES[self.kind][0 if self.outgoing else 1]
+
+
+def _relations(rows: Iterable[tuple], ids: Collection[int]) -> dict[int, list[Relation]]:
+    """The relations of each claim of `ids`, oldest first, from rows of the batch query."""
+    wanted = set(ids)
+    out: dict[int, list[Relation]] = {}
+    for relation_id, kind, from_id, to_id, *ends in rows:
+        from_end, to_end = ends[:5], ends[5:]
+        if from_id in wanted:
+            out.setdefault(from_id, []).append(
+                Relation(relation_id, kind, True, from_id, to_id, to_id, *to_end)
+            )
+        if to_id in wanted:
+            out.setdefault(to_id, []).append(
+                Relation(relation_id, kind, False, from_id, to_id, from_id, *from_end)
+            )
+    return out
+
+
 def _rating(reviewer, comment, value, label, created) -> dict[str, Any]:
     """A claim's rating, from the approval that gave it."""
     return {
@@ -220,12 +318,12 @@ def _rating(reviewer, comment, value, label, created) -> dict[str, Any]:
 
 class ClaimBatch:
     """The links of a batch of claims, read with one query each (none for an empty
-    batch): `actors`, `sources` and `reviews` by claim id (oldest first), and `ratings`,
-    the last rated approval of each claim's current review round. `read` names what to
-    read (`LINKS` by default, or `RATING` for the rating alone); what is not read is
-    empty."""
+    batch): `actors`, `sources`, `reviews` and `relations` (both ways) by claim id (oldest
+    first), and `ratings`, the last rated approval of each claim's current review round.
+    `read` names what to read (`LINKS` by default, or `RATING` for the rating alone); what
+    is not read is empty."""
 
-    __slots__ = ("actors", "ratings", "reviews", "sources")
+    __slots__ = ("actors", "ratings", "relations", "reviews", "sources")
 
     def __init__(
         self, claim_ids: Collection[int], *, using: str = DEFAULT_DB_ALIAS, read=LINKS
@@ -236,6 +334,7 @@ class ClaimBatch:
         self.sources: dict[int, list[Source]] = {}
         self.reviews: dict[int, list[ReviewRow]] = {}
         self.ratings: dict[int, dict[str, Any]] = {}
+        self.relations: dict[int, list[Relation]] = {}
         if not claim_ids:
             return
         queries = _link_queries(using)
@@ -264,6 +363,8 @@ class ClaimBatch:
         elif RATING in read:
             for claim_id, *rating in queries[RATING].rows(ids):
                 self.ratings[claim_id] = _rating(*rating)
+        if "relations" in read:
+            self.relations = _relations(queries["relations"].rows(ids), ids)
 
 
 # ----------------------------------------------------------------------- the API
@@ -363,6 +464,23 @@ def present_claim(row: dict[str, Any], batch: ClaimBatch, viewer: Viewer) -> dic
         "published_url": published_url(claim_id)
         if row["publication__state"] == "published"
         else None,
+        "relations": [
+            present_relation(r)
+            for r in batch.relations.get(claim_id, ())
+            if viewer.sees(r, row["project_id"])
+        ],
+    }
+
+
+def present_relation(r: Relation) -> dict[str, Any]:
+    """One relation as the API shows it on either of its claims (`ClaimRelationSerializer`)."""
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "direction": r.direction,
+        "from_claim": r.from_claim_id,
+        "to_claim": r.to_claim_id,
+        "other_claim": {"id": r.other_id, "statement": r.other_statement},
     }
 
 
@@ -381,7 +499,7 @@ def present_claims(
     rows: Iterable[dict[str, Any]], *, user, using: str | None = None
 ) -> list[dict[str, Any]]:
     """The API's representation of each row (as `api_rows` reads them), in order, as
-    `user` sees it: three queries for the links of all the rows, none when empty.
+    `user` sees it: four queries for the links of all the rows, none when empty.
     The links are read from `using`, by default where claims are read here, so that a
     list read from the replica takes its links from the same copy."""
     rows = list(rows)
@@ -401,6 +519,8 @@ def present_one(queryset: QuerySet[Claim], *, user, claim_id: int) -> dict[str, 
 
 
 # ----------------------------------------------------------------------- the exports
+
+_DRAFT = ClaimStatus.DRAFT.value
 
 # The columns of a claim row of the exports, in the order `RecordBuilder.record` reads them.
 RECORD_COLUMNS = (
@@ -580,6 +700,17 @@ class RecordBuilder:
                 for r in batch.reviews.get(claim_id, ())
             ],
             "rating": batch.ratings.get(claim_id),
+            # Drafts are private to their author: an export names no relation to one.
+            "relations": [
+                {
+                    "id": r.id,
+                    "kind": r.kind,
+                    "direction": r.direction,
+                    "claim": {"id": r.other_id, "url": links.annotation(r.other_id)},
+                }
+                for r in batch.relations.get(claim_id, ())
+                if r.other_status != _DRAFT
+            ],
         }
 
 

@@ -257,6 +257,8 @@ CLAIMS = [
         "certainty": "denied",
         "actors": [("Iran", "denier"), ("Albania", "mentioned"), ("Nasser Kanaani", "supporter")],
         "sources": [("Statement of Iran's foreign ministry spokesman", "")],
+        # (kind, the quote of the claim it relates to): Tehran's denial answers Rama.
+        "relations": [("denies", "the Iranian state was behind the July attack")],
         "path": ["submit"],
         "author": "rita",
     },
@@ -333,6 +335,7 @@ CLAIMS = [
         "certainty": "denied",
         "actors": [("Iran", "denier")],
         "sources": [],
+        "relations": [("denies", "for their alleged role in the cyberattack on Albania")],
         "path": [],
         "author": "rita",
     },

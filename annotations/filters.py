@@ -20,6 +20,7 @@ from annotations.models import (
     AnchorState,
     Certainty,
     Claim,
+    ClaimRelation,
     ClaimStatus,
 )
 from annotations.params import IdChoiceFilter, IdFilter
@@ -80,10 +81,23 @@ class ClaimFilter(django_filters.FilterSet):
     created_before = UTCDateTimeFilter(field_name="created", lookup_expr="lt")
     reviewed_after = UTCDateTimeFilter(field_name="reviewed_at", lookup_expr="gte")
     q = django_filters.CharFilter(method="filter_text", label="Text search")
+    related_to = IdFilter(
+        method="filter_related_to",
+        label="Claim id: the claims related to it, either way (it denies them, or they it)",
+    )
 
     class Meta:
         model = Claim
         fields = []
+
+    def filter_related_to(self, queryset, name, value):
+        if value is None:
+            return queryset
+        # Two EXISTS rather than joins: one row a claim, no DISTINCT over every column.
+        return queryset.filter(
+            Exists(ClaimRelation.objects.filter(from_claim=OuterRef("pk"), to_claim_id=value))
+            | Exists(ClaimRelation.objects.filter(to_claim=OuterRef("pk"), from_claim_id=value))
+        )
 
     def filter_actor(self, queryset, name, value):
         if not value:

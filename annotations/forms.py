@@ -6,7 +6,10 @@ through `ClaimForm.add_domain_error`.
 
 Further actors and cited sources arrive as parallel lists, one entry per row, so the
 browser can add and remove rows without renumbering:
-`actor`, `actor_label`, `role` and `source`, `source_label`, `locator`, `source_note`.
+`actor`, `actor_label`, `role` and `source`, `source_label`, `locator`, `source_note`;
+so do the claim's relations to other claims: `relation_kind`, `relation_claim` (the id
+the claim picker fills in) and `relation_label` (the statement it shows; a claim number
+such as "12" or "#12" typed there is read as the id).
 An id is what the pickers fill in; a label alone (typed without picking, or sent by a
 browser without JavaScript) is looked up by name or alias and must name exactly one entry.
 """
@@ -17,11 +20,13 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 
-from annotations.models import Actor, ActorRole, Certainty
+from annotations.models import Actor, ActorRole, Certainty, RelationKind
 from annotations.params import WholeNumberFormField
 from annotations.services.claims import ActorLink, SourceLink
+from annotations.services.relations import RelationLink
 from annotations.text import fold
 from articles.models import ArticleRevision, Source
 from claimdesk import characters, limits
@@ -41,6 +46,7 @@ _ERROR_FIELDS = {
     "note": "note",
     "actors": "actors",
     "sources": "sources",
+    "relations": "relations",
 }
 # The revision is a hidden value the reader filled in: whatever is wrong with it, the
 # only help is a fresh page.
@@ -60,6 +66,14 @@ class ActorRow:
     actor: str = ""
     label: str = ""
     role: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RelationRow:
+    kind: str = ""
+    claim: str = ""
+    label: str = ""
     errors: list[str] = field(default_factory=list)
 
 
@@ -150,6 +164,7 @@ class ClaimForm(forms.Form):
     # Error holders for the row lists, which are parsed by hand.
     actors = forms.Field(required=False, widget=forms.HiddenInput)
     sources = forms.Field(required=False, widget=forms.HiddenInput)
+    relations = forms.Field(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, instance=None, **kwargs):
         self.instance = instance
@@ -161,8 +176,10 @@ class ClaimForm(forms.Form):
                 del self.fields[name]
             self.fields["version"].required = True
         self.actor_rows, self.source_rows = self._rows()
+        self.relation_rows = self._relation_rows()
         self.actor_links: list[ActorLink] = []
         self.source_links: list[SourceLink] = []
+        self.relation_links: list[RelationLink] = []
         self.claimant_actor: Actor | None = None
 
     # -- rows ---------------------------------------------------------------------------
@@ -183,6 +200,13 @@ class ClaimForm(forms.Form):
             "source_rows": [
                 SourceRow(str(link.source_id), link.source.name, link.locator, link.note)
                 for link in claim.source_links.all()
+            ],
+            "relation_rows": [
+                RelationRow(relation.kind, str(relation.to_claim_id), relation.to_claim.statement)
+                # A claim of another desk (its article moved since) is not shown.
+                for relation in claim.relations_out.filter(to_claim__project_id=claim.project_id)
+                .select_related("to_claim")
+                .order_by("id")
             ],
         }
 
@@ -220,9 +244,26 @@ class ClaimForm(forms.Form):
             [row for row in source_rows if row.source or row.label or row.locator or row.note],
         )
 
+    def _relation_rows(self) -> list[RelationRow]:
+        if not self.is_bound:
+            return list(self.initial.get("relation_rows", []))
+        rows = [
+            RelationRow((k or "").strip(), (c or "").strip(), (lbl or "").strip())
+            for k, c, lbl in zip_longest(
+                self._list("relation_kind"),
+                self._list("relation_claim"),
+                self._list("relation_label"),
+            )
+        ]
+        return [row for row in rows if row.claim or row.label]
+
     @property
     def role_choices(self):
         return ActorRole.choices
+
+    @property
+    def relation_kind_choices(self):
+        return RelationKind.choices
 
     @property
     def intent(self) -> str:
@@ -239,6 +280,7 @@ class ClaimForm(forms.Form):
             "certainty": data["certainty"],
             "actors": self.actor_links,
             "sources": self.source_links,
+            "relations": self.relation_links,
             "note": data["note"],
             "submit": self.intent == INTENT_SUBMIT,
         }
@@ -274,10 +316,39 @@ class ClaimForm(forms.Form):
 
         self._refuse_characters("actors", self.actor_rows)
         self._refuse_characters("sources", self.source_rows)
+        self._refuse_characters("relations", self.relation_rows)
         self._clean_claimant(cleaned, actors)
         self._clean_actor_rows(actors)
         self._clean_source_rows(sources)
+        self._clean_relation_rows()
         return cleaned
+
+    def _clean_relation_rows(self) -> None:
+        """Each row needs a kind and a claim (picked, or its number typed); whether that
+        claim may be related is the service's rule, its errors come back to the row."""
+        links, failed = [], False
+        kinds = dict(RelationKind.choices)
+        limit = settings.MAX_LINKS_PER_CLAIM
+        if len(self.relation_rows) > limit:
+            self.add_error("relations", f"A claim can relate to at most {limit} claims.")
+            return
+        for row in self.relation_rows:
+            if row.errors:
+                failed = True
+                continue
+            claim_id = _int_or_none(row.claim) or _claim_number(row.label)
+            if claim_id is None:
+                row.errors.append("Pick the related claim from the list, or remove the row.")
+            if row.kind not in kinds:
+                row.errors.append("Say how this claim relates to the other: pick a kind.")
+            if row.errors:
+                failed = True
+            else:
+                row.claim = str(claim_id)
+                links.append(RelationLink(kind=row.kind, to_claim_id=claim_id))
+        if failed:
+            self.add_error("relations", "Check the related claims.")
+        self.relation_links = links
 
     def _refuse_characters(self, field: str, rows: list) -> None:
         """The rows are parsed by hand, past the form fields' validators: refuse what no
@@ -394,12 +465,25 @@ class ClaimForm(forms.Form):
             if field == "revision":
                 self.add_error(None, stale_page_error(code))
                 continue
+            if field.startswith("relations."):
+                # `relations.N.to_claim`: the row the service refused shows why.
+                index = _int_or_none(field.split(".")[1])
+                if index is not None and index < len(self.relation_rows):
+                    self.relation_rows[index].errors.append(error["detail"])
             # A row of a list (`actors.0.actor`) is shown at the list.
             name = _ERROR_FIELDS.get(field) or _ERROR_FIELDS.get(field.split(".", 1)[0])
             self.add_error(
                 name if name in self.fields else None,
                 forms.ValidationError(error["detail"], code=code),
             )
+
+
+def _claim_number(label: str) -> int | None:
+    """A claim's number typed as the label of a relation row: "12" or "#12"."""
+    text = label.strip().removeprefix("#").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return _int_or_none(text)
+    return None
 
 
 def _actor_named(label: str) -> tuple[Actor | None, str]:

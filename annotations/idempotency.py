@@ -221,13 +221,15 @@ def _replay(found: IdempotencyKey) -> Response:
     return response
 
 
-def idempotent(*, resource: str):
+def idempotent(*, resource: str, new_id: str = "pk"):
     """For an API view's write method: one transaction for the work, the answer and the
     key (`saving`), and a replay of the stored answer when the key was already used.
 
     `resource` names the detail route of what the write made or changed: its URL is the
     answer's id (a new object) or the URL's `pk`, stored with the key and named in an
-    `outcome_unknown` answer. Adds the header to the method's schema."""
+    `outcome_unknown` answer. Adds the header to the method's schema. A new object whose
+    route nests under its parent's (`claims/{pk}/relations/{relation_id}/`) names the
+    route's argument for the answer's id as `new_id`; the URL's arguments give the rest."""
 
     def decorate(handler):
         @wraps(handler)
@@ -235,7 +237,7 @@ def idempotent(*, resource: str):
             key = clean_key(request.headers.get(HEADER))
             user = request.user
             with saving(request, key=key) as outcome:
-                if kwargs.get("pk") is not None:
+                if kwargs.get("pk") is not None and new_id == "pk":
                     outcome.location = reverse(resource, kwargs={"pk": kwargs["pk"]})
                 if key is not None:
                     digest = fingerprint(
@@ -249,7 +251,8 @@ def idempotent(*, resource: str):
                     return response
                 body = _json(response.data)
                 if isinstance(body, dict) and isinstance(body.get("id"), int):
-                    outcome.location = reverse(resource, kwargs={"pk": body["id"]})
+                    route = {} if new_id == "pk" else dict(kwargs)
+                    outcome.location = reverse(resource, kwargs={**route, new_id: body["id"]})
                 if outcome.location and response.status_code == 201:
                     response["Location"] = outcome.location
                 if key is not None:

@@ -388,6 +388,7 @@ class EventKind(models.TextChoices):
     REATTACHED = "reattached", "Re-attached"
     MERGED = "merged", "Actor merged"
     RELATED = "related", "Relation added"
+    UNRELATED = "unrelated", "Relation removed"
     DELETED = "deleted", "Deleted"
 
 

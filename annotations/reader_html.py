@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape as html_escape  # what Django's escape runs, minus its lazy-string check
@@ -265,10 +265,34 @@ def claim_quote(exact: str) -> str:
     return quote if len(quote) <= QUOTE_LENGTH else Truncator(quote).chars(QUOTE_LENGTH)
 
 
+def _relations_html(relations) -> str:
+    """A claim's relations as the reader lists them: "Denied by #12 …", each a link to
+    the other claim's passage in its article's reader (whichever article that is)."""
+    if not relations:
+        return ""
+    reader = IdUrl("article_reader")
+    links = []
+    for relation in relations:
+        other = relation.other_id
+        href = f"{reader(relation.other_article_id)}?claim={other}#claim-{other}"
+        links.append(
+            f'<li>{html_escape(relation.phrase)} <a href="{html_escape(href)}" '
+            f'data-related-claim="{other}">#{other} '
+            f"{html_escape(claim_quote(relation.other_statement))}</a></li>"
+        )
+    return f'<ul class="plain claim-relations small">{"".join(links)}</ul>'
+
+
 def claim_list_html(
-    items: list[PlacedClaim], *, reader_id: int | None, choices: ListChoices
+    items: list[PlacedClaim],
+    *,
+    reader_id: int | None,
+    choices: ListChoices,
+    relations: Mapping[int, list] | None = None,
 ) -> SafeString:
-    """The `<li>`s of the claims aside, every user text escaped.
+    """The `<li>`s of the claims aside, every user text escaped. `relations` (claim id ->
+    the presenter's `Relation`s) adds each claim's related claims, a click from their
+    passage.
 
     Built here rather than in a template loop: over a thousand claims the template
     engine's lookups and filters took most of the page's time. The markup (ids, classes,
@@ -320,6 +344,7 @@ def claim_list_html(
             f'<p class="claim-meta"><span class="claimant">{names[claim.claimant_name]}'
             f"</span> · {certainties[claim.certainty]}{actors}</p>"
             f'<blockquote class="claim-quote">{html_escape(claim_quote(claim.exact))}</blockquote>'
+            f"{_relations_html(relations.get(pk)) if relations else ''}"
             f"{byline}</li>\n"
         )
     return mark_safe("".join(html))

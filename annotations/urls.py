@@ -3,11 +3,13 @@
 from django.urls import path
 
 from annotations import auth
-from annotations.views import articles, claims, registry, reviews, revisions
+from annotations.views import articles, claims, graph, registry, relations, reviews, revisions
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     *articles.urlpatterns,
+    *relations.urlpatterns,
+    *graph.urlpatterns,
     *claims.urlpatterns,
     *reviews.urlpatterns,
     *registry.urlpatterns,

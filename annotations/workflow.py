@@ -59,8 +59,19 @@ REVIEW_ACTIONS = frozenset({Action.APPROVE, Action.REJECT, Action.REQUEST_CHANGE
 
 # Fields of a claim whose change alters what it asserts: an approved claim edited in any
 # of them has to be reviewed again. The private note is the only other editable field.
+# `relations` are the claim's own relations to other claims (it denies, supports...).
 SUBSTANTIVE_FIELDS = frozenset(
-    {"start", "end", "exact", "statement", "claimant", "certainty", "actors", "sources"}
+    {
+        "start",
+        "end",
+        "exact",
+        "statement",
+        "claimant",
+        "certainty",
+        "actors",
+        "sources",
+        "relations",
+    }
 )
 
 # Who may take each action, whatever the status.

@@ -72,6 +72,10 @@ class AnchorMismatch(DomainError, code="anchor_mismatch", status=400):
     """The selected text does not match the article text at these offsets."""
 
 
+class NotFound(DomainError, code="not_found", status=404):
+    """No such object, or not one you can see."""
+
+
 class InvalidInput(DomainError, code="invalid", status=400):
     """Invalid input."""
 

@@ -323,6 +323,7 @@ SPECTACULAR_SETTINGS = {
         "ActorKindEnum": "annotations.models.ActorKind",
         "SourceKindEnum": "articles.models.SourceKind",
         "EventKindEnum": "annotations.api.serializers.reviews.EVENT_KINDS",
+        "RelationKindEnum": "annotations.models.RelationKind",
     },
 }
 

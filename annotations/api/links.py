@@ -54,6 +54,9 @@ CLAIM_LINKS = {
         "claims_review", "Review the claim, at its version.", body={"version": VERSION}
     ),
     "ClaimEvents": _link("claims_events_list", "The claim's audit trail."),
+    "ClaimRelations": _link(
+        "claims_relations_list", "The claim's relations to other claims, both ways."
+    ),
     "ClaimAnnotation": _link("annotations_retrieve", "The claim as a W3C Web Annotation."),
     "ClaimArticle": _link(
         "articles_retrieve",

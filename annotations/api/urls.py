@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import api as tokens
 from annotations.api.views import annotations, articles, claims, exports, projects, registry
+from annotations.api.views import relations as claim_relations
 from publishing import api as publishing
 
 v1_patterns = [
@@ -38,6 +39,16 @@ v1_patterns = [
         "claims/<int:pk>/unpublish/",
         publishing.ClaimUnpublishView.as_view(),
         name="claim-unpublish",
+    ),
+    path(
+        "claims/<int:pk>/relations/",
+        claim_relations.ClaimRelationListView.as_view(),
+        name="claim-relations",
+    ),
+    path(
+        "claims/<int:pk>/relations/<int:relation_id>/",
+        claim_relations.ClaimRelationDetailView.as_view(),
+        name="claim-relation-detail",
     ),
     path(
         "annotations/",

@@ -14,6 +14,10 @@ Columns (`COLUMNS`, in this order):
     project                                           the project's slug (last, so that
                                                       readers of the columns by position
                                                       keep working)
+    relations                                         "denies claim 12 <url>" (this claim
+                                                      denies 12) or "claim 12 denies this
+                                                      <url>", joined by " | " (added after
+                                                      `project`, for the same reason)
 
 A text cell that a spreadsheet would read as a formula (it starts with `=`, `+`, `-`,
 `@`, a tab or a carriage return) is prefixed with `'`.
@@ -58,6 +62,7 @@ COLUMNS = (
     "rating_value",
     "rating_label",
     "project",
+    "relations",
 )
 
 _FORMULA_FIRST = frozenset("=+-@\t\r")
@@ -84,6 +89,13 @@ def _source(source: dict[str, Any]) -> str:
     if source["locator"]:
         text += f" [{source['locator']}]"
     return text
+
+
+def _relation(relation: dict[str, Any]) -> str:
+    other = relation["claim"]
+    if relation["direction"] == "outgoing":
+        return f"{relation['kind']} claim {other['id']} <{other['url']}>"
+    return f"claim {other['id']} {relation['kind']} this <{other['url']}>"
 
 
 def row(record: dict[str, Any]) -> list[Any]:
@@ -134,6 +146,7 @@ def row(record: dict[str, Any]) -> list[Any]:
         rating.get("value"),
         rating.get("label"),
         record["project"],
+        SEPARATOR.join([_relation(relation) for relation in record.get("relations", ())]),
     )
     return safe_cells(values)
 

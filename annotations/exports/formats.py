@@ -43,6 +43,7 @@ FILTER_NAMES = (
     "created_before",
     "reviewed_after",
     "q",
+    "related_to",
 )
 
 

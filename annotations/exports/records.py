@@ -6,7 +6,7 @@ the claims chunk by chunk and gives the presenter each chunk.
 `export_claims_queryset` starts from `verified_claims` (approved claims by default, any
 claim filter applied). `iter_records` reads any claim queryset with one query (a
 server-side cursor on PostgreSQL, `QuerySet.iterator`) and, per chunk of claims, one
-query each for their actors, sources and reviews, so memory stays bounded whatever the
+query each for their actors, sources, reviews and relations, so memory stays bounded whatever the
 size and the number of queries does not grow with the claims of a chunk.
 
 A record (the JSON Lines export writes it as is):
@@ -28,6 +28,9 @@ A record (the JSON Lines export writes it as is):
                               the last rated approval of the current review round
     project                   the slug of the project (desk) the claim belongs to, so
                               that an export of several desks still says whose each is
+    relations                 [{id, kind, direction, claim: {id, url}}]: the claims this
+                              one denies, contradicts, supports or repeats (`outgoing`)
+                              and those that do so to it (`incoming`); none to a draft
 """
 
 from __future__ import annotations
@@ -101,6 +104,12 @@ class Links:
 
     def article(self, article_id: int) -> str:
         return f"{self._prefixes['article-list']}{article_id}/"
+
+    def relation(self, claim_id: int, relation_id: int) -> str:
+        """A relation of a claim to another, as the API serves it."""
+        return self.base_url + reverse(
+            "v1:claim-relation-detail", kwargs={"pk": claim_id, "relation_id": relation_id}
+        )
 
     def revision(self, article_id: int, number: int) -> str:
         return f"{self._prefixes['article-list']}{article_id}/revisions/{number}/"

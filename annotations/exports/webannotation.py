@@ -22,6 +22,12 @@ inline `@context` object, so that every document expands offline with `anno.json
 alone. `project` is the slug of the claim's project (desk): the W3C model has no term
 for the editorial unit an annotation was made in.
 
+A relation between two claims (this claim denies that one) is a linking `Annotation` of
+its own: `motivation` `linking`, both claims' annotation IRIs as `target` (the claim
+the relation starts from first) and the kind as a `TextualBody` (purpose `classifying`,
+role `relation`); its `id` is the relation's API address. The export writes one per
+relation of its claims (see `stream_export`).
+
 Collections follow the Web Annotation Protocol container model: an
 `AnnotationCollection` (also an LDP `BasicContainer`) with `total`, `first` and `last`,
 and `AnnotationPage`s with `partOf`, `startIndex`, `next`, `prev` and `items`.
@@ -185,6 +191,31 @@ def annotation(
     return out
 
 
+def linking_annotations(
+    record: dict[str, Any], links: Links, *, with_context: bool = True
+) -> list[dict[str, Any]]:
+    """The relations that start from the claim `record` as linking Annotations."""
+    out = []
+    for relation in record.get("relations") or ():
+        if relation["direction"] != "outgoing":
+            continue  # written with the claim it starts from
+        annotation = {
+            "id": links.relation(record["id"], relation["id"]),
+            "type": "Annotation",
+            "motivation": "linking",
+            "body": {
+                "type": "TextualBody",
+                "purpose": "classifying",
+                "role": "relation",
+                "value": relation["kind"],
+                "format": "text/plain",
+            },
+            "target": [record["url"], relation["claim"]["url"]],
+        }
+        out.append({"@context": context(links), **annotation} if with_context else annotation)
+    return out
+
+
 # --------------------------------------------------------------------------- containers
 
 
@@ -298,6 +329,13 @@ class _Encoder:
         """The same bytes as `orjson.dumps(annotation(record, links))`."""
         return self.head + orjson.dumps(annotation(record, self.links, with_context=False))[1:]
 
+    def linking(self, record: dict[str, Any]) -> list[bytes]:
+        """The claim's relations as encoded linking annotations (see `linking_annotations`)."""
+        return [
+            self.head + orjson.dumps(item)[1:]
+            for item in linking_annotations(record, self.links, with_context=False)
+        ]
+
 
 def _page(page_head: dict[str, Any], items: Iterable[bytes]) -> bytes:
     """One AnnotationPage with its (encoded) items."""
@@ -321,12 +359,18 @@ def stream_export(
     when the export is of one project) with the same filters. `total` comes from a count
     made beforehand; the stream holds at most that many annotations, in pages of
     `page_size` (default `PAGE_SIZE`, as the container).
+
+    After the pages come the relations of the exported claims, each a linking Annotation
+    of its own in the array (the collection counts and pages the claims, as the live
+    container does). They are kept, encoded, until the pages are written: a few hundred
+    bytes a relation, and relations are far fewer than claims.
     """
     page_size = page_size or PAGE_SIZE
     yield b"[" + orjson.dumps(
         collection(container, links, total=total, page_size=page_size, label=label)
     )
     encoder = _Encoder(links)
+    linking: list[bytes] = []
     records = iter(islice(records, total))
     for number in range(1, container.page_count(total, page_size) + 1 if total else 1):
         chunk = list(islice(records, page_size))
@@ -334,4 +378,8 @@ def stream_export(
             break
         head = page(container, links, number=number, total=total, page_size=page_size, label=label)
         yield b",\n" + _page(head, map(encoder.annotation, chunk))
+        for record in chunk:
+            linking.extend(encoder.linking(record))
+    for item in linking:
+        yield b",\n" + item
     yield b"]\n"

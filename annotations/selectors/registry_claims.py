@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from annotations.models import ActorRole, Certainty, Claim, ClaimActor, ClaimSource, ClaimStatus
 from annotations.selectors.claims import claims_visible_to
@@ -104,8 +104,16 @@ def actor_claims(*, user, actor_ids: list[int]) -> ActorClaims:
             "actor_id",
             "actor__name",
         )
-        .annotate(claims=Count("claim_id", distinct=True))
-        .order_by("-claims", "claim__claimant__name", "actor__name")
+        .annotate(
+            claims=Count("claim_id", distinct=True),
+            verified=Count("claim_id", distinct=True, filter=Q(claim__status=ClaimStatus.APPROVED)),
+            unreviewed=Count(
+                "claim_id",
+                distinct=True,
+                filter=~Q(claim__status__in=[ClaimStatus.APPROVED, ClaimStatus.REJECTED]),
+            ),
+        )
+        .order_by("-verified", "-claims", "claim__claimant__name", "actor__name")
     )
     return ActorClaims(
         actor_ids=actor_ids,
@@ -121,6 +129,10 @@ def actor_claims(*, user, actor_ids: list[int]) -> ActorClaims:
                 "accused_id": row["actor_id"],
                 "accused": row["actor__name"],
                 "claims": row["claims"],
+                # Approved claims: verified attributions. Drafts and claims under review
+                # are counted apart; rejected ones only in `claims`.
+                "verified": row["verified"],
+                "unreviewed": row["unreviewed"],
             }
             for row in accusations
         ],

@@ -32,6 +32,7 @@ from annotations.models import (
 from annotations.roles import can_annotate, can_review
 from annotations.services.actors import actors_locked
 from annotations.services.events import claim_snapshot, diff_snapshots, record_event
+from annotations.services.relation_links import RelationLink, plan_relations, write_relations
 from annotations.services.rounds import review_round_start
 from articles.models import Article, ArticleRevision
 from claimdesk import characters, limits
@@ -277,9 +278,12 @@ def claim_create(
     note: str = "",
     revision: ArticleRevision | None = None,
     submit: bool = False,
+    relations: Sequence[RelationLink] = (),
 ) -> Claim:
     """Create a draft claim on the article's current revision; with `submit`, send it to
-    review in the same transaction (both events are written, or neither).
+    review in the same transaction (both events are written, or neither). `relations`
+    (`RelationLink`s) are recorded with it, one `related`
+    event each, refused as `plan_relations` refuses them.
 
     `revision`, when a door names the revision the offsets were counted in, must be the
     current one. Raises NotAllowed for users who may not annotate, InvalidInput and
@@ -326,6 +330,9 @@ def claim_create(
         to_status=claim.status,
         changes=diff_snapshots({}, claim_snapshot(claim)),
     )
+    if relations:
+        plan = plan_relations(user=user, claim=claim, relations=relations)
+        write_relations(user=user, claim=claim, plan=plan, from_status=claim.status)
     return _submit_if_asked(user=user, claim=claim, submit=submit)
 
 
@@ -367,12 +374,15 @@ def claim_update(
     sources: Sequence[SourceLink] | None = None,
     note: str | None = None,
     submit: bool = False,
+    relations: Sequence[RelationLink] | None = None,
 ) -> Claim:
     """Edit a claim. Only the author edits; a substantive edit of an approved claim
     sends it back to `submitted` for review again, in a new review round. The anchor,
     when given, is checked against the claim's current revision. With `submit`, a claim
     that may then be submitted (a draft, or one whose changes were requested) is sent to
-    review in the same transaction.
+    review in the same transaction. `relations`, when given, become the claim's own
+    relations (see `annotations.services.relation_links.plan_relations`): a change of them is
+    substantive and writes `related`/`unrelated` events beside the `edited` one.
 
     Locks the actors the claim names and those it is to name, then the claim (see
     `_lock_claim_and_its_actors`). Raises Conflict (code `actor_gone`, field `claimant`
@@ -432,9 +442,12 @@ def claim_update(
     if sources is not None:
         after["sources"] = sorted([link.source_id, link.locator, link.note] for link in sources)
     changes = diff_snapshots(before, after)
-    action = workflow.edit_action(changes)
+    plan = None
+    if relations is not None:
+        plan = plan_relations(user=user, claim=claim, relations=relations)
+    action = workflow.edit_action([*changes, *(["relations"] if plan else [])])
     target = workflow.next_status(claim.status, action, participant)
-    if not changes:
+    if not changes and not plan:
         return _submit_if_asked(user=user, claim=claim, submit=submit)
 
     from_status = claim.status
@@ -445,15 +458,19 @@ def claim_update(
         extra.update(review_round_start())
     claim = save_transition(claim, expected_version=version, **fields, **extra)
     _replace_links(claim, actors, sources)
-    record_event(
-        claim=claim,
-        kind=EventKind.EDITED,
-        user=user,
-        from_status=from_status,
-        to_status=claim.status,
-        changes=changes,
-        data={"resubmitted_for_review": True} if target != from_status else {},
-    )
+    if changes:
+        record_event(
+            claim=claim,
+            kind=EventKind.EDITED,
+            user=user,
+            from_status=from_status,
+            to_status=claim.status,
+            changes=changes,
+            data={"resubmitted_for_review": True} if target != from_status else {},
+        )
+        from_status = claim.status
+    if plan:
+        write_relations(user=user, claim=claim, plan=plan, from_status=from_status)
     return _submit_if_asked(user=user, claim=claim, submit=submit)
 
 

@@ -28,7 +28,17 @@ def claim_snapshot(claim: Claim) -> dict[str, Any]:
 
 
 SUBSTANTIVE_FIELDS = frozenset(
-    {"start", "end", "exact", "statement", "claimant", "certainty", "actors", "sources"}
+    {
+        "start",
+        "end",
+        "exact",
+        "statement",
+        "claimant",
+        "certainty",
+        "actors",
+        "sources",
+        "relations",
+    }
 )
 
 

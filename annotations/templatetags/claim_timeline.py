@@ -24,6 +24,7 @@ from annotations.models import (
     ClaimStatus,
     EventKind,
     RejectReason,
+    RelationKind,
 )
 from articles.models import Source
 from publishing.events import PublishingEventKind
@@ -53,6 +54,7 @@ FIELD_LABELS = {
     "certainty": "Certainty",
     "actors": "Actors",
     "sources": "Sources",
+    "relations": "Related claims",
     "note": "Note",
     "status": "Status",
     "anchor_state": "Anchor",
@@ -186,6 +188,12 @@ def _format(
                 text += f" ({note})"
             formatted.append(text)
         return formatted
+    if name == "relations":
+        return [
+            f"{_label(RelationKind, link[0]).lower()} claim {link[1]}"
+            for link in value or ()
+            if isinstance(link, list | tuple) and len(link) == 2
+        ]
     if name == "certainty":
         return [_label(Certainty, value) or EMPTY]
     if name == "status":
@@ -207,7 +215,7 @@ def _changes(
         if not isinstance(pair, list | tuple) or len(pair) != 2:
             continue
         before, after = pair
-        is_list = name in {"actors", "sources"}
+        is_list = name in {"actors", "sources", "relations"}
         changes.append(
             Change(
                 field=name,

@@ -37,6 +37,7 @@ from annotations.reader_html import (
 from annotations.roles import can_annotate
 from annotations.selectors import articles as selectors
 from annotations.selectors import claims_visible_to
+from annotations.selectors.relations import relations_by_claim
 from annotations.services.claims import workflow_participant
 from annotations.views.pickers import picker_context
 from articles.models import Article, Source
@@ -195,7 +196,12 @@ def reader_context(request, article: Article, *, form: ClaimForm | None = None) 
         "text": text,
         "text_html": text_html,
         "items": items,
-        "claim_list": claim_list_html(items, reader_id=request.user.pk, choices=CLAIM_LIST_CHOICES),
+        "claim_list": claim_list_html(
+            items,
+            reader_id=request.user.pk,
+            choices=CLAIM_LIST_CHOICES,
+            relations=relations_by_claim(claims, user=request.user) if claims else None,
+        ),
         "placed_count": len(placed),
         "legend": [
             (status, label, status_counts.get(status, 0)) for status, label in ClaimStatus.choices

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
@@ -20,11 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from annotations import idempotency
 from annotations.claim_presenter import hide_note_from, may_read_note
 from annotations.forms import INTENT_SUBMIT, ClaimForm
-from annotations.models import ClaimEvent, ClaimRelation, ClaimStatus
+from annotations.models import ClaimEvent, ClaimStatus, RelationKind
 from annotations.params import MAX_NUMBER, number_param
 from annotations.reader_html import excerpt_html
 from annotations.selectors import claims_visible_to, with_details
 from annotations.selectors.articles import articles_visible_to
+from annotations.selectors.relations import relations_by_claim
 from annotations.services.claims import (
     can_delete_claim,
     can_edit_claim,
@@ -36,6 +36,7 @@ from annotations.services.claims import (
     claim_submit,
     claim_update,
 )
+from annotations.services.relations import can_relate_claim
 from annotations.services.reviews import can_decide
 from annotations.views.articles import reader_context
 from annotations.views.pickers import picker_context
@@ -63,17 +64,8 @@ def _reader_url(article_id: int, claim_id: int | None = None) -> str:
 @require_GET
 def claim_detail(request, claim_id: int):
     claim = _visible_claim(request.user, claim_id)
-    visible = claims_visible_to(request.user)
-    relations = [
-        (
-            relation,
-            relation.to_claim if relation.from_claim_id == claim.pk else relation.from_claim,
-            relation.from_claim_id == claim.pk,
-        )
-        for relation in ClaimRelation.objects.filter(Q(from_claim=claim) | Q(to_claim=claim))
-        .filter(from_claim__in=visible, to_claim__in=visible)
-        .select_related("from_claim", "to_claim")
-    ]
+    relations = relations_by_claim([claim], user=request.user).get(claim.pk, [])
+    can_relate = can_relate_claim(request.user, claim)
     events = hide_note_from(
         ClaimEvent.objects.filter(claim_id=claim.pk).select_related("actor").order_by("id"),
         user=request.user,
@@ -95,6 +87,9 @@ def claim_detail(request, claim_id: int):
             "can_decide": can_decide(request.user, claim),
             "review_url": _review_url(claim.pk),
             "relations": relations,
+            "can_relate": can_relate,
+            "relation_kinds": RelationKind.choices,
+            "pickers": picker_context(request.user) if can_relate else None,
             "events": events,
             "can_read_note": may_read_note(
                 request.user, author_id=claim.author_id, project_id=claim.project_id

@@ -11,8 +11,13 @@ from articles.sources import can_add_source
 
 
 def picker_endpoints() -> dict[str, str]:
-    """The API's actor and source collections: search with `?q=`, create with POST."""
-    return {"actors": reverse("v1:actor-list"), "sources": reverse("v1:source-list")}
+    """The API's actor and source collections (search with `?q=`, create with POST), and
+    the claim picker's search (`annotations.views.relations.claim_pick`)."""
+    return {
+        "actors": reverse("v1:actor-list"),
+        "sources": reverse("v1:source-list"),
+        "claims": reverse("claim_pick"),
+    }
 
 
 def picker_context(user, *, suggest: str = "") -> dict:

@@ -9,7 +9,7 @@ markup when it is still in the queue; the plain form works without JavaScript.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
@@ -39,6 +39,7 @@ from annotations.passages import context_window
 from annotations.roles import can_review
 from annotations.selectors import claims_visible_to, review_queue, review_queue_count
 from annotations.selectors.claims import QUEUE_COUNT_LIMIT, queue_count_label
+from annotations.selectors.relations import relations_by_claim
 from annotations.services.reviews import approval_counts, check_decide, review_decide
 from annotations.templatetags.claim_timeline import Timeline, build_timelines
 from claimdesk import limits
@@ -186,12 +187,47 @@ class QueueItem:
     form: DecisionForm
     timeline: Timeline
     approvals: int | None  # approvals so far this round, when the project needs several
+    # The claims it denies, contradicts… and those that deny it: (Relation, Claim), so
+    # that the reviewer reads the denial beside the accusation.
+    related: list = field(default_factory=list)
+
+
+def _related(claims: list[Claim], user) -> dict[int, list]:
+    """Each claim's relations to claims `user` can see, with the other claim (its quote,
+    claimant and status): two queries for the whole page."""
+    relations = relations_by_claim(claims, user=user)
+    other_ids = {r.other_id for found in relations.values() for r in found}
+    others = (
+        Claim.objects.filter(pk__in=other_ids)
+        .select_related("claimant", "article")
+        .only(
+            "statement",
+            "exact",
+            "status",
+            "certainty",
+            "article_id",
+            "article__title",
+            "claimant__name",
+        )
+        .in_bulk()
+        if other_ids
+        else {}
+    )
+    return {
+        claim_id: [(r, others[r.other_id]) for r in found if r.other_id in others]
+        for claim_id, found in relations.items()
+    }
 
 
 def _items(
-    claims: list[Claim], *, page: int, bound: dict[int, DecisionForm] | None = None
+    claims: list[Claim],
+    *,
+    page: int,
+    bound: dict[int, DecisionForm] | None = None,
+    user=None,
 ) -> list[QueueItem]:
     timelines = build_timelines({claim.pk: claim.event_list for claim in claims})
+    related = _related(claims, user) if user is not None and claims else {}
     several = [claim for claim in claims if claim.project.required_approvals > 1]
     approvals = approval_counts(several) if several else {}
     bound = bound or {}
@@ -202,6 +238,7 @@ def _items(
             form=bound.get(claim.pk) or decision_form(claim, page=page),
             timeline=timelines[claim.pk],
             approvals=approvals.get(claim.pk, 0) if claim.project.required_approvals > 1 else None,
+            related=related.get(claim.pk, []),
         )
         for claim in claims
     ]
@@ -291,7 +328,7 @@ def _render_queue(
     page = paginator.get_page(page_number)
     # The navigation shows the same number: count once.
     request.review_queue_count = paginator.count
-    items = _items(list(page.object_list), page=page.number, bound=bound)
+    items = _items(list(page.object_list), page=page.number, bound=bound, user=request.user)
     return render(
         request,
         "annotations/reviews/queue.html",
@@ -315,7 +352,7 @@ def _render_item(request: HttpRequest, claim_id: int, *, form: DecisionForm | No
         return ""
     page = form.cleaned_data.get("page") if form is not None and form.is_bound else None
     bound = {claim.pk: form} if form is not None else None
-    (item,) = _items([claim], page=page or 1, bound=bound)
+    (item,) = _items([claim], page=page or 1, bound=bound, user=request.user)
     return render_to_string(
         "annotations/reviews/_item.html",
         {"item": item},

@@ -1,5 +1,9 @@
-// The claim edit page: the same pickers and rows as the reader's side panel.
+// The claim edit page: the same pickers and rows as the reader's side panel; the claim
+// page's "This claim denies …" form: its claim picker.
 import { initClaimForm } from "./pickers.js";
+
+const relationForm = document.getElementById("relation-form");
+if (relationForm) initClaimForm(relationForm);
 
 const form = document.getElementById("claim-form");
 if (form) {

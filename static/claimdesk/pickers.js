@@ -1,6 +1,8 @@
 // The claim form: type-ahead pickers for actors and sources (names and aliases), rows of
 // further actors and cited sources, inline creation of a new actor or source, and the
-// actors mentioned around the passage offered first.
+// actors mentioned around the passage offered first. Rows of related claims use a claim
+// picker: the server searches statements, quotes and who is named (aliases included)
+// and offers the likely claims first (same article, shared actors, opposite certainty).
 //
 // The form works without this module (a typed name is looked up by the server); this
 // module only makes choosing faster. Every user-supplied string goes into the page
@@ -144,14 +146,50 @@ class Picker {
   }
 
   get url() {
+    if (this.kind === "claim") return this.context.claimsUrl;
     return this.kind === "actor" ? this.context.actorsUrl : this.context.sourcesUrl;
   }
 
   get canCreate() {
+    if (this.kind === "claim") return false;
     return this.kind === "actor" ? this.context.canAddActor : this.context.canAddSource;
   }
 
+  /** Claims a relation could point to: asked even for an empty query (likely first). */
+  async searchClaims() {
+    const query = this.input.value.trim();
+    if (!this.url) return;
+    if (this.controller) this.controller.abort();
+    this.controller = new AbortController();
+    let results = [];
+    try {
+      const params = this.context.claimQuery();
+      params.set("q", query);
+      const { ok, data } = await requestJSON(this.context.form, `${this.url}?${params}`, {
+        signal: this.controller.signal,
+      });
+      if (!ok) return;
+      results = (data && data.claims) || [];
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      throw error;
+    }
+    if (this.input.value.trim() !== query) return;
+    this.render(
+      results.map((entry) => ({
+        entry: { ...entry, name: `#${entry.id} ${entry.name}`, label: entry.name },
+        note: [entry.status.replace(/_/g, " "), ...(entry.reasons || [])].join(" · "),
+        suggested: false,
+      })),
+      query,
+    );
+  }
+
   async search() {
+    if (this.kind === "claim") {
+      await this.searchClaims();
+      return;
+    }
     const query = this.input.value.trim();
     const suggested = this.kind === "actor" ? this.context.suggestions() : [];
     if (!query) {
@@ -186,6 +224,7 @@ class Picker {
   }
 
   renderLocal(query) {
+    if (this.kind === "claim") return; // the server answers after the pause
     if (!query) {
       this.search();
       return;
@@ -228,6 +267,7 @@ class Picker {
         if (kind) option.append(element("span", "option-kind", kind));
         if (item.note) option.append(element("span", "option-note", item.note));
         if (item.suggested) option.append(element("span", "option-tag", "in passage"));
+        if (this.kind === "claim") option.classList.add("claim-option");
       }
       this.list.append(option);
     });
@@ -293,7 +333,7 @@ class Picker {
 
   pick(entry) {
     this.idInput.value = String(entry.id);
-    this.input.value = entry.name;
+    this.input.value = entry.label || entry.name;
     this.root.classList.add("is-picked");
     this.root.dispatchEvent(new CustomEvent("picker:change", { bubbles: true, detail: entry }));
   }
@@ -559,6 +599,20 @@ export function initClaimForm(form) {
     form,
     actorsUrl: form.dataset.actorsUrl,
     sourcesUrl: form.dataset.sourcesUrl,
+    claimsUrl: form.dataset.claimsUrl,
+    // What the claim picker ranks by: this claim (when it exists), its article, and the
+    // claimant, actors and certainty the form holds now.
+    claimQuery() {
+      const params = new URLSearchParams();
+      if (form.dataset.claim) params.set("claim", form.dataset.claim);
+      else if (form.dataset.article) params.set("article", form.dataset.article);
+      for (const input of form.querySelectorAll("input[name=claimant], input[name=actor]")) {
+        if (input.value) params.append("actor", input.value);
+      }
+      const certainty = form.querySelector("input[name=certainty]:checked");
+      if (certainty) params.set("certainty", certainty.value);
+      return params;
+    },
     canAddActor: form.hasAttribute("data-can-add-actor"),
     canAddSource: form.hasAttribute("data-can-add-source"),
     suggestions: () => suggestions,

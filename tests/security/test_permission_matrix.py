@@ -78,6 +78,11 @@ TARGETS = {
     "submitted": _claim("submitted"),
     "own": _claim("superuser_submitted"),
     "orphaned": _claim("orphaned"),
+    "relation": lambda w: {
+        "pk": w.draft.pk,
+        "claim_id": w.draft.pk,
+        "relation_id": w.relation.pk,
+    },
     "actor": lambda w: {"pk": w.actor.pk},
     "other_actor": lambda w: {"pk": w.other_actor.pk},
     "source": lambda w: {"pk": w.source.pk},
@@ -181,6 +186,12 @@ PAYLOADS = {
         "version": w.submitted.version,
         "reason": "Why.",
     },
+    ("claim_relation_add[draft]", "POST"): lambda w: {
+        "kind": "supports",
+        "to_claim": w.superuser_submitted.pk,
+        "version": w.draft.version,
+    },
+    ("claim_relation_remove[relation]", "POST"): _version("draft"),
     ("review_decide[draft]", "POST"): _decision("draft"),
     ("review_decide[submitted]", "POST"): _decision("submitted"),
     ("review_decide[own]", "POST"): _decision("superuser_submitted"),
@@ -207,6 +218,14 @@ PAYLOADS = {
     },
     # API
     ("v1:project-list", "POST"): lambda w: {"name": "New desk", "slug": "new-desk"},
+    ("v1:claim-relations[draft]", "POST"): lambda w: {
+        "kind": "supports",
+        "to_claim": w.superuser_submitted.pk,
+    },
+    ("v1:claim-relations[submitted]", "POST"): lambda w: {
+        "kind": "supports",
+        "to_claim": w.superuser_submitted.pk,
+    },
     ("v1:project-member-list[project]", "POST"): lambda w: {
         "username": "sec-reviewer",
         "roles": ["reviewer"],
@@ -248,6 +267,8 @@ OTHER_DESK_PAYLOADS = {
 }
 QUERIES = {
     ("actor_suggest", "GET"): lambda w: {"q": "Rama"},
+    ("claim_pick", "GET"): lambda w: {"article": w.article.pk, "q": "Rama"},
+    ("story_graph", "GET"): lambda w: {"article": w.article.pk, "all": "1"},
     ("v1:claim-detail[draft]", "DELETE"): _version("draft"),
     ("v1:claim-detail[submitted]", "DELETE"): _version("submitted"),
     ("v1:export-claims", "GET"): lambda w: {"format": "jsonl"},
@@ -340,6 +361,19 @@ TABLE: dict[str, dict[str, str]] = {
     # The audit trail has no write method at all.
     "v1:claim-events[draft]": {"GET": "401 200 404 404 404 404 200 404 404"},
     "v1:claim-events[submitted]": {"GET": "401 200 200 200 200 200 200 404 404"},
+    # A relation is added and removed as an edit of the claim it starts from.
+    "v1:claim-relations[draft]": {
+        "GET": "401 200 404 404 404 404 200 404 404",
+        "POST": "401 201 404 404 404 404 403 404 404",
+    },
+    "v1:claim-relations[submitted]": {
+        "GET": "401 200 200 200 200 200 200 404 404",
+        "POST": "401 409 403 403 403 403 403 404 404",
+    },
+    "v1:claim-relation-detail[relation]": {
+        "GET": "401 200 404 404 404 404 200 404 404",
+        "DELETE": "401 204 404 404 404 404 403 404 404",
+    },
     "v1:annotation-list": {"GET": "401 200 200 200 200 200 200 200 200"},
     # Anyone may ask for an annotation (a published review is public): an unpublished
     # claim still asks an anonymous client to log in, and other methods are 405 for all.
@@ -448,6 +482,19 @@ TABLE: dict[str, dict[str, str]] = {
         "GET": "login 405 405 405 405 405 405 405 405",
         "POST": "login 302 404 404 404 404 403 404 404",
     },
+    # A relation is added and removed from the claim page as an edit of its claim.
+    "claim_relation_add[draft]": {
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 302 404 404 404 404 403 404 404",
+    },
+    "claim_relation_remove[relation]": {
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 302 404 404 404 404 403 404 404",
+    },
+    # The claim picker searches the article's desk: another desk's article is not found.
+    "claim_pick": {"GET": "401 200 200 200 200 200 200 404 404", "*": ALL_405},
+    # The story graph of an article: its desk's members only.
+    "story_graph": {"GET": "login 200 200 200 200 200 200 404 404"},
     "orphaned_claims": {"GET": "login 200 200 200 200 200 200 200 200"},
     "claim_reattach[draft]": {
         "GET": "login 200 404 404 404 404 200 404 404",

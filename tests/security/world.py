@@ -22,9 +22,10 @@ from django.contrib.auth.models import AbstractUser
 
 from accounts.models import ApiToken
 from accounts.services import token_create
-from annotations.models import Actor, Claim
+from annotations.models import Actor, Claim, ClaimRelation
 from annotations.roles import sync_role_groups
 from annotations.services.claims import SourceLink, claim_create, claim_submit
+from annotations.services.relations import relation_add
 from annotations.services.revisions import article_revise
 from articles.models import Article, Source
 from articles.services import article_create
@@ -70,6 +71,7 @@ class World:
     submitted: Claim | None = None
     superuser_submitted: Claim | None = None
     orphaned: Claim | None = None
+    relation: ClaimRelation | None = None  # the draft denies the submitted claim
     token: ApiToken | None = None  # the author's
 
     def claim_kwargs(self, claim: Claim) -> dict:
@@ -196,6 +198,9 @@ def build_world() -> World:
     )
     world.other_claim = claim_submit(user=other, claim_id=mine.pk, version=mine.version)
     assert world.article.project_id == world.project.pk, "the world's articles are in its desk"
+    world.relation = relation_add(
+        user=author, claim_id=world.draft.pk, kind="denies", to_claim_id=world.submitted.pk
+    )
     for name in ("draft", "submitted", "superuser_submitted", "other_claim"):
         getattr(world, name).refresh_from_db()
     world.token, _key = token_create(user=world.users["author"], name="author's script")

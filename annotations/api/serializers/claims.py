@@ -18,6 +18,7 @@ from annotations.api.serializers.fields import (
     WholeNumberField,
     resolve_ids,
 )
+from annotations.api.serializers.relations import ClaimRelationSerializer
 from annotations.api.serializers.reviews import ReviewSerializer
 from annotations.models import Actor, ActorRole, AnchorState, Certainty, ClaimStatus
 from articles.models import Source
@@ -76,6 +77,11 @@ class ClaimSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The public page of the claim's review while it is published (absolute "
         "under `SITE_URL` when set, else a path on this site); null otherwise.",
+    )
+    relations = ClaimRelationSerializer(
+        many=True,
+        help_text="Relations to claims you can see, both ways: those this claim starts "
+        "(`outgoing`: it denies the other) and those that point to it (`incoming`).",
     )
 
 

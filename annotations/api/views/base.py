@@ -14,7 +14,7 @@ from annotations.api.permissions import HasCapability
 from annotations.api.renderers import JSONRenderer
 from annotations.filters import ClaimFilter
 from annotations.models import Actor
-from annotations.params import IdChoiceFilter
+from annotations.params import IdChoiceFilter, IdFilter
 from claimdesk.outcome import follow
 
 
@@ -47,12 +47,16 @@ class ApiView(generics.GenericAPIView):
 
 
 class DocumentedClaimFilter(ClaimFilter):
-    """`ClaimFilter` as the schema describes it: `actor` is an actor id."""
+    """`ClaimFilter` as the schema describes it: `actor` is an actor id, `related_to` a
+    claim id."""
 
     actor = extend_schema_field(OpenApiTypes.INT)(
         IdChoiceFilter(
             queryset=Actor.objects.all(), method="filter_actor", label="Actor (any role)"
         )
+    )
+    related_to = extend_schema_field(OpenApiTypes.INT)(
+        IdFilter(method="filter_related_to", label=ClaimFilter.base_filters["related_to"].label)
     )
 
 

@@ -10,6 +10,7 @@ from annotations import demo_data
 from annotations.models import Actor, ActorAlias, Claim
 from annotations.roles import grant_roles
 from annotations.services.claims import ActorLink, SourceLink, claim_create, claim_submit
+from annotations.services.relations import RelationLink
 from annotations.services.reviews import review_decide
 from articles.models import Article, Source
 from articles.services import article_create
@@ -146,6 +147,10 @@ class Command(BaseCommand):
                 sources=[
                     SourceLink(source_id=sources[n].pk, locator=loc) for n, loc in data["sources"]
                 ],
+                relations=[
+                    RelationLink(kind, self._claim_quoting(article, exact).pk)
+                    for kind, exact in data.get("relations", ())
+                ],
             )
             created += 1
             for step in data["path"]:
@@ -161,3 +166,8 @@ class Command(BaseCommand):
                     **extra,
                 )
         return created
+
+    @staticmethod
+    def _claim_quoting(article, exact: str) -> Claim:
+        """The demo claim of the article's desk that quotes `exact` (made before it)."""
+        return Claim.objects.filter(project_id=article.project_id, exact=exact).earliest("id")

@@ -104,7 +104,30 @@ def _expected(claim: Claim, user) -> dict:
             if Publication.objects.filter(claim=claim, state="published").exists()
             else None
         ),
+        "relations": _relations(claim, user),
     }
+
+
+def _relations(claim: Claim, user) -> list[dict]:
+    """The claim's relations both ways, to claims `user` can see, oldest first."""
+    visible = set(claims_visible_to(user).values_list("pk", flat=True))
+    relations = sorted([*claim.relations_out.all(), *claim.relations_in.all()], key=lambda r: r.pk)
+    out = []
+    for relation in relations:
+        outgoing = relation.from_claim_id == claim.pk
+        other = relation.to_claim if outgoing else relation.from_claim
+        if other.pk in visible:
+            out.append(
+                {
+                    "id": relation.pk,
+                    "kind": relation.kind,
+                    "direction": "outgoing" if outgoing else "incoming",
+                    "from_claim": relation.from_claim_id,
+                    "to_claim": relation.to_claim_id,
+                    "other_claim": {"id": other.pk, "statement": other.statement},
+                }
+            )
+    return out
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
@@ -217,7 +240,7 @@ def test_presenting_no_rows_costs_no_query(django_assert_num_queries):
 
 def test_a_batch_reads_its_links_with_one_query_each(desk, django_assert_num_queries):
     ids = list(Claim.objects.values_list("pk", flat=True))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         batch = ClaimBatch(ids)
     assert batch.actors and batch.sources and batch.reviews
     with django_assert_num_queries(1):

@@ -67,7 +67,7 @@ def test_naming_the_project_costs_no_query(desk, balkans):
     claims = Claim.objects.filter(status="approved").order_by("id")
     with CaptureQueriesContext(connection) as queries:
         list(iter_records(claims, SITE))
-    assert len(queries) == 1 + 3  # the claims, then their actors, sources and reviews
+    assert len(queries) == 1 + 4  # the claims, then their actors, sources, reviews, relations
 
 
 # --------------------------------------------------------------------------- the command

@@ -115,7 +115,7 @@ def test_records_read_the_links_of_each_chunk_with_one_query_each(desk, research
     with CaptureQueriesContext(connection) as queries:
         records = list(iter_records(claims, SITE, chunk_size=2))
     assert len(records) == 5
-    assert len(queries) == 1 + 3 * 3  # the claims, then three chunks of links
+    assert len(queries) == 1 + 3 * 4  # the claims, then three chunks of four links
     assert all(r["actors"] and r["sources"] and r["reviews"] for r in records)
 
 
@@ -230,6 +230,7 @@ def test_csv_row_puts_every_value_in_its_column(desk):
         "rating_value": "2",
         "rating_label": "Unproven",
         "project": "main",
+        "relations": "",
     }
 
 

@@ -76,9 +76,9 @@ def test_first_bytes_leave_after_reading_one_chunk(
     with CaptureQueriesContext(connection) as rest:
         for _ in pieces:
             pass
-    # The claims, and the actors, sources and reviews of the first chunk only (a
+    # The claims, and the actors, sources, reviews and relations of the first chunk only (a
     # ClaimReview also reads the desks' publishing settings once, and the chunk's
     # publications and first appearances: `publishing.exporting`)...
-    assert len(first) <= (4 + 4 if fmt == "claimreview" else 4)
+    assert len(first) <= (5 + 4 if fmt == "claimreview" else 5)
     # ...the next chunks' links come as the stream goes on.
     assert len(rest) >= 3

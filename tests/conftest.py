@@ -27,6 +27,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         if connection.vendor == "postgresql":
+            # A fault test may have ended this very session: start a fresh one to ask.
+            connection.close()
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

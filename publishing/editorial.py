@@ -7,9 +7,7 @@ same: a 403 page for who may not, a message for a stale version or a missing tex
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from annotations.params import MAX_NUMBER, number_param
 from annotations.selectors import claims_visible_to
-from claimdesk.errors import DomainError, NotAllowed, StaleVersion
+from annotations.views.refusals import run_posted_change
 from publishing.services import claim_publish, claim_unpublish
 
 
@@ -26,25 +24,16 @@ def _posted(request, claim_id: int, change, text_field: str, success: str):
     if version is None:
         return HttpResponseBadRequest("The claim's version is missing.")
     claim = get_object_or_404(claims_visible_to(request.user), pk=claim_id)
-    try:
-        change(
+    run_posted_change(
+        request,
+        lambda: change(
             user=request.user,
             claim_id=claim.pk,
             version=version,
             **{text_field: request.POST.get(text_field, "")},
-        )
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.detail) from exc
-    except StaleVersion:
-        messages.error(
-            request,
-            "This claim changed after you opened the page, so nothing was done. "
-            "Here is the current version; check it and try again.",
-        )
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, success)
+        ),
+        success,
+    )
     return redirect("claim_detail", claim_id=claim.pk)
 
 

@@ -40,8 +40,8 @@ from annotations.services.relations import can_relate_claim
 from annotations.services.reviews import can_decide
 from annotations.views.articles import reader_context
 from annotations.views.pickers import picker_context
-from annotations.views.refusals import refuse_unless
-from claimdesk.errors import DomainError, IdempotencyKeyReused, NotAllowed, StaleVersion
+from annotations.views.refusals import refuse_unless, run_posted_change
+from claimdesk.errors import DomainError, IdempotencyKeyReused, NotAllowed
 from claimdesk.outcome import follow, saving
 from config.security import bad_parameter
 
@@ -259,22 +259,9 @@ def _posted_version(request) -> int | None:
 def _transition(request, claim, change, success: str) -> bool:
     """Run a submit or delete posted from a claim page; failures become messages."""
     version = _posted_version(request)
-    try:
-        change(user=request.user, claim_id=claim.pk, version=version)
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.detail) from exc
-    except StaleVersion:
-        messages.error(
-            request,
-            "This claim changed after you opened the page, so nothing was done. "
-            "Here is the current version; check it and try again.",
-        )
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, success)
-        return True
-    return False
+    return run_posted_change(
+        request, lambda: change(user=request.user, claim_id=claim.pk, version=version), success
+    )
 
 
 def _transition_view(request, claim_id: int, change, success: str, *, done=None):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
@@ -23,8 +22,9 @@ from annotations.selectors import claims_visible_to
 from annotations.selectors.articles import articles_visible_to
 from annotations.selectors.relations import relation_candidates
 from annotations.services.relations import relation_add, relation_remove
+from annotations.views.refusals import run_posted_change
 from claimdesk import limits
-from claimdesk.errors import DomainError, InvalidInput, NotAllowed, NotLoggedIn, StaleVersion
+from claimdesk.errors import InvalidInput, NotLoggedIn
 
 # Actors named on the form, at most: a form names at most this many further actors.
 MAX_FORM_ACTORS = 51
@@ -91,26 +91,6 @@ def _claim_or_404(request, claim_id: int):
     return get_object_or_404(claims_visible_to(request.user), pk=claim_id)
 
 
-def _run(request, change, success: str) -> None:
-    """A change posted from the claim page: done, or a message saying why not."""
-    try:
-        change()
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.detail) from exc
-    except StaleVersion:
-        messages.error(
-            request,
-            "This claim changed after you opened the page, so nothing was done. "
-            "Here is the current version; check it and try again.",
-        )
-    except DomainError as exc:
-        if exc.status == 404 and exc.field is None:
-            raise Http404 from exc
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, success)
-
-
 @login_required
 @require_POST
 def claim_relation_add(request, claim_id: int):
@@ -127,7 +107,7 @@ def claim_relation_add(request, claim_id: int):
         return redirect("claim_detail", claim_id=claim.pk)
     to_claim_id = number_param({"to_claim": raw}, "to_claim")
     label = dict(RelationKind.choices).get(kind, kind).lower()
-    _run(
+    run_posted_change(
         request,
         lambda: relation_add(
             user=request.user,
@@ -146,7 +126,7 @@ def claim_relation_add(request, claim_id: int):
 def claim_relation_remove(request, claim_id: int, relation_id: int):
     claim = _claim_or_404(request, claim_id)
     version = number_param(request.POST, "version", maximum=MAX_NUMBER)
-    _run(
+    run_posted_change(
         request,
         lambda: relation_remove(
             user=request.user, claim_id=claim.pk, relation_id=relation_id, version=version

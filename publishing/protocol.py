@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Max
-from rest_framework.exceptions import NotFound
 
 from annotations.exports import webannotation
 from annotations.exports.records import Links
@@ -122,68 +121,29 @@ def public_annotation(
 def public_container(view, request, project: Project, links: Links, page_url) -> Any:
     """The desk's container of its current published reviews, as the members' one pages
     (`?page=N`, `iris=1`, `Prefer`), answered through the view's `jsonld`."""
-    from annotations.api.views.annotations import (
-        PREFER_DESCRIPTIONS,
-        PREFER_IRIS,
-        PREFER_MINIMAL,
-        ContainerQuerySerializer,
-        preferences,
-    )
+    from annotations.api.views.annotations import ContainerAsked, container_answer
 
-    params = ContainerQuerySerializer(data=request.query_params)
-    params.is_valid(raise_exception=True)
-    include = preferences(request.headers.get("Prefer", ""))
-    if "iris" in params.validated_data:
-        iris = params.validated_data["iris"] == "1"
-    else:
-        iris = PREFER_IRIS in include and PREFER_DESCRIPTIONS not in include
+    asked = ContainerAsked.read(request)
     reviews = selectors.desk_reviews(project.pk, current_only=True).order_by("claim_id")
     container = webannotation.Container(
-        links, {}, iris=iris, base=links.project_annotations(project.pk)
+        links, {}, iris=asked.iris, base=links.project_annotations(project.pk)
     )
-    stats = reviews.aggregate(modified=Max("modified"))
-    total = reviews.count()
-    page_size = webannotation.PAGE_SIZE
-    label = f"Published fact checks of {project.name}"
 
-    def items(number: int) -> list:
+    def items(number: int, page_size: int) -> list:
         start = (number - 1) * page_size
         chosen = list(reviews[start : start + page_size])
-        if iris:
+        if asked.iris:
             return [links.annotation(p.claim_id) for p in chosen]
         return [public_annotation(p, links, page_url=page_url(p.claim_id)) for p in chosen]
 
-    number = params.validated_data.get("page")
-    if number is not None:
-        if number > container.page_count(total, page_size):
-            raise NotFound("No such page.")
-        head = webannotation.page(
-            container, links, number=number, total=total, page_size=page_size, label=label
-        )
-        head["items"] = items(number)
-        return view.jsonld(request, head, content_location=head["id"])
-    first = None
-    if total and PREFER_MINIMAL not in include:
-        first = webannotation.page(
-            container,
-            links,
-            number=1,
-            total=total,
-            page_size=page_size,
-            label=label,
-            embedded=True,
-        )
-        first["items"] = items(1)
-    data = webannotation.collection(
+    return container_answer(
+        view,
+        request,
+        asked,
         container,
         links,
-        total=total,
-        page_size=page_size,
-        label=label,
-        modified=iso(stats["modified"]),
-        first=first,
+        total=reviews.count(),
+        modified=reviews.aggregate(modified=Max("modified"))["modified"],
+        label=f"Published fact checks of {project.name}",
+        items=items,
     )
-    response = view.jsonld(request, data, content_location=data["id"])
-    if include:
-        response["Preference-Applied"] = "return=representation"
-    return response

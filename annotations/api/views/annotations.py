@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 import orjson
 from django.db.models import Count, Max
@@ -165,6 +166,70 @@ _CONTAINER_RESPONSES = {
 }
 
 
+@dataclass(frozen=True)
+class ContainerAsked:
+    """What a container request asks for: a page (or the collection), IRIs or
+    descriptions, and the `Prefer` header's preferences."""
+
+    number: int | None
+    iris: bool
+    include: frozenset[str]
+
+    @classmethod
+    def read(cls, request) -> ContainerAsked:
+        params = ContainerQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        include = frozenset(preferences(request.headers.get("Prefer", "")))
+        if "iris" in params.validated_data:
+            iris = params.validated_data["iris"] == "1"
+        else:
+            iris = PREFER_IRIS in include and PREFER_DESCRIPTIONS not in include
+        return cls(number=params.validated_data.get("page"), iris=iris, include=include)
+
+
+def container_answer(
+    view, request, asked: ContainerAsked, container, links: Links, *, total, modified, label, items
+) -> HttpResponse:
+    """The Web Annotation Protocol's answer for a container holding `total` annotations:
+    the page asked for, or the collection with its first page embedded (unless the
+    client prefers a minimal container). `items(number, page_size)` reads one page; the
+    members' containers and a desk's public one answer through this one function."""
+    page_size = webannotation.PAGE_SIZE
+    if asked.number is not None:
+        if asked.number > container.page_count(total, page_size):
+            raise NotFound("No such page.")
+        head = webannotation.page(
+            container, links, number=asked.number, total=total, page_size=page_size, label=label
+        )
+        head["items"] = items(asked.number, page_size)
+        return view.jsonld(request, head, content_location=head["id"])
+    first = None
+    if total and PREFER_MINIMAL not in asked.include:
+        first = webannotation.page(
+            container,
+            links,
+            number=1,
+            total=total,
+            page_size=page_size,
+            label=label,
+            embedded=True,
+        )
+        first["items"] = items(1, page_size)
+    data = webannotation.collection(
+        container,
+        links,
+        total=total,
+        page_size=page_size,
+        label=label,
+        modified=iso(modified),
+        first=first,
+    )
+    response = view.jsonld(request, data, content_location=data["id"])
+    if asked.include:
+        response["Preference-Applied"] = "return=representation"
+    return response
+
+
 class AnnotationContainerView(AnnotationProtocolView):
     link_types = (webannotation.LDP_BASIC_CONTAINER,)
     constrained_by = True
@@ -212,63 +277,27 @@ class AnnotationContainerView(AnnotationProtocolView):
 
     def container(self, request) -> HttpResponse:
         """The collection, or one of its pages, of the claims `claims` holds."""
-        params = ContainerQuerySerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        include = preferences(request.headers.get("Prefer", ""))
-        if "iris" in params.validated_data:
-            iris = params.validated_data["iris"] == "1"
-        else:
-            iris = PREFER_IRIS in include and PREFER_DESCRIPTIONS not in include
+        asked = ContainerAsked.read(request)
         links = Links.from_request(request)
-        page_size = webannotation.PAGE_SIZE
         claims = self.claims(request)
         container = webannotation.Container(
             links,
             container_query(request.query_params),
-            iris=iris,
+            iris=asked.iris,
             base=self.container_iri(links),
         )
         total, modified = self.totals(request, claims)
-        label = self.label(request)
-        number = params.validated_data.get("page")
-        if number is not None:
-            if number > container.page_count(total, page_size):
-                raise NotFound("No such page.")
-            head = webannotation.page(
-                container,
-                links,
-                number=number,
-                total=total,
-                page_size=page_size,
-                label=label,
-            )
-            head["items"] = self._items(claims, links, number, page_size, iris=iris)
-            return self.jsonld(request, head, content_location=head["id"])
-        first = None
-        if total and PREFER_MINIMAL not in include:
-            first = webannotation.page(
-                container,
-                links,
-                number=1,
-                total=total,
-                page_size=page_size,
-                label=label,
-                embedded=True,
-            )
-            first["items"] = self._items(claims, links, 1, page_size, iris=iris)
-        data = webannotation.collection(
+        return container_answer(
+            self,
+            request,
+            asked,
             container,
             links,
             total=total,
-            page_size=page_size,
-            label=label,
-            modified=iso(modified),
-            first=first,
+            modified=modified,
+            label=self.label(request),
+            items=lambda number, size: self._items(claims, links, number, size, iris=asked.iris),
         )
-        response = self.jsonld(request, data, content_location=data["id"])
-        if include:
-            response["Preference-Applied"] = "return=representation"
-        return response
 
     def _items(self, claims, links: Links, number: int, page_size: int, *, iris: bool) -> list:
         """The page's annotations (or their IRIs).

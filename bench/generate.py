@@ -15,6 +15,9 @@ What a dataset holds (`SPECS` gives the numbers of each size):
   (so some overlap), with a valid anchor (`text[start:end] == exact`, prefix and suffix
   as `annotations.anchoring.selection.anchor_from_selection` computes them), a claimant,
   two or three further actors with roles, one or two cited sources, and one or two reviews;
+- one actor named far more than the others, as a desk's Iran is: Iran is accused in
+  `DOMINANT_SHARE` of the claims besides their other actors (its page, the one a
+  fact-checker opens most, is measured on that);
 - one long "hot" article with `hot_claims` claims, all awaiting review and submitted
   before any other, which the reader and the review queue are measured on;
 - the audit trail: the events each claim's history implies (created, submitted,
@@ -50,7 +53,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 DATASET_TABLE = "bench_dataset"
 BATCH_SIZE = 2000
 ARTICLES_PER_CHUNK = 50
@@ -101,6 +104,11 @@ SPECS = {
 # Share of claims in each status (the hot article's claims all await review).
 STATUS_WEIGHTS = {"approved": 55, "submitted": 20, "changes_requested": 10, "rejected": 15}
 ROLES = ("accused", "target", "supporter", "denier", "mentioned")
+# The share of claims that also accuse the dominant actor (the first known one after Edi
+# Rama: Iran), so that one actor page holds hundreds of thousands of claims at the large
+# size, as the desk's most opened page does.
+DOMINANT_SHARE = 0.4
+DOMINANT_NAME = "Iran"
 CERTAINTIES = ("asserted", "alleged", "denied", "confirmed", "speculated")
 REJECT_REASONS = ("misattributed", "unsupported", "not_a_claim", "duplicate", "other")
 RATING_LABELS = {1: "False", 2: "Mostly false", 3: "Mixed", 4: "Mostly true", 5: "True"}
@@ -199,6 +207,7 @@ class Registry:
     # scoped to a desk have rows of another desk to leave out.
     project_id: int = 0
     partner_project_id: int = 0
+    dominant_id: int = 0
 
     def project_for(self, number: int) -> int:
         return self.partner_project_id if number % 10 == 9 else self.project_id
@@ -406,10 +415,19 @@ class Builder:
                 others.append(actor)
         if rng.random() < 0.5:
             author = rng.choice(registry.researchers)
+        actors = [(actor, rng.choice(ROLES)) for actor in others[:wanted]]
+        dominant = registry.dominant_id
+        if (
+            rng.random() < DOMINANT_SHARE
+            and dominant
+            and dominant != claimant
+            and dominant not in others[:wanted]
+        ):
+            actors.append((dominant, "accused"))
         return {
             "anchor": anchor,
             "claimant": claimant,
-            "actors": [(actor, rng.choice(ROLES)) for actor in others[:wanted]],
+            "actors": actors,
             "sources": rng.sample(registry.source_ids, rng.randint(1, 2)),
             "certainty": rng.choice(CERTAINTIES),
             "author": author,
@@ -720,6 +738,8 @@ def make_registry(rng: random.Random, spec: Spec, registry: Registry, start: dt.
     for actor, (name, _, alias_names) in zip(actors, planned, strict=True):
         registry.actor_ids.append(actor.pk)
         registry.actor_names[actor.pk] = [name]
+        if name == DOMINANT_NAME:
+            registry.dominant_id = actor.pk
         seen = {fold(name)}
         for alias in alias_names:
             if fold(alias) in seen:
@@ -850,6 +870,8 @@ def load_registry() -> Registry:
     for pk, name in Actor.objects.order_by("pk").values_list("pk", "name"):
         registry.actor_ids.append(pk)
         registry.actor_names[pk] = [name]
+        if name == DOMINANT_NAME:
+            registry.dominant_id = pk
     for actor_id, name in ActorAlias.objects.order_by("pk").values_list("actor_id", "name"):
         registry.actor_names[actor_id].append(name)
     for pk, kind in Source.objects.order_by("pk").values_list("pk", "kind"):

@@ -1,10 +1,14 @@
 """Where a claim first appeared: the earliest article of its desk that carries it.
 
-A claim is "found" again in another article when a researcher annotated it there too:
-a claim that `repeats` it (either way round), or a claim of the same desk with the same
-claimant and the same statement. Drafts and rejected claims do not count. The earliest
-is the one whose article was published first (an article without a date counts from
-when it was added), the claim's own article included.
+A claim is "found" again in another article when a researcher annotated it there too
+and said so: a claim of the desk that `repeats` it (either way round). Drafts and
+rejected claims do not count. The earliest is the one whose article was published
+first (an article without a date counts from when it was added), the claim's own
+article included.
+
+Matching claims by their words instead (the same claimant and statement) read every
+claim of the chunk's claimants, a share of the desk that grows with it, for each piece
+of an export: the relation is the desk's own record and is read through its indexes.
 
 Three queries for any number of claims, so that the export asks once a piece.
 """
@@ -60,28 +64,16 @@ def first_appearances(claim_ids: Collection[int]) -> dict[int, dict[str, Any]]:
         for one, other in ((left, right), (right, left)):
             if one in related:
                 related[one].add(other)
-    # The same words by the same claimant in the same desk, narrowed by each column and
-    # matched exactly below: a plain query however many claims are asked about.
-    same = Q(pk__in={pk for ids in related.values() for pk in ids}) | Q(
-        project_id__in={row["project_id"] for row in own.values()},
-        claimant_id__in={row["claimant_id"] for row in own.values()},
-        statement__in={row["statement"] for row in own.values()},
-    )
+    repeated = {pk for ids in related.values() for pk in ids}
     found = (
-        Claim.objects.filter(same)
+        Claim.objects.filter(pk__in=repeated)
         .exclude(status__in=[ClaimStatus.DRAFT, ClaimStatus.REJECTED])
         .values(*_ARTICLE)
     )
-    by_words: dict[tuple, list[dict[str, Any]]] = {}
-    by_id: dict[int, dict[str, Any]] = {}
-    for row in found:
-        by_id[row["id"]] = row
-        key = (row["project_id"], row["claimant_id"], row["statement"])
-        by_words.setdefault(key, []).append(row)
+    by_id = {row["id"]: row for row in found}
     out = {}
     for pk, row in own.items():
-        key = (row["project_id"], row["claimant_id"], row["statement"])
-        candidates = [row, *by_words.get(key, ())]
+        candidates = [row]
         candidates += [
             by_id[other]
             for other in related[pk]

@@ -30,6 +30,14 @@ def export(*args) -> tuple[dict, str]:
     return reviews, err.getvalue()
 
 
+def export_by_claim() -> dict[int, dict]:
+    """The exported reviews by the id of the claim each is based on."""
+    out = io.StringIO()
+    call_command("export_claims", "--format", "claimreview", "--no-progress", stdout=out)
+    reviews = [review for review, _ in find_claim_reviews(json.loads(out.getvalue()))]
+    return {int(review["isBasedOn"].rsplit("/", 1)[-1]): review for review in reviews}
+
+
 def test_the_command_uses_site_url_and_the_public_pages(room, settings):
     settings.SITE_URL = "https://factcheck.example.org/"
     settings.CLAIMREVIEW_PUBLISHER = {"name": "Albania Desk", "url": ""}
@@ -103,10 +111,18 @@ def test_first_appearance_is_the_earliest_article_of_the_desk(room):
         claimant=room.accusation.claimant,
     )
     approve(again, author=room.researcher, reviewer=room.reviewer)
-    reviews, _ = export()
-    review = reviews[room.accusation.statement]
+    # The same words elsewhere are not taken for the same claim until the desk says so.
+    own = export_by_claim()[room.accusation.pk]["itemReviewed"]["firstAppearance"]["url"]
+    assert own == room.accusation.article.url
+    ClaimRelation.objects.create(
+        from_claim=again,
+        to_claim=room.accusation,
+        kind=RelationKind.REPEATS,
+        created_by=room.researcher,
+    )
+    review = export_by_claim()[room.accusation.pk]
     assert review["itemReviewed"]["firstAppearance"]["url"] == "https://earlier.example/rama"
-    # A claim that repeats another counts too, whatever its words.
+    # A claim that repeats another counts whatever its words.
     later_words = make_claim(
         author=room.researcher,
         article=ArticleFactory(url="https://first.example/", published=dt.date(2022, 9, 1)),

@@ -40,11 +40,13 @@ class ExportDesks:
         return self.by_slug.get(slug or "", self.site)
 
 
-def piece_facts(claim_ids: Collection[int]) -> PieceFacts:
+def piece_facts(
+    claim_ids: Collection[int], own_articles: dict[int, dict[str, Any]] | None = None
+) -> PieceFacts:
     published = Publication.objects.filter(
         claim_id__in=claim_ids, state=PublicationState.PUBLISHED
     ).values_list("claim_id", flat=True)
     return PieceFacts(
         public_paths={pk: reverse("public_review", args=[pk]) for pk in published},
-        first_appearances=first_appearances(claim_ids),
+        first_appearances=first_appearances(claim_ids, own_articles),
     )

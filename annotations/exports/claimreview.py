@@ -183,7 +183,10 @@ def claim_review(
 def _pieces(records: Iterator[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], PieceFacts]]:
     """Each record with the publishing facts of its `FACTS_A_PIECE` (four queries)."""
     while chunk := list(islice(records, FACTS_A_PIECE)):
-        facts = piece_facts([record["id"] for record in chunk])
+        facts = piece_facts(
+            [record["id"] for record in chunk],
+            {record["id"]: record["article"] for record in chunk},
+        )
         for record in chunk:
             yield record, facts
 

@@ -43,12 +43,11 @@ that cleaning is idempotent.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
-
-import ftfy
 
 __all__ = [
     "BOILERPLATE_PHRASES",
@@ -86,26 +85,38 @@ _LINE_BREAK_RE = re.compile(r"\r\n|[\r\v\f\u2028]")
 _PARAGRAPH_BREAK = "\n\n"
 _SEGMENT_RE = re.compile(r"[^\n]*\n|[^\n]+")
 
-# Encoding repair only. Everything that could change how a word is spelt stays off:
-# curly quotes, ligatures (ﬁ), full-width letters and HTML entities are left as they are,
-# and mojibake whose bytes were partly lost is left alone rather than turned into "�".
-_REPAIR_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=True,
-    fix_encoding=True,
-    restore_byte_a0=True,
-    replace_lossy_sequences=False,
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=True,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=True,
-    remove_control_chars=True,
-    normalization="NFC",
-    explain=True,
-)
+
+@functools.cache
+def _repair():
+    """ftfy and its configuration, loaded on the first repair: every process that loads
+    the URLs imports this module, and few of them clean a text (ftfy costs a fifth of a
+    second to import).
+
+    Encoding repair only. Everything that could change how a word is spelt stays off:
+    curly quotes, ligatures (ﬁ), full-width letters and HTML entities are left as they
+    are, and mojibake whose bytes were partly lost is left alone rather than turned into
+    "�"."""
+    import ftfy
+
+    return ftfy, ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=True,
+        fix_encoding=True,
+        restore_byte_a0=True,
+        replace_lossy_sequences=False,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=True,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=True,
+        remove_control_chars=True,
+        normalization="NFC",
+        explain=True,
+    )
+
+
 # ftfy steps that mean the text had been decoded with the wrong encoding.
 _MOJIBAKE_ACTIONS = frozenset({"encode", "decode", "transcode"})
 _MOJIBAKE_APPLIED = frozenset({"decode_inconsistent_utf8", "fix_c1_controls"})
@@ -193,8 +204,9 @@ def repair_encoding(text: str) -> tuple[str, list[str]]:
     text = _unify_line_breaks(text)
     steps: list[str] = []
     out: list[str] = []
+    ftfy, config = _repair()
     for segment in _SEGMENT_RE.findall(text):
-        fixed, explanation = ftfy.fix_and_explain(segment, _REPAIR_CONFIG)
+        fixed, explanation = ftfy.fix_and_explain(segment, config)
         out.append(fixed)
         for step in explanation or ():
             name = f"{step.action}:{step.parameter}"

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "annotations",
+    "search",
 ]
 
 MIDDLEWARE = [

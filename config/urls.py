@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("articles.urls")),
     path("", include("annotations.urls")),
+    path("", include("search.urls")),
 ]
 
 # Unhandled errors: JSON under /api/, a plain page elsewhere, 503 when the database is gone.

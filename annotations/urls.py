@@ -3,11 +3,12 @@
 from django.urls import path
 
 from annotations import auth
-from annotations.views import articles, claims, registry, reviews, revisions
+from annotations.views import articles, claim_index, claims, registry, reviews, revisions
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     *articles.urlpatterns,
+    *claim_index.urlpatterns,
     *claims.urlpatterns,
     *reviews.urlpatterns,
     *registry.urlpatterns,

@@ -18,6 +18,7 @@ from annotations.services.events import record_event
 from claimdesk import characters, limits
 from claimdesk.errors import InvalidInput, InvalidTransition, StaleVersion
 from projects.models import Project
+from worklist.services import notify_review
 
 DECISION_EVENTS = {
     Decision.APPROVE: EventKind.APPROVED,
@@ -234,6 +235,8 @@ def review_decide(
             "reviewed_version": version,
         },
     )
+    # In-app notices are data of the decision: written in its transaction.
+    notify_review(review=review, claim=claim)
     claim_pk, review_pk = claim.pk, review.pk
     # robust: a mail failure after commit must not turn a recorded decision into an error.
     transaction.on_commit(lambda: notify_author_of_decision(claim_pk, review_pk), robust=True)

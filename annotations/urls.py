@@ -3,13 +3,22 @@
 from django.urls import path
 
 from annotations import auth
-from annotations.views import articles, claim_index, claims, registry, reviews, revisions
+from annotations.views import (
+    articles,
+    claim_index,
+    claims,
+    export_page,
+    registry,
+    reviews,
+    revisions,
+)
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     *articles.urlpatterns,
     *claim_index.urlpatterns,
     *claims.urlpatterns,
+    *export_page.urlpatterns,
     *reviews.urlpatterns,
     *registry.urlpatterns,
     *revisions.urlpatterns,

@@ -35,7 +35,8 @@ SORTS = {
 ID_FIELDS = ("article", "project", "actor", "claimant", "source")
 
 
-def _form_of(filterset: ClaimFilter):
+def filter_form(filterset: ClaimFilter):
+    """The FilterSet's form as the pages show it (ids typed, choices as boxes)."""
     form = filterset.form
     for name in ID_FIELDS:
         if name in form.fields:
@@ -82,7 +83,7 @@ def claim_index(request):
         request,
         "annotations/claims/index.html",
         {
-            "form": _form_of(filterset),
+            "form": filter_form(filterset),
             "rows": rows,
             "count": count,
             "count_label": f"{COUNT_LIMIT:,}+" if count > COUNT_LIMIT else f"{count:,}",

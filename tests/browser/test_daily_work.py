@@ -1,0 +1,118 @@
+"""The day's work in real Chromium: searching from the navigation (a word of an article
+body, an alias, a quote; ranked and highlighted), the claims page's filters, My work (a
+claim sent back leads to its edit) and the unread count of notifications, the export
+page's download; no page of these wider than a phone's screen."""
+
+import pytest
+from playwright.sync_api import expect
+
+from annotations.roles import sync_role_groups
+from annotations.services.claims import claim_submit
+from annotations.services.reviews import review_decide
+from tests.factories import ActorFactory, ArticleFactory, UserFactory, make_claim
+
+BODY = (
+    "Nasser Kanaani, speaking for the foreign ministry, rejected the accusation.\n\n"
+    "Edi Rama said an investigation had shown the Iranian state was behind the cyberattacks."
+)
+COMMENT = "Name the ministry that said it."
+
+
+@pytest.fixture
+def desk(transactional_db):
+    sync_role_groups()
+    writer = UserFactory(username="rita", roles=["researcher"])
+    checker = UserFactory(username="vera", roles=["reviewer"])
+    iran = ActorFactory(name="Iran", kind="state", aliases=["Tehran"])
+    rama = ActorFactory(name="Edi Rama")
+    article = ArticleFactory(title="Albania cuts ties", text=BODY)
+    accusation = make_claim(
+        author=writer,
+        article=article,
+        exact="the Iranian state was behind the cyberattacks",
+        statement="Iran carried out the cyberattacks.",
+        claimant=rama,
+        actors=[(iran, "accused")],
+    )
+    accusation = claim_submit(user=writer, claim_id=accusation.pk, version=accusation.version)
+    denial = make_claim(
+        author=writer,
+        article=article,
+        exact="rejected the accusation",
+        statement="The foreign ministry denies it.",
+        claimant=iran,
+    )
+    return {"writer": writer, "checker": checker, "accusation": accusation, "denial": denial}
+
+
+def no_sideways_scroll(page):
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
+
+
+def test_search_from_the_navigation(page, login, desk):
+    login(desk["writer"])
+    page.fill("[data-testid=nav-search]", "Kanaani")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-testid=search-article]")).to_have_count(1)
+    expect(page.locator("[data-testid=search-article] mark").first).to_have_text("Kanaani")
+    page.fill("[data-testid=search-page-q]", "Tehran")
+    page.keyboard.press("Enter")
+    claims = page.locator("[data-testid=search-claim]")
+    expect(claims).to_have_count(2)
+    expect(page.locator("[data-testid=search-actor]")).to_contain_text("Iran")
+    page.fill("[data-testid=search-page-q]", '"rejected the accusation"')
+    page.keyboard.press("Enter")
+    expect(claims.first).to_contain_text("The foreign ministry denies it.")
+    page.set_viewport_size({"width": 390, "height": 800})
+    no_sideways_scroll(page)
+
+
+def test_the_claims_page_filters(page, login, desk):
+    login(desk["writer"])
+    page.click("nav.mainnav >> text=Claims")
+    expect(page.locator("[data-testid=claim-row]")).to_have_count(2)
+    page.check("input[name=status][value=submitted]")
+    page.click("text=Show claims")
+    expect(page.locator("[data-testid=claim-row]")).to_have_count(1)
+    expect(page.locator("[data-testid=claim-count]")).to_have_text("1 claim.")
+    page.set_viewport_size({"width": 390, "height": 800})
+    no_sideways_scroll(page)
+
+
+def test_a_claim_sent_back_leads_to_its_edit_and_the_unread_count_changes(page, login, desk):
+    claim = desk["accusation"]
+    review_decide(
+        user=desk["checker"],
+        claim_id=claim.pk,
+        version=claim.version,
+        decision="request_changes",
+        comment=COMMENT,
+    )
+    login(desk["writer"])
+    expect(page.locator("[data-testid=unread-count]")).to_have_text("1")
+    page.click("[data-testid=nav-my-work]")
+    expect(page.locator("[data-testid=review-comment]")).to_contain_text(COMMENT)
+    page.click("[data-testid=mark-read]")
+    expect(page.locator("[data-testid=unread-count]")).to_have_count(0)
+    page.set_viewport_size({"width": 390, "height": 800})
+    no_sideways_scroll(page)
+    page.click("[data-testid=edit-sent-back]")
+    assert page.url.endswith(f"/claims/{claim.pk}/edit/")
+
+
+def test_the_export_page_downloads(page, login, desk):
+    claim = desk["accusation"]
+    review_decide(
+        user=desk["checker"], claim_id=claim.pk, version=claim.version, decision="approve"
+    )
+    login(desk["writer"])
+    page.click("nav.mainnav >> text=Export")
+    page.check("input[name=format][value=csv]")
+    page.click("text=Count the claims")
+    expect(page.locator("[data-testid=export-count]")).to_have_text("1")
+    with page.expect_download() as download:
+        page.click("[data-testid=export-download]")
+    with open(download.value.path(), encoding="utf-8") as file:
+        text = file.read()
+    assert "Iran carried out the cyberattacks." in text

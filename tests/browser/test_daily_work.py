@@ -116,3 +116,29 @@ def test_the_export_page_downloads(page, login, desk):
     with open(download.value.path(), encoding="utf-8") as file:
         text = file.read()
     assert "Iran carried out the cyberattacks." in text
+
+
+def test_find_in_the_article_with_the_keyboard(page, login, desk):
+    login(desk["writer"])
+    page.goto(f"/articles/{desk['accusation'].article_id}/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.locator("[data-testid=skip-to-text]")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#reader-text")).to_be_focused()
+    page.fill("[data-testid=find-q]", "the")
+    status = page.locator("[data-testid=find-status]")
+    expect(status).to_have_text("1 of 4")
+    page.keyboard.press("Enter")
+    expect(status).to_have_text("2 of 4")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")
+    expect(status).to_have_text("4 of 4")
+    found = page.evaluate("() => CSS.highlights.get('find-hit').size")
+    assert found == 4
+    page.fill("[data-testid=find-q]", "zebra")
+    expect(status).to_have_text("No match")
+    expect(page.locator("[data-testid=reader-correct]")).to_be_visible()
+    page.click("[data-testid=reader-revisions]")
+    assert page.url.endswith("/revisions/")
+    assert not page.js_errors

@@ -1,0 +1,54 @@
+"""Wording a reader understands: where a claim stands in paragraphs and words, not
+code-point offsets; "Delete this claim" whatever its status; mail subjects that say what
+happened ("Approved:", not the reviewer's button "Approve:")."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from annotations.services.claims import claim_submit
+from annotations.services.reviews import review_decide
+from annotations.templatetags.places import place_of
+from tests.factories import UserFactory, make_claim
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_place_is_said_in_paragraphs_and_words():
+    text = "One two.\n\nThree four five.\n\nSix."
+    start = text.index("four")
+    assert place_of(text, start, start + len("four five")) == "paragraph 2 of 3, 2 words"
+
+
+def test_the_claim_page_speaks_of_paragraphs_not_offsets(client):
+    writer = UserFactory(username="writer", roles=["researcher"])
+    claim = make_claim(author=writer)
+    client.force_login(writer)
+    page = client.get(reverse("claim_detail", args=[claim.pk])).content.decode()
+    assert "paragraph 1 of 4" in page
+    assert f"characters {claim.start}" not in page
+    assert "Delete this claim…" in page
+
+
+@pytest.mark.parametrize(
+    ("decision", "extra", "subject"),
+    [
+        ("approve", {}, "Approved:"),
+        ("reject", {"reason": "unsupported", "comment": "No source."}, "Rejected:"),
+        ("request_changes", {"comment": "Which ministry?"}, "Changes requested:"),
+    ],
+)
+def test_mail_subjects_say_what_happened(
+    mailoutbox, django_capture_on_commit_callbacks, decision, extra, subject
+):
+    writer = UserFactory(username="writer", roles=["researcher"])
+    checker = UserFactory(username="checker", roles=["reviewer"])
+    claim = make_claim(author=writer)
+    claim = claim_submit(user=writer, claim_id=claim.pk, version=claim.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_decide(
+            user=checker, claim_id=claim.pk, version=claim.version, decision=decision, **extra
+        )
+    (mail,) = mailoutbox
+    assert mail.subject.startswith(f"[Claimdesk] {subject} ")

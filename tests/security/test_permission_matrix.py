@@ -450,6 +450,7 @@ TABLE: dict[str, dict[str, str]] = {
         "GET": "login 403 403 403 403 200 200 404 404",
         "POST": "login 403 403 403 403 302 302 404 404",
     },
+    "v1:api-root": {"GET": "401 200 200 200 200 200 200 200 200"},
     # -- pages: search, the claims page, My work, export -----------------------------------
     "search": {"GET": "login 200 200 200 200 200 200 200 200"},
     "claim_index": {"GET": "login 200 200 200 200 200 200 200 200"},

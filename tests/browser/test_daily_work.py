@@ -142,3 +142,27 @@ def test_find_in_the_article_with_the_keyboard(page, login, desk):
     page.click("[data-testid=reader-revisions]")
     assert page.url.endswith("/revisions/")
     assert not page.js_errors
+
+
+def test_claim_form_groups_suggestions_and_warns_before_losing_text(page, login, desk):
+    from tests.browser.test_claim_form import drag_select
+
+    article = ArticleFactory(title="Cyberattacks")
+    login(desk["writer"])
+    page.goto(f"/articles/{article.pk}/")
+    drag_select(page, "the Iranian state was behind the July cyberattacks")
+    page.locator("#new-claim-button").click()
+    panel = page.locator("#claim-panel")
+    # The passage names no actor of this registry ("the Iranian state" is no alias
+    # here); its sentence names Edi Rama, and it says so rather than "In this passage".
+    labels = panel.locator(".suggestions-label")
+    expect(labels.first).to_have_text("In its sentence:")
+    expect(panel.locator(".suggestions-label[data-found-in=passage]")).to_have_count(0)
+    expect(panel.locator(".chip", has_text="Edi Rama")).to_be_visible()
+    page.fill("#id_statement", "Half a thought")
+    asked = []
+    page.on("dialog", lambda dialog: asked.append(dialog.type))
+    page.click("nav.mainnav >> text=Claims")
+    page.wait_for_timeout(300)
+    assert asked == ["beforeunload"]
+    assert f"/articles/{article.pk}/" in page.url

@@ -166,3 +166,38 @@ def test_claim_form_groups_suggestions_and_warns_before_losing_text(page, login,
     page.wait_for_timeout(300)
     assert asked == ["beforeunload"]
     assert f"/articles/{article.pk}/" in page.url
+
+
+def test_question_mark_lists_the_shortcuts_and_touch_screens_read_of_taps(
+    browser, live_server, desk
+):
+    from tests.browser_support import PASSWORD
+
+    for touch in (False, True):
+        context = browser.new_context(
+            viewport={"width": 390 if touch else 1280, "height": 800},
+            base_url=live_server.url,
+            has_touch=touch,
+            is_mobile=touch,
+        )
+        page = context.new_page()
+        page.goto("/login/")
+        page.fill("#id_username", "rita")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(f"/articles/{desk['accusation'].article_id}/")
+        hint_keys = page.locator("#reader-hint .hint-keys")
+        hint_touch = page.locator("#reader-hint .hint-touch")
+        if touch:
+            expect(hint_touch).to_be_visible()
+            expect(hint_keys).to_be_hidden()
+        else:
+            expect(hint_keys).to_be_visible()
+            expect(hint_touch).to_be_hidden()
+            page.keyboard.press("?")
+            dialog = page.locator("#shortcuts-dialog")
+            expect(dialog).to_be_visible()
+            expect(dialog).to_contain_text("Request changes")
+            page.keyboard.press("Escape")
+            expect(dialog).to_be_hidden()
+        context.close()

@@ -52,3 +52,24 @@ def test_mail_subjects_say_what_happened(
         )
     (mail,) = mailoutbox
     assert mail.subject.startswith(f"[Claimdesk] {subject} ")
+
+
+def test_the_timeline_shows_a_one_word_edit_as_that_word(client):
+    from annotations.services.claims import claim_update
+
+    writer = UserFactory(username="writer", roles=["researcher"])
+    long_statement = " ".join(["The Iranian state carried out the July cyberattacks."] * 30)
+    claim = make_claim(author=writer, statement=long_statement)
+    claim_update(
+        user=writer,
+        claim_id=claim.pk,
+        version=claim.version,
+        statement=long_statement.replace("July", "September", 1),
+    )
+    client.force_login(writer)
+    page = client.get(reverse("claim_detail", args=[claim.pk])).content.decode()
+    assert 'data-testid="word-diff"' in page
+    assert '<span class="visually-hidden">removed: </span>July</del>' in page
+    assert '<span class="visually-hidden">added: </span>September</ins>' in page
+    # Not the whole statement struck through.
+    assert f"before: </span>{long_statement}" not in page

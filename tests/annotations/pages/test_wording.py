@@ -73,3 +73,15 @@ def test_the_timeline_shows_a_one_word_edit_as_that_word(client):
     assert '<span class="visually-hidden">added: </span>September</ins>' in page
     # Not the whole statement struck through.
     assert f"before: </span>{long_statement}" not in page
+
+
+def test_a_highlight_says_who_makes_the_claim_on_hover_and_focus(client):
+    from tests.factories import ActorFactory
+
+    writer = UserFactory(username="writer", roles=["researcher"])
+    rama, iran = ActorFactory(name="Edi Rama"), ActorFactory(name="Iran")
+    claim = make_claim(author=writer, claimant=rama, actors=[(iran, "accused")])
+    client.force_login(writer)
+    page = client.get(reverse("article_reader", args=[claim.article_id])).content.decode()
+    assert 'title="Edi Rama claims; Iran accused"' in page
+    assert 'data-tip="Edi Rama claims; Iran accused"' in page

@@ -8,7 +8,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from search.query import MAX_QUERY
-from search.selectors import search
+from search.results import search
 
 RESULTS_PER_KIND = 20
 

@@ -13,7 +13,8 @@ from rest_framework.test import APIClient
 from annotations.services.claims import claim_update
 from projects.models import Project
 from search import index
-from search.selectors import claim_ids_sql, read_query, search
+from search.results import search
+from search.selectors import claim_ids_sql, read_query
 from tests.factories import ActorFactory, ArticleFactory, UserFactory, main_desk, make_claim
 from tests.projects.conftest import member
 

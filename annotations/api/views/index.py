@@ -3,6 +3,7 @@ that an endpoint added anywhere is listed without anyone remembering to."""
 
 from __future__ import annotations
 
+from django.urls import get_resolver
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -12,11 +13,10 @@ from annotations.api.views.base import ApiView
 
 
 def _endpoints(request) -> dict[str, str]:
-    from annotations.api.urls import v1_patterns
-
-    base = request.build_absolute_uri("/api/v1/")
+    prefix, resolver = get_resolver().namespace_dict["v1"]
+    base = request.build_absolute_uri("/" + prefix)
     found = {}
-    for pattern in v1_patterns:
+    for pattern in resolver.url_patterns:
         if pattern.name and pattern.name != "api-root":
             route = str(pattern.pattern)
             found[pattern.name] = base + route.replace("<int:", "{").replace(">", "}")

@@ -226,9 +226,15 @@ def _changes(
 
 def _word_changes(before: str, after: str) -> tuple:
     # The revision diff's word-level engine, unchanged stretches shortened as there.
+    # A text mostly rewritten reads better as before and after: words only when at least
+    # half of it stayed.
     from annotations.views.revisions import shorten_unchanged, word_diff
 
-    return tuple(shorten_unchanged(word_diff(before, after)))
+    pieces = word_diff(before, after)
+    kept = sum(len(piece.text) for piece in pieces if piece.op == "equal")
+    if kept * 2 < max(len(before), len(after)):
+        return ()
+    return tuple(shorten_unchanged(pieces))
 
 
 def _decision(event: ClaimEvent) -> Decision | None:

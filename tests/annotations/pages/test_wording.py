@@ -85,3 +85,32 @@ def test_a_highlight_says_who_makes_the_claim_on_hover_and_focus(client):
     page = client.get(reverse("article_reader", args=[claim.article_id])).content.decode()
     assert 'title="Edi Rama claims; Iran accused"' in page
     assert 'data-tip="Edi Rama claims; Iran accused"' in page
+
+
+def test_a_rejection_needs_a_comment_at_every_door(client):
+    from rest_framework.test import APIClient
+
+    from annotations.models import ClaimStatus
+
+    writer = UserFactory(username="writer", roles=["researcher"])
+    checker = UserFactory(username="checker", roles=["reviewer"])
+    claim = make_claim(author=writer)
+    claim = claim_submit(user=writer, claim_id=claim.pk, version=claim.version)
+    api = APIClient()
+    api.force_authenticate(checker)
+    answer = api.post(
+        reverse("v1:claim-review", args=[claim.pk]),
+        {"version": claim.version, "decision": "reject", "reason": "unsupported"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["field"] == "comment"
+    client.force_login(checker)
+    response = client.post(
+        reverse("review_decide", args=[claim.pk]),
+        {"version": claim.version, "decision": "reject", "reason": "unsupported"},
+        follow=True,
+    )
+    assert "Tell the author why, in a comment." in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED

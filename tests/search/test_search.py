@@ -244,3 +244,20 @@ def test_a_search_that_matches_nothing_reads_through_the_index():
             plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
             assert "VIRTUAL TABLE INDEX" in plan
             assert "SCAN annotations_claim" not in plan
+
+
+def test_an_article_search_reads_through_the_index():
+    from articles.models import Article
+    from search.selectors import matching_articles
+
+    ArticleFactory(title="Kanaani", text=BODY)
+    query = matching_articles(Article.objects.all(), "nothingmatchesthis")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = query.explain()
+        assert index.gin_index(index.ARTICLES) in plan
+        assert "Seq Scan on articles_article" not in plan
+    else:
+        plan = query.explain()
+        assert "VIRTUAL TABLE INDEX" in plan

@@ -14,6 +14,7 @@ from django.utils import timezone
 class NotificationKind(models.TextChoices):
     DECISION = "decision", "A decision on your claim"
     MENTION = "mention", "Your claim was named in a review"
+    RELATION = "relation", "Another claim was related to yours"
 
 
 class Notification(models.Model):
@@ -24,6 +25,13 @@ class Notification(models.Model):
     claim = models.ForeignKey("annotations.Claim", on_delete=models.CASCADE, related_name="+")
     review = models.ForeignKey(
         "annotations.Review", on_delete=models.CASCADE, related_name="+", null=True
+    )
+    relation = models.ForeignKey(
+        "annotations.ClaimRelation", on_delete=models.CASCADE, related_name="+", null=True
+    )
+    # Who did what the notice tells of (the reviewer, the one who related the claims).
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="+", null=True
     )
     created = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

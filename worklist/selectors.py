@@ -121,6 +121,6 @@ def my_decisions(user) -> Section:
 def recent_notifications(user, *, limit: int = SHOWN) -> list[Notification]:
     return list(
         notifications_of(user)
-        .select_related("claim", "review", "review__reviewer")
+        .select_related("claim", "review", "sender", "relation")
         .order_by("-created", "-id")[:limit]
     )

@@ -41,6 +41,7 @@ def notify_review(*, review, claim) -> None:
                 kind=NotificationKind.DECISION,
                 claim=claim,
                 review=review,
+                sender_id=review.reviewer_id,
             )
         )
     mentioned = mentioned_claim_ids(review.comment)
@@ -57,10 +58,34 @@ def notify_review(*, review, claim) -> None:
                 kind=NotificationKind.MENTION,
                 claim=other,
                 review=review,
+                sender_id=review.reviewer_id,
             )
             for other in named
         ]
     Notification.objects.bulk_create(notices)
+
+
+def notify_relation(*, relation, user) -> None:
+    """Tell the authors of both related claims, except `user` who related them. To be
+    called by the service that makes a relation, in its transaction."""
+    from annotations.models import Claim
+
+    authors = dict(
+        Claim.objects.filter(pk__in=[relation.from_claim_id, relation.to_claim_id]).values_list(
+            "pk", "author_id"
+        )
+    )
+    Notification.objects.bulk_create(
+        Notification(
+            recipient_id=author_id,
+            kind=NotificationKind.RELATION,
+            claim_id=claim_id,
+            relation=relation,
+            sender=user,
+        )
+        for claim_id, author_id in sorted(authors.items())
+        if author_id != user.pk
+    )
 
 
 @transaction.atomic

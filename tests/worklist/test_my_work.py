@@ -123,3 +123,21 @@ def test_my_work_reads_a_fixed_number_of_queries(client, writer, checker):
     first = count()
     add(2)
     assert count() == first
+
+
+def test_a_relation_to_my_claim_notifies_me_not_the_one_who_made_it(client, writer, checker):
+    from annotations.models import ClaimRelation
+    from worklist.services import notify_relation
+
+    colleague = UserFactory(username="colleague", roles=["researcher"])
+    mine = submitted(writer, statement="Iran carried out the attacks.")
+    theirs = submitted(colleague, statement="Tehran denies it.")
+    relation = ClaimRelation.objects.create(
+        from_claim=theirs, to_claim=mine, kind="contradicts", created_by=colleague
+    )
+    notify_relation(relation=relation, user=colleague)
+    notice = Notification.objects.get()
+    assert (notice.recipient, notice.claim, notice.kind) == (writer, mine, "relation")
+    client.force_login(writer)
+    page = client.get(reverse("my_work")).content.decode()
+    assert "colleague related a claim to yours (contradicts)" in page

@@ -43,7 +43,22 @@ def filter_form(filterset: ClaimFilter):
             form.fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 8})
     for name in ("status", "certainty", "anchor_state"):
         form.fields[name].widget = forms.CheckboxSelectMultiple(choices=form.fields[name].choices)
+    for name in ("created_after", "created_before", "reviewed_after"):
+        if name in form.fields:
+            form.fields[name].widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
     return form
+
+
+def chosen_names(filterset: ClaimFilter) -> dict[str, str]:
+    """The names of the actor, claimant and source a valid filter names (one query
+    each at most), shown beside their id fields."""
+    names = {}
+    data = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
+    for field in ("actor", "claimant", "source"):
+        chosen = data.get(field)
+        if chosen is not None:
+            names[field] = getattr(chosen, "name", str(chosen))
+    return names
 
 
 @login_required
@@ -84,6 +99,7 @@ def claim_index(request):
         "annotations/claims/index.html",
         {
             "form": filter_form(filterset),
+            "names": chosen_names(filterset),
             "rows": rows,
             "count": count,
             "count_label": f"{COUNT_LIMIT:,}+" if count > COUNT_LIMIT else f"{count:,}",

@@ -93,3 +93,13 @@ def test_the_page_reads_a_fixed_number_of_queries(client, writer, iran):
     first = count()
     add(3)
     assert count() == first
+
+
+def test_a_chosen_actor_is_named_and_the_actor_page_links_here(client, writer, iran):
+    client.force_login(writer)
+    page = client.get(reverse("claim_index"), {"actor": iran.pk}).content.decode()
+    assert 'data-testid="chosen-actor">Iran<' in page
+    actor_page = client.get(reverse("actor_detail", args=[iran.pk])).content.decode()
+    assert f"{reverse('claim_index')}?actor={iran.pk}" in actor_page
+    dated = client.get(reverse("claim_index"), {"created_after": "2020-01-01T10:00"})
+    assert dated.status_code == 200 and not dated.context["form"].errors

@@ -119,11 +119,11 @@ def search(*, user, text: str, limit: int = 20) -> Results:
     q = read_query(text)
     if q.empty:
         return Results(q, Found(), Found(), Found())
-    articles = ranked_articles(articles_visible_to(user).defer("text", "raw"), text)
-    claims = ranked_claims(claims_visible_to(user), text, note_reader=user).select_related(
+    articles = ranked_articles(articles_visible_to(user).defer("text", "raw"), q)
+    claims = ranked_claims(claims_visible_to(user), q, note_reader=user).select_related(
         "article", "claimant"
     )
-    actors = ranked_actors(text)
+    actors = ranked_actors(q)
     article_rows = list(articles.select_related("outlet")[:limit])
     claim_rows = list(claims[:limit])
     actor_rows = list(actors[:limit])

@@ -90,6 +90,11 @@ def read_query(text: str) -> Query:
     return Query(text=text, fts=fts, names=tuple(sorted(names)), actor_ids=actor_ids)
 
 
+def _as_query(text: str | Query) -> Query:
+    # A caller that reads several kinds reads the registry for the expansion once.
+    return text if isinstance(text, Query) else read_query(text)
+
+
 # -- what matches ------------------------------------------------------------------------
 
 
@@ -151,18 +156,22 @@ def claim_rank(q: Query) -> RawSQL:
     )
 
 
-def matching_claims(claims: QuerySet[Claim], text: str, *, note_reader=None) -> QuerySet[Claim]:
+def matching_claims(
+    claims: QuerySet[Claim], text: str | Query, *, note_reader=None
+) -> QuerySet[Claim]:
     """`claims` narrowed to those the query `text` finds (none when it holds no word)."""
-    q = read_query(text)
+    q = _as_query(text)
     if q.empty:
         return claims.none()
     sql, params = claim_ids_sql(q, note_reader=note_reader)
     return claims.filter(pk__in=RawSQL(sql, params))
 
 
-def ranked_claims(claims: QuerySet[Claim], text: str, *, note_reader=None) -> QuerySet[Claim]:
+def ranked_claims(
+    claims: QuerySet[Claim], text: str | Query, *, note_reader=None
+) -> QuerySet[Claim]:
     """`matching_claims`, best match first."""
-    q = read_query(text)
+    q = _as_query(text)
     if q.empty:
         return claims.none()
     sql, params = claim_ids_sql(q, note_reader=note_reader)
@@ -191,17 +200,17 @@ def _article_rank(q: Query) -> RawSQL:
     )
 
 
-def matching_articles(articles: QuerySet[Article], text: str) -> QuerySet[Article]:
+def matching_articles(articles: QuerySet[Article], text: str | Query) -> QuerySet[Article]:
     """`articles` narrowed to those whose title, byline or text the query finds."""
-    q = read_query(text)
+    q = _as_query(text)
     if q.empty:
         return articles.none()
     sql, params = _article_ids_sql(q)
     return articles.filter(pk__in=RawSQL(sql, params))
 
 
-def ranked_articles(articles: QuerySet[Article], text: str) -> QuerySet[Article]:
-    q = read_query(text)
+def ranked_articles(articles: QuerySet[Article], text: str | Query) -> QuerySet[Article]:
+    q = _as_query(text)
     if q.empty:
         return articles.none()
     sql, params = _article_ids_sql(q)
@@ -228,10 +237,10 @@ def _actor_ids_sql(q: Query) -> tuple[str, list]:
     )
 
 
-def ranked_actors(text: str) -> QuerySet[Actor]:
+def ranked_actors(text: str | Query) -> QuerySet[Actor]:
     """Actors whose name, description or an alias the query finds; those the query names
     exactly first."""
-    q = read_query(text)
+    q = _as_query(text)
     if q.empty:
         return Actor.objects.none()
     sql, params = _actor_ids_sql(q)

@@ -26,6 +26,7 @@ from annotations.models import (
 from annotations.params import IdChoiceFilter, IdFilter
 from annotations.text import fold
 from articles.models import Article, Source, SourceKind
+from search.selectors import matching_articles, matching_claims
 
 
 def _any_contains(queryset, value: str, *fields: str):
@@ -80,7 +81,11 @@ class ClaimFilter(django_filters.FilterSet):
     created_after = UTCDateTimeFilter(field_name="created", lookup_expr="gte")
     created_before = UTCDateTimeFilter(field_name="created", lookup_expr="lt")
     reviewed_after = UTCDateTimeFilter(field_name="reviewed_at", lookup_expr="gte")
-    q = django_filters.CharFilter(method="filter_text", label="Text search")
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label="Words of the statement, quote or note, or an actor's name or alias",
+        max_length=300,
+    )
     related_to = IdFilter(
         method="filter_related_to",
         label="Claim id: the claims related to it, either way (it denies them, or they it)",
@@ -117,7 +122,12 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(actor_links__role=value).distinct()
 
     def filter_text(self, queryset, name, value):
-        return _any_contains(queryset, value, "statement", "exact", "claimant__name")
+        # The one full-text search (`search.selectors`); notes only for those who may
+        # read them, when the filter knows who asks.
+        if not value.strip():
+            return queryset
+        reader = getattr(self.request, "user", None)
+        return matching_claims(queryset, value, note_reader=reader)
 
 
 # The one ranking of actors; `annotations.selectors.actors` serves it to every door.
@@ -193,7 +203,9 @@ class SourceFilter(django_filters.FilterSet):
 
 
 class ArticleFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Title or byline", max_length=300)
+    q = django_filters.CharFilter(
+        method="filter_q", label="Words of the title, byline or text", max_length=300
+    )
     outlet = IdChoiceFilter(queryset=Source.objects.all())
     language = django_filters.CharFilter(max_length=16)
     project = IdFilter(field_name="project_id", label="Project id")
@@ -203,4 +215,6 @@ class ArticleFilter(django_filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return _any_contains(queryset, value, "title", "byline")
+        if not value.strip():
+            return queryset
+        return matching_articles(queryset, value)

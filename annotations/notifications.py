@@ -24,6 +24,14 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# What happened, as the author reads it in a list of mails (not the reviewer's button).
+SUBJECTS = {
+    "approve": "Approved",
+    "reject": "Rejected",
+    "request_changes": "Changes requested",
+}
+
+
 def notify_author_of_decision(claim_id: int, review_id: int) -> None:
     """Tell the claim's author what a reviewer decided. Does nothing when the author has
     no email address or the claim has gone since (a deleted draft)."""
@@ -35,7 +43,7 @@ def notify_author_of_decision(claim_id: int, review_id: int) -> None:
     if not claim.author.email:
         return
     statement = Truncator(_one_line(claim.statement)).chars(SUBJECT_STATEMENT_CHARS)
-    subject = f"[Claimdesk] {review.get_decision_display()}: {statement}"
+    subject = f"[Claimdesk] {SUBJECTS.get(review.decision, review.decision)}: {statement}"
     send_mail(
         subject=subject,
         message=render_to_string(

@@ -123,10 +123,16 @@ class ImportForm(forms.Form):
         return self.data.get("intent") == INTENT_SAVE
 
 
+# What the preview shows: the text and what cleaning removes from it. A title, outlet or
+# date typed after the preview changes nothing the preview showed, so it needs no second
+# preview before saving.
+PREVIEWED_FIELDS = ("text", "raw")
+
+
 def fingerprint(fields: dict) -> str:
-    """A digest of the fields an import is made of: what the user previewed."""
+    """A digest of what the user previewed: the text as pasted or uploaded."""
     payload = json.dumps(
-        {key: _unify_line_ends(str(value or "")) for key, value in sorted(fields.items())},
+        {key: _unify_line_ends(str(fields.get(key) or "")) for key in PREVIEWED_FIELDS},
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

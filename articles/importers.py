@@ -409,6 +409,12 @@ def _no_nul(text: str) -> str:
     return text
 
 
+def split_headline(text: str) -> tuple[str, str]:
+    """`(headline, text without it)` when the text's first line looks like a headline
+    (what a plain-text file's import takes as its title), else `("", text)`."""
+    return _split_headline(text)
+
+
 def _split_headline(text: str) -> tuple[str, str]:
     """`(headline, text without the headline line)`, or `("", text)` when there is none."""
     position = 0

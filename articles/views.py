@@ -21,7 +21,13 @@ from django.views.decorators.http import require_http_methods
 
 from articles.cleaning import REMOVAL_KINDS
 from articles.forms import ImportForm, fingerprint, form_data
-from articles.importers import DEFAULT_LANGUAGE, ArticleInput, ImportFailure, read_path
+from articles.importers import (
+    DEFAULT_LANGUAGE,
+    ArticleInput,
+    ImportFailure,
+    read_path,
+    split_headline,
+)
 from articles.models import Article, Source, SourceKind
 from articles.services import (
     DuplicateArticle,
@@ -82,6 +88,8 @@ def article_import_view(request: HttpRequest) -> HttpResponse:
         form = ImportForm(data=form_data(fields))
         form.is_valid()
         fields = form.article_fields()
+    elif not fields["title"] and not form.wants_save():
+        fields, form = _propose_title(fields, form)
 
     try:
         plan = article_import_plan(project=_import_project(request), **fields)
@@ -104,8 +112,21 @@ def article_import_view(request: HttpRequest) -> HttpResponse:
                 return _render(request, form, plan=plan, previewed=previewed)
             messages.success(request, f"Imported “{article.title}”.")
             return redirect(article_page_url(article))
-        messages.info(request, "The fields changed since the preview: check it, then save.")
+        messages.info(request, "The text changed since the preview: check it, then save.")
     return _render(request, form, plan=plan, previewed=previewed)
+
+
+def _propose_title(fields: dict, form: ImportForm) -> tuple[dict, ImportForm]:
+    """A pasted text whose first line looks like a headline: that line is proposed as the
+    title (and leaves the text), as a plain-text file's import does. The form shows it,
+    to be kept or changed before saving."""
+    headline, rest = split_headline(fields["text"])
+    if not headline:
+        return fields, form
+    fields = {**fields, "title": headline, "text": rest.lstrip("\n")}
+    proposed = ImportForm(data=form_data(fields))
+    proposed.is_valid()
+    return proposed.article_fields(), proposed
 
 
 def _import_project(request: HttpRequest) -> int | None:

@@ -132,6 +132,7 @@ class Reviewer(DeskUser):
             body["comment"] = "Check the claimant against the source."
         if decision == "reject":
             body["reason"] = "unsupported"
+            body["comment"] = "No source supports it."
         with self.client.post(
             f"{API}/claims/{claim['id']}/review/", json=body, name="review", catch_response=True
         ) as response:

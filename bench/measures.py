@@ -515,6 +515,16 @@ def api_endpoints(bench: Bench) -> list[Endpoint]:
             lambda i: [f"{url('v1:claim-list')}?{urlencode({'q': busiest_name})}&project={desk}"],
             note=busiest_name,
         ),
+        Endpoint(
+            "claims, q= a phrase of quotes (full-text search)",
+            ("v1:claim-list",),
+            lambda i: [f"{url('v1:claim-list')}?{urlencode({'q': 'said the'})}&project={desk}"],
+        ),
+        Endpoint(
+            "articles, q= a word of article bodies (full-text search)",
+            ("v1:article-list",),
+            lambda i: [f"{url('v1:article-list')}?q=investigation&project={desk}"],
+        ),
         Endpoint("one claim", ("v1:claim-detail",), claim),
         Endpoint(
             "article + its claims (2 requests)", ("v1:article-detail", "v1:claim-list"), article

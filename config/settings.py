@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "articles",
     "annotations",
     "publishing",
+    "search",
+    "worklist",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "annotations.context_processors.navigation",
                 "projects.context_processors.current_project_nav",
+                "worklist.context_processors.inbox",
             ],
         },
     },

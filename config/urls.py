@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("annotations.urls")),
     path("", include("publishing.editorial")),
+    path("", include("search.urls")),
+    path("", include("worklist.urls")),
 ]
 
 # Unhandled errors: JSON under /api/, a plain page elsewhere, 503 when the database is gone.

@@ -8,11 +8,14 @@ from tests.conftest import REPO
 
 PACKAGES = ("claimdesk", "articles", "annotations")
 LAYER = {name: number for number, name in enumerate(PACKAGES)}
+# Apps beside the layers (annotations calls into them and they read annotations): no
+# circles through them either.
+BESIDE = ("search", "worklist")
 
 
-def _modules() -> dict[str, Path]:
+def _modules(packages=PACKAGES) -> dict[str, Path]:
     modules = {}
-    for package in PACKAGES:
+    for package in packages:
         for path in (REPO / package).rglob("*.py"):
             parts = path.relative_to(REPO).with_suffix("").parts
             if "migrations" in parts:
@@ -21,9 +24,9 @@ def _modules() -> dict[str, Path]:
     return modules
 
 
-def _imports() -> dict[str, set[str]]:
+def _imports(packages=PACKAGES) -> dict[str, set[str]]:
     """Module -> the project modules it imports, at the top or inside a function."""
-    modules = _modules()
+    modules = _modules(packages)
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         found = set()
@@ -67,7 +70,7 @@ def test_imports_run_from_annotations_to_articles_to_claimdesk_only():
 
 
 def test_no_modules_import_each_other():
-    assert _circles(_imports()) == []
+    assert _circles(_imports((*PACKAGES, *BESIDE))) == []
 
 
 def test_the_circle_finder_finds_a_circle_through_three_modules():

@@ -6,9 +6,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import api as tokens
 from annotations.api.views import annotations, articles, claims, exports, projects, registry
 from annotations.api.views import relations as claim_relations
+from annotations.api.views.index import ApiRootView
 from publishing import api as publishing
 
 v1_patterns = [
+    path("", ApiRootView.as_view(), name="api-root"),
     path("auth/token/", tokens.TokenView.as_view(), name="auth-token"),
     path("auth/tokens/", tokens.TokenListView.as_view(), name="auth-token-list"),
     path("auth/tokens/<int:pk>/", tokens.TokenDetailView.as_view(), name="auth-token-detail"),

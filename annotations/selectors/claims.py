@@ -51,13 +51,15 @@ def with_details(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
     )
 
 
-def apply_claim_filters(queryset: QuerySet[Claim], filters: Mapping | None) -> QuerySet[Claim]:
+def apply_claim_filters(
+    queryset: QuerySet[Claim], filters: Mapping | None, *, user=None
+) -> QuerySet[Claim]:
     """Apply ClaimFilter, raising InvalidInput (with the field) on any bad value."""
-    return filtered(ClaimFilter, queryset, filters)
+    return filtered(ClaimFilter, queryset, filters, user=user)
 
 
 def claim_list(*, user, filters: Mapping | None = None) -> QuerySet[Claim]:
-    return with_details(apply_claim_filters(claims_visible_to(user), filters))
+    return with_details(apply_claim_filters(claims_visible_to(user), filters, user=user))
 
 
 def verified_claims(*, user, filters: Mapping | None = None) -> QuerySet[Claim]:

@@ -19,6 +19,7 @@ from annotations.models import Claim, ClaimRelation, EventKind, RelationKind
 from annotations.selectors import claims_visible_to
 from annotations.services.events import record_event
 from claimdesk.errors import InvalidInput, NotFound
+from worklist.services import notify_relation
 
 FIELD = "relations"
 
@@ -159,6 +160,8 @@ def write_relations(*, user, claim: Claim, plan: RelationPlan, from_status: str)
         )
         data = {"relation": relation.pk, "kind": link.kind, "to_claim": other.pk}
         from_status = _record(user, claim, EventKind.RELATED, before, data, from_status)
+        # The other claim's author learns that a claim now answers theirs.
+        notify_relation(relation=relation, user=user)
 
 
 def _record(user, claim: Claim, kind: str, before: list, data: dict, from_status: str) -> str:

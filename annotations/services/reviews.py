@@ -18,6 +18,7 @@ from annotations.services.events import record_event
 from claimdesk import characters, limits
 from claimdesk.errors import InvalidInput, InvalidTransition, StaleVersion
 from projects.models import Project
+from worklist.services import notify_review
 
 DECISION_EVENTS = {
     Decision.APPROVE: EventKind.APPROVED,
@@ -74,6 +75,10 @@ def _clean_decision_input(
         raise InvalidInput("A reason goes with a rejection only.", field="reason")
     if decision == Decision.REQUEST_CHANGES and not comment.strip():
         raise InvalidInput("Say what should change.", field="comment")
+    # The author reads the comment, not the reason code: "unsupported" alone does not
+    # say what is missing.
+    if decision == Decision.REJECT and not comment.strip():
+        raise InvalidInput("Tell the author why, in a comment.", field="comment")
     characters.check_characters(comment=comment, rating_label=rating_label)
     limits.check_lengths(comment=(comment, limits.REVIEW_COMMENT))
     if decision == Decision.APPROVE and not all(checks):
@@ -149,8 +154,8 @@ def review_decide(
     count as confirmed for an approval); the claim becomes `approved` once
     its project's `required_approvals` distinct reviewers approved it in the current
     round, and stays
-    `submitted` (with a new version) before that. `reject` needs a reason,
-    `request_changes` a comment. Every decision writes a `Review` and a `ClaimEvent` and
+    `submitted` (with a new version) before that. `reject` needs a reason and
+    a comment, `request_changes` a comment. Every decision writes a `Review` and a `ClaimEvent` and
     bumps the version; the author is emailed after the transaction commits.
     """
     checks = (
@@ -234,6 +239,8 @@ def review_decide(
             "reviewed_version": version,
         },
     )
+    # In-app notices are data of the decision: written in its transaction.
+    notify_review(review=review, claim=claim)
     claim_pk, review_pk = claim.pk, review.pk
     # robust: a mail failure after commit must not turn a recorded decision into an error.
     transaction.on_commit(lambda: notify_author_of_decision(claim_pk, review_pk), robust=True)

@@ -39,6 +39,7 @@ from annotations.selectors import articles as selectors
 from annotations.selectors import claims_visible_to
 from annotations.selectors.relations import relations_by_claim
 from annotations.services.claims import workflow_participant
+from annotations.services.revisions import can_revise_article
 from annotations.views.pickers import picker_context
 from articles.models import Article, Source
 from claimdesk.replica import lag_tolerant
@@ -207,6 +208,7 @@ def reader_context(request, article: Article, *, form: ClaimForm | None = None) 
             (status, label, status_counts.get(status, 0)) for status, label in ClaimStatus.choices
         ],
         "can_annotate": annotate,
+        "can_revise": can_revise_article(request.user, article),
         "form": form if annotate else None,
         "panel_open": bool(form is not None and form.is_bound),
         "selected_claim": selected or "",

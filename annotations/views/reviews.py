@@ -87,7 +87,7 @@ class DecisionForm(forms.Form):
         max_length=limits.REVIEW_COMMENT,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Comment",
-        help_text="Required to request changes; optional otherwise.",
+        help_text="Required to reject or to request changes; optional to approve.",
     )
     rating_value = forms.TypedChoiceField(
         choices=[("", "No rating"), *((n, f"{n} of 5") for n in range(1, 6))],

@@ -575,8 +575,17 @@ function setUpSuggestions(form, context) {
       box.hidden = true;
       return;
     }
-    box.append(element("span", "suggestions-label", "In this passage:"));
+    // The server ranks actors by where they are named (`found_in`): the passage, then its
+    // sentence, then the rest of the article; each group says which it is.
+    let where = null;
     for (const actor of actors) {
+      const found = actor.found_in || "passage";
+      if (found !== where) {
+        where = found;
+        const label = element("span", "suggestions-label", FOUND_IN[found] || FOUND_IN.passage);
+        label.dataset.foundIn = found;
+        box.append(label);
+      }
       const chip = element("button", "chip");
       chip.type = "button";
       chip.dataset.actor = String(actor.id);
@@ -589,6 +598,35 @@ function setUpSuggestions(form, context) {
     box.hidden = false;
   };
 }
+
+/**
+ * Ask before leaving a page whose claim form holds typed text not yet saved: a
+ * half-written claim is otherwise lost to a click on a link. Sending the form, or a
+ * form reset (the reader's panel closing), clears the warning.
+ */
+function warnBeforeLeaving(form) {
+  let dirty = false;
+  form.addEventListener("input", (event) => {
+    if (event.target.matches("textarea, input[type=text], input:not([type])")) dirty = true;
+  });
+  form.addEventListener("submit", () => {
+    dirty = false;
+  });
+  form.addEventListener("reset", () => {
+    dirty = false;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (!dirty) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+}
+
+const FOUND_IN = {
+  passage: "In this passage:",
+  sentence: "In its sentence:",
+  article: "Elsewhere in the article:",
+};
 
 /**
  * Enhance a claim form. Returns `{ loadSuggestions(start, end) }` for the reader.
@@ -633,6 +671,8 @@ export function initClaimForm(form) {
     form.dataset.submitting = "1";
     setTimeout(() => delete form.dataset.submitting, 5000);
   });
+
+  warnBeforeLeaving(form);
 
   let suggestionRequest = 0;
   return {

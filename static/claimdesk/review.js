@@ -116,6 +116,12 @@
         announce("Choose a reason, press Esc, then press r again.", "hint");
         return;
       }
+      var why = form.querySelector("textarea[name=comment]");
+      if (!why.value.trim()) {
+        why.focus();
+        announce("Tell the author why in the comment, press Esc, then press r again.", "hint");
+        return;
+      }
     } else if (decision === "request_changes") {
       var comment = form.querySelector("textarea[name=comment]");
       if (!comment.value.trim()) {

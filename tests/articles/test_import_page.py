@@ -132,16 +132,44 @@ def test_browser_line_ends_do_not_spoil_the_previewed_fingerprint(as_user, resea
     assert Article.objects.get().raw == DIRTY
 
 
-def test_save_without_a_matching_preview_shows_the_preview_again(as_user, researcher, url):
+def test_save_after_the_text_changed_shows_the_preview_again(as_user, researcher, url):
+    client = as_user(researcher)
+    previewed = preview(client, url).context["previewed"]
+
+    changed = DIRTY + "\n\nOne more paragraph."
+    response = client.post(url, fields(intent="save", previewed=previewed, text=changed))
+
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+    assert "text changed since the preview" in response.content.decode()
+
+
+def test_a_field_changed_after_the_preview_saves_at_once_when_the_text_is_the_same(
+    as_user, researcher, url
+):
     client = as_user(researcher)
     previewed = preview(client, url).context["previewed"]
 
     response = client.post(url, fields(intent="save", previewed=previewed, title="Changed title"))
 
-    assert response.status_code == 200
-    assert not Article.objects.exists()
-    assert response.context["plan"].title == "Changed title"
-    assert "changed since the preview" in response.content.decode()
+    assert response.status_code == 302
+    assert Article.objects.get().title == "Changed title"
+
+
+def test_the_first_line_of_a_pasted_text_is_proposed_as_its_title(as_user, researcher, url):
+    client = as_user(researcher)
+    pasted = "Albania cuts ties with Iran\n\nThe government said on Wednesday it would act."
+    response = preview(client, url, title="", text=pasted)
+
+    form = response.context["form"]
+    assert form["title"].value() == "Albania cuts ties with Iran"
+    assert form["text"].value() == "The government said on Wednesday it would act."
+    previewed = response.context["previewed"]
+    data = {name: form[name].value() or "" for name in form.fields if name != "upload"}
+    client.post(url, {**data, "intent": "save", "previewed": previewed})
+    article = Article.objects.get()
+    assert article.title == "Albania cuts ties with Iran"
+    assert article.raw == pasted
 
 
 def test_duplicate_names_the_existing_article(as_user, researcher, url):

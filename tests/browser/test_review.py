@@ -99,6 +99,13 @@ def test_reviewer_clears_the_queue_with_the_keyboard_and_the_author_resubmits(
     expect(reason).to_have_value("misattributed")
     page.keyboard.press("Escape")
     expect(page.locator(f"#claim-{second.pk}")).to_be_focused()
+    # r again: to the comment, which a rejection needs; type why, Esc, r.
+    page.keyboard.press("r")
+    why = page.locator(f"#claim-{second.pk} textarea[name=comment]")
+    expect(why).to_be_focused()
+    page.keyboard.type("Rama did not say this.")
+    page.keyboard.press("Escape")
+    expect(page.locator(f"#claim-{second.pk}")).to_be_focused()
     page.keyboard.press("r")
     expect(page.locator(f"#claim-{second.pk}")).to_have_count(0)
     expect(page.locator("[data-review-live]")).to_contain_text("Rejected")
@@ -177,6 +184,7 @@ def test_the_plain_form_works_without_javascript(browser, live_server, people, t
             "Say why the claim is rejected."
         )
         page.locator(f"#claim-{first.pk} select[name=reason]").select_option("duplicate")
+        page.locator(f"#claim-{first.pk} textarea[name=comment]").fill("Made twice.")
         page.locator(f"#claim-{first.pk}").get_by_role("button", name=re.compile("^Reject")).click()
         expect(page.locator(".messages")).to_contain_text("Rejected:")
         expect(page.locator(f"#claim-{first.pk}")).to_have_count(0)
@@ -197,7 +205,12 @@ def test_a_decision_someone_else_made_first_is_reported_and_reloaded(
     login(people["reviewer"])
     page.goto("/review/")
     review_decide(
-        user=other, claim_id=first.pk, version=first.version, decision="reject", reason="other"
+        user=other,
+        claim_id=first.pk,
+        version=first.version,
+        decision="reject",
+        reason="other",
+        comment="No.",
     )
     item = page.locator(f"#claim-{first.pk}")
     item.locator("textarea[name=comment]").fill("Please name the source.")

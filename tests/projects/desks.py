@@ -99,7 +99,7 @@ def build_desk(project: Project, *, author, reviewer, registry: Registry, title:
         submit(claim(), author), reviewer, "request_changes", comment="Name the source."
     )
     desk.claims["rejected"] = decide(
-        submit(claim(), author), reviewer, "reject", reason="unsupported"
+        submit(claim(), author), reviewer, "reject", reason="unsupported", comment="Unsupported."
     )
     return desk
 

@@ -638,7 +638,9 @@ def build_layout(memberships, claims):
             elif state == "changes_requested":
                 claim = decide(claim, decider, "request_changes", comment="More.")
             elif state == "rejected":
-                claim = decide(claim, decider, "reject", reason="unsupported")
+                claim = decide(
+                    claim, decider, "reject", reason="unsupported", comment="Unsupported."
+                )
             rows.append((claim.pk, claim.status, author.pk))
         desks.append((project, article, rows))
     return users, memberships, desks

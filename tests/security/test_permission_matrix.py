@@ -71,6 +71,16 @@ def _claim(attribute: str):
     return kwargs
 
 
+def _notice(w: World):
+    """A notification of the author about their submitted claim."""
+    from worklist.models import Notification, NotificationKind
+
+    claim = w.submitted
+    return Notification.objects.get_or_create(
+        recipient=w.users["author"], claim=claim, kind=NotificationKind.DECISION
+    )[0]
+
+
 TARGETS = {
     "": lambda w: {},
     "article": lambda w: {"article_id": w.article.pk, "pk": w.article.pk, "number": 1},
@@ -87,6 +97,7 @@ TARGETS = {
     "other_actor": lambda w: {"pk": w.other_actor.pk},
     "source": lambda w: {"pk": w.source.pk},
     "token": lambda w: {"pk": w.token.pk},
+    "notice": lambda w: {"notification_id": _notice(w).pk},
     "project": lambda w: {
         "pk": w.article.project_id,
         "slug": w.article.project.slug,
@@ -536,6 +547,21 @@ TABLE: dict[str, dict[str, str]] = {
         "GET": "login 403 403 403 403 200 200 404 404",
         "POST": "login 403 403 403 403 302 302 404 404",
     },
+    "v1:api-root": {"GET": "401 200 200 200 200 200 200 200 200"},
+    # -- pages: search, the claims page, My work, export -----------------------------------
+    "search": {"GET": "login 200 200 200 200 200 200 200 200"},
+    "claim_index": {"GET": "login 200 200 200 200 200 200 200 200"},
+    "export_page": {"GET": "login 200 200 200 200 200 200 200 200"},
+    "my_work": {"GET": "login 200 200 200 200 200 200 200 200"},
+    # A notification is its recipient's only: anyone else's answer is "not found".
+    "notification_read[notice]": {
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 302 404 404 404 404 404 404 404",
+    },
+    "notifications_read_all": {
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 302 302 302 302 302 302 302 302",
+    },
     # -- pages: registry -----------------------------------------------------------------
     "actor_list": {"GET": "login 200 200 200 200 200 200 200 200"},
     "actor_create": {
@@ -684,6 +710,9 @@ LISTS = (
     ("article_list", {}, True),
     ("article_list", {"q": "Albania"}, False),
     ("orphaned_claims", {}, False),
+    ("search", {"q": "Albania"}, False),
+    ("claim_index", {}, True),
+    ("my_work", {}, True),
     ("review_queue", {}, False),  # `other` wrote their desk's only claim
     ("project_list", {}, True),
     ("actor_detail[actor]", {}, True),

@@ -496,7 +496,12 @@ def test_reviewing_an_approved_claim_is_an_invalid_transition(desk, as_user, sec
     claim = desk["approved"]
     response = as_user(second_reviewer).post(
         url("claim-review", claim),
-        {"version": claim.version, "decision": "reject", "reason": "other"},
+        {
+            "version": claim.version,
+            "decision": "reject",
+            "reason": "other",
+            "comment": "Not what the source says.",
+        },
     )
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition"
@@ -535,7 +540,12 @@ def test_reviewer_rejects_with_a_reason(desk, as_user, reviewer):
     claim = desk["submitted"]
     response = as_user(reviewer).post(
         url("claim-review", claim),
-        {"version": claim.version, "decision": "reject", "reason": "misattributed"},
+        {
+            "version": claim.version,
+            "decision": "reject",
+            "reason": "misattributed",
+            "comment": "Not what the source says.",
+        },
     )
     assert response.json()["status"] == "rejected"
 

@@ -147,6 +147,7 @@ def build_desk(*, researcher, other_researcher, reviewer, second_reviewer, edito
         version=rejected.version,
         decision="reject",
         reason="unsupported",
+        comment="No source says so.",
     )
     return desk
 

@@ -328,3 +328,19 @@ def test_a_claim_relates_to_a_bounded_number_of_claims(settings, researcher, art
             version=denial.version,
             relations=[RelationLink("supports", other.pk) for other in others],
         )
+
+
+def test_the_other_claims_author_is_notified_and_the_one_who_relates_is_not(
+    researcher, other_researcher, article, denial
+):
+    from worklist.models import Notification, NotificationKind
+
+    theirs = make_claim(author=other_researcher, article=article)
+    theirs = claim_submit(user=other_researcher, claim_id=theirs.pk, version=theirs.version)
+    relation = relation_add(
+        user=researcher, claim_id=denial.pk, kind="denies", to_claim_id=theirs.pk
+    )
+    notices = Notification.objects.filter(kind=NotificationKind.RELATION)
+    assert [(n.recipient_id, n.claim_id, n.relation_id, n.sender_id) for n in notices] == [
+        (other_researcher.pk, theirs.pk, relation.pk, researcher.pk)
+    ]

@@ -152,6 +152,7 @@ def test_every_claim_is_reanchored_whatever_its_status(
         version=rejected.version,
         decision="reject",
         reason="misattributed",
+        comment="Someone else said it.",
     )
 
     result = article_revise(

@@ -72,7 +72,11 @@ def claim_in(status: str, author, reviewer):
     claim = claim_submit(user=author, claim_id=claim.pk, version=claim.version)
     decisions = {
         ClaimStatus.APPROVED: {"decision": "approve"},
-        ClaimStatus.REJECTED: {"decision": "reject", "reason": "unsupported"},
+        ClaimStatus.REJECTED: {
+            "decision": "reject",
+            "reason": "unsupported",
+            "comment": "Not what the source says.",
+        },
         ClaimStatus.CHANGES_REQUESTED: {"decision": "request_changes", "comment": "Cite it."},
     }
     if status in decisions:

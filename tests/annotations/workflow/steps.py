@@ -8,7 +8,7 @@ from annotations.services.revisions import article_revise, claim_reattach
 
 DECISION_INPUT = {
     "approve": {},
-    "reject": {"reason": "misattributed"},
+    "reject": {"reason": "misattributed", "comment": "Not what the source says."},
     "request_changes": {"comment": "Name the ministry that said it."},
 }
 

@@ -71,10 +71,16 @@ def test_two_reviewers_deciding_at_once_exactly_one_wins(
     researcher, reviewer, second_reviewer, article
 ):
     pairs = [
-        (("approve", {}), ("reject", {"reason": "unsupported"})),
+        (
+            ("approve", {}),
+            ("reject", {"reason": "unsupported", "comment": "Not what the source says."}),
+        ),
         (("approve", {}), ("approve", {})),
         (("request_changes", {"comment": "Which minister?"}), ("approve", {})),
-        (("reject", {"reason": "duplicate"}), ("request_changes", {"comment": "Source?"})),
+        (
+            ("reject", {"reason": "duplicate", "comment": "Not what the source says."}),
+            ("request_changes", {"comment": "Source?"}),
+        ),
     ]
     for round_number in range(ROUNDS):
         claim = make_claim(author=researcher, article=article)

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 DECISION_INPUT = {
     "approve": {},
-    "reject": {"reason": "misattributed"},
+    "reject": {"reason": "misattributed", "comment": "Not what the source says."},
     "request_changes": {"comment": "Name the ministry that said it."},
 }
 

@@ -24,7 +24,11 @@ DECISIONS = {
         "claimant_checked": "on",
         "sources_checked": "on",
     },
-    "reject": {"decision": "reject", "reason": "unsupported"},
+    "reject": {
+        "decision": "reject",
+        "reason": "unsupported",
+        "comment": "Not what the source says.",
+    },
     "request_changes": {"decision": "request_changes", "comment": "Cite the statement."},
 }
 
@@ -184,6 +188,7 @@ def test_queue_lists_submitted_claims_oldest_first(
         version=decided.version,
         decision="reject",
         reason="other",
+        comment="Not a claim.",
     )
     client.force_login(reviewer)
     html = client.get(QUEUE).content.decode()
@@ -493,6 +498,7 @@ def test_json_decision_on_a_claim_decided_meanwhile(
         version=2,
         decision="reject",
         reason="duplicate",
+        comment="Made twice.",
     )
     client.force_login(reviewer)
     response = post_decision(client, submitted_claim, "approve", version=3, headers=JSON)

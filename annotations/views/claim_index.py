@@ -1,0 +1,116 @@
+"""The claims page: every claim the user may read, across articles, with the API's claim
+filters as a form (the shared `ClaimFilter`), sortable, paged, counted.
+
+The count stops at `COUNT_LIMIT` ("1,000+") and pages are read with one row more than
+shown to know if there is a next one, so a desk of half a million claims costs the same
+page as a small one.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from annotations.filters import ClaimFilter
+from annotations.params import page_param
+from annotations.selectors import claims_visible_to
+from claimdesk.replica import lag_tolerant
+
+CLAIMS_PER_PAGE = 50
+COUNT_LIMIT = 1000
+SORTS = {
+    "-created": ("Newest first", ("-created", "-pk")),
+    "created": ("Oldest first", ("created", "pk")),
+    "-modified": ("Recently changed", ("-modified", "-pk")),
+    "-reviewed_at": ("Recently reviewed", ("-reviewed_at", "-pk")),
+    "status": ("By status", ("status", "-created", "-pk")),
+}
+# Ids are typed (or arrive from links on actor, source and article pages): a select of
+# every actor of the registry would weigh more than the page.
+ID_FIELDS = ("article", "project", "actor", "claimant", "source")
+
+
+def filter_form(filterset: ClaimFilter):
+    """The FilterSet's form as the pages show it (ids typed, choices as boxes)."""
+    form = filterset.form
+    for name in ID_FIELDS:
+        if name in form.fields:
+            form.fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 8})
+    for name in ("status", "certainty", "anchor_state"):
+        form.fields[name].widget = forms.CheckboxSelectMultiple(choices=form.fields[name].choices)
+    for name in ("created_after", "created_before", "reviewed_after"):
+        if name in form.fields:
+            form.fields[name].widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
+    return form
+
+
+def chosen_names(filterset: ClaimFilter) -> dict[str, str]:
+    """The names of the actor, claimant and source a valid filter names (one query
+    each at most), shown beside their id fields."""
+    names = {}
+    data = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
+    for field in ("actor", "claimant", "source"):
+        chosen = data.get(field)
+        if chosen is not None:
+            names[field] = getattr(chosen, "name", str(chosen))
+    return names
+
+
+@login_required
+@require_GET
+@lag_tolerant
+def claim_index(request):
+    """`/claims/?status=…&actor=…&q=…&sort=…&page=…`: a bad filter value is shown on its
+    field and lists nothing; it is never an error page."""
+    data = request.GET.copy()
+    sort = data.pop("sort", ["-created"])[-1]
+    if sort not in SORTS:
+        sort = "-created"
+    number = page_param(request.GET)
+    data.pop("page", None)
+    filterset = ClaimFilter(
+        data=data,
+        queryset=claims_visible_to(request.user),
+        request=SimpleNamespace(user=request.user),
+    )
+    rows, count, has_next = [], 0, False
+    if filterset.is_valid():
+        claims = filterset.qs.order_by(*SORTS[sort][1])
+        count = claims.order_by()[: COUNT_LIMIT + 1].count()
+        start = (number - 1) * CLAIMS_PER_PAGE
+        rows = list(
+            claims.select_related("article", "claimant", "author").defer(
+                "article__text", "article__raw"
+            )[start : start + CLAIMS_PER_PAGE + 1]
+        )
+        has_next = len(rows) > CLAIMS_PER_PAGE
+        rows = rows[:CLAIMS_PER_PAGE]
+    params = request.GET.copy()
+    params.pop("page", None)
+    sort_params = params.copy()
+    sort_params.pop("sort", None)
+    return render(
+        request,
+        "annotations/claims/index.html",
+        {
+            "form": filter_form(filterset),
+            "names": chosen_names(filterset),
+            "rows": rows,
+            "count": count,
+            "count_label": f"{COUNT_LIMIT:,}+" if count > COUNT_LIMIT else f"{count:,}",
+            "number": number,
+            "has_next": has_next,
+            "page_query": params.urlencode(),
+            "sort_query": sort_params.urlencode(),
+            "sort": sort,
+            "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+        },
+    )
+
+
+urlpatterns = [path("claims/", claim_index, name="claim_index")]

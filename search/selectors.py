@@ -1,0 +1,256 @@
+"""The one full-text search: the search page, the claim and article lists' `q` (pages and
+API) and the claims page all read it.
+
+What a query finds:
+- articles by title, byline and body;
+- claims by statement and quote, and by note for the claims whose note the reader may
+  read (`annotations.claim_presenter.may_read_note`: their own, and those of the desks
+  where they review);
+- actors by name, description and alias.
+It is alias-aware: a query that is the name or an alias of actors in the registry
+("Tehran") also finds what names them otherwise (their name and other aliases: "Iran",
+"the Iranian state"), and the claims they make or are part of.
+
+Everything is read through `claims_visible_to` / `articles_visible_to`, so another desk's
+text is never found. Matching always starts from the full-text index (a GIN index on
+PostgreSQL, FTS5 on SQLite; see `search.index`): a query that matches nothing reads no
+claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
+
+from annotations.models import Actor, ActorAlias, Claim
+from annotations.text import fold
+from articles.models import Article
+from projects import access
+from projects.roles import ProjectRole
+from search import query as parse
+from search.index import ACTORS, ALIASES, ARTICLES, CLAIMS, CONFIG
+
+# The results counted per kind; beyond, the page says "1,000+" (as the review queue does):
+# a count of every match would read every match.
+COUNT_LIMIT = 1000
+# Actors whose names a query is expanded with, at most: a name shared by more actors than
+# this is not a name that picks out anyone.
+EXPANSION_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query as both databases read it, with the alias expansion found in the registry."""
+
+    text: str
+    fts: str  # FTS5 syntax (SQLite)
+    names: tuple[str, ...] = ()  # names and aliases of the actors the query names
+    actor_ids: tuple[int, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.fts
+
+    def tsquery(self) -> tuple[str, list]:
+        """PostgreSQL: the query, or any of the names it expands to."""
+        sql = f"websearch_to_tsquery('{CONFIG}', %s)"
+        params: list = [self.text]
+        for name in self.names:
+            sql += f" || phraseto_tsquery('{CONFIG}', %s)"
+            params.append(name)
+        return f"({sql})", params
+
+    def fts_any(self) -> str:
+        """SQLite: the query, or any of the names it expands to."""
+        return parse.any_of(self.fts, list(self.names))
+
+
+def read_query(text: str) -> Query:
+    """The query with the actors it names: those whose name or an alias is the query
+    itself, folded ("tehran", "TEHRAN" and "Tehrān" name Iran). Two indexed lookups of
+    the registry, none when the query holds no word."""
+    text = (text or "").strip()[: parse.MAX_QUERY]
+    fts = parse.fts5_query(text)
+    folded = fold(text)
+    if not fts or not folded:
+        return Query(text=text, fts="")
+    by_alias = ActorAlias.objects.filter(folded=folded).values("actor_id")
+    actors = list(
+        Actor.objects.filter(folded=folded).values_list("pk", flat=True)[:EXPANSION_LIMIT]
+    ) + list(Actor.objects.filter(pk__in=by_alias).values_list("pk", flat=True)[:EXPANSION_LIMIT])
+    actor_ids = tuple(sorted(set(actors)))[:EXPANSION_LIMIT]
+    if not actor_ids:
+        return Query(text=text, fts=fts)
+    names = set(Actor.objects.filter(pk__in=actor_ids).values_list("name", flat=True))
+    names |= set(ActorAlias.objects.filter(actor_id__in=actor_ids).values_list("name", flat=True))
+    names = {name for name in names if fold(name) != folded}
+    return Query(text=text, fts=fts, names=tuple(sorted(names)), actor_ids=actor_ids)
+
+
+def _as_query(text: str | Query) -> Query:
+    # A caller that reads several kinds reads the registry for the expansion once.
+    return text if isinstance(text, Query) else read_query(text)
+
+
+# -- what matches ------------------------------------------------------------------------
+
+
+def _note_readers_clause(user) -> tuple[str, list]:
+    """SQL over annotations_claim: the claims whose note `user` may read."""
+    if user is None or not user.is_authenticated:
+        return "1 = 0", []
+    if user.is_superuser:
+        return "1 = 1", []
+    reviewing = sorted(access.project_ids(user, ProjectRole.REVIEWER))
+    if not reviewing:
+        return "author_id = %s", [user.pk]
+    marks = ", ".join("%s" for _ in reviewing)
+    return f"(author_id = %s OR project_id IN ({marks}))", [user.pk, *reviewing]
+
+
+def claim_ids_sql(q: Query, *, note_reader=None) -> tuple[str, list]:
+    """SQL selecting the ids of the claims `q` finds: by statement or quote, by note
+    where `note_reader` may read it, by the actors the query names (as claimant or in
+    any role). Every branch starts from an index."""
+    pg = connection.vendor == "postgresql"
+    if pg:
+        tsq, tsq_params = q.tsquery()
+        sql = f"SELECT id FROM {CLAIMS.table} WHERE search_document @@ {tsq}"
+        params = list(tsq_params)
+    else:
+        sql = f"SELECT rowid FROM {CLAIMS.fts} WHERE {CLAIMS.fts} MATCH %s"
+        params = ["{statement exact} : (" + q.fts_any() + ")"]
+    if note_reader is not None and note_reader.is_authenticated:
+        readers, reader_params = _note_readers_clause(note_reader)
+        if pg:
+            matches = f"search_note @@ {tsq}"
+            params_note = list(tsq_params)
+        else:
+            matches = f"id IN (SELECT rowid FROM {CLAIMS.fts} WHERE {CLAIMS.fts} MATCH %s)"
+            params_note = ["{note} : (" + q.fts_any() + ")"]
+        sql += f" UNION SELECT id FROM {CLAIMS.table} WHERE {matches} AND {readers}"
+        params += params_note + reader_params
+    if q.actor_ids:
+        marks = ", ".join("%s" for _ in q.actor_ids)
+        sql += (
+            f" UNION SELECT id FROM {CLAIMS.table} WHERE claimant_id IN ({marks})"
+            f" UNION SELECT claim_id FROM annotations_claimactor WHERE actor_id IN ({marks})"
+        )
+        params += [*q.actor_ids, *q.actor_ids]
+    return sql, params
+
+
+def claim_rank(q: Query) -> RawSQL:
+    """How well a claim's statement and quote match (higher first; a claim found only by
+    the actors the query names ranks after those found by their words)."""
+    if connection.vendor == "postgresql":
+        tsq, params = q.tsquery()
+        return RawSQL(f"ts_rank({CLAIMS.table}.search_document, {tsq})", params)
+    return RawSQL(
+        f"coalesce((SELECT -bm25({CLAIMS.fts}, 10.0, 4.0, 1.0) FROM {CLAIMS.fts} "
+        f"WHERE {CLAIMS.fts} MATCH %s AND rowid = {CLAIMS.table}.id), 0)",
+        ["{statement exact} : (" + q.fts_any() + ")"],
+    )
+
+
+def matching_claims(
+    claims: QuerySet[Claim], text: str | Query, *, note_reader=None
+) -> QuerySet[Claim]:
+    """`claims` narrowed to those the query `text` finds (none when it holds no word)."""
+    q = _as_query(text)
+    if q.empty:
+        return claims.none()
+    sql, params = claim_ids_sql(q, note_reader=note_reader)
+    return claims.filter(pk__in=RawSQL(sql, params))
+
+
+def ranked_claims(
+    claims: QuerySet[Claim], text: str | Query, *, note_reader=None
+) -> QuerySet[Claim]:
+    """`matching_claims`, best match first."""
+    q = _as_query(text)
+    if q.empty:
+        return claims.none()
+    sql, params = claim_ids_sql(q, note_reader=note_reader)
+    return (
+        claims.filter(pk__in=RawSQL(sql, params))
+        .annotate(search_rank=claim_rank(q))
+        .order_by(F("search_rank").desc(), "-pk")
+    )
+
+
+def _article_ids_sql(q: Query) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        tsq, params = q.tsquery()
+        return f"SELECT id FROM {ARTICLES.table} WHERE search_document @@ {tsq}", params
+    return f"SELECT rowid FROM {ARTICLES.fts} WHERE {ARTICLES.fts} MATCH %s", [q.fts_any()]
+
+
+def _article_rank(q: Query) -> RawSQL:
+    if connection.vendor == "postgresql":
+        tsq, params = q.tsquery()
+        return RawSQL(f"ts_rank({ARTICLES.table}.search_document, {tsq})", params)
+    return RawSQL(
+        f"coalesce((SELECT -bm25({ARTICLES.fts}, 10.0, 4.0, 1.0) FROM {ARTICLES.fts} "
+        f"WHERE {ARTICLES.fts} MATCH %s AND rowid = {ARTICLES.table}.id), 0)",
+        [q.fts_any()],
+    )
+
+
+def matching_articles(articles: QuerySet[Article], text: str | Query) -> QuerySet[Article]:
+    """`articles` narrowed to those whose title, byline or text the query finds."""
+    q = _as_query(text)
+    if q.empty:
+        return articles.none()
+    sql, params = _article_ids_sql(q)
+    return articles.filter(pk__in=RawSQL(sql, params))
+
+
+def ranked_articles(articles: QuerySet[Article], text: str | Query) -> QuerySet[Article]:
+    q = _as_query(text)
+    if q.empty:
+        return articles.none()
+    sql, params = _article_ids_sql(q)
+    return (
+        articles.filter(pk__in=RawSQL(sql, params))
+        .annotate(search_rank=_article_rank(q))
+        .order_by(F("search_rank").desc(), "-pk")
+    )
+
+
+def _actor_ids_sql(q: Query) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        tsq, params = q.tsquery()
+        return (
+            f"SELECT id FROM {ACTORS.table} WHERE search_document @@ {tsq} "
+            f"UNION SELECT actor_id FROM {ALIASES.table} WHERE search_document @@ {tsq}",
+            params + params,
+        )
+    return (
+        f"SELECT rowid FROM {ACTORS.fts} WHERE {ACTORS.fts} MATCH %s UNION "
+        f"SELECT actor_id FROM {ALIASES.table} WHERE id IN "
+        f"(SELECT rowid FROM {ALIASES.fts} WHERE {ALIASES.fts} MATCH %s)",
+        [q.fts, q.fts],
+    )
+
+
+def ranked_actors(text: str | Query) -> QuerySet[Actor]:
+    """Actors whose name, description or an alias the query finds; those the query names
+    exactly first."""
+    q = _as_query(text)
+    if q.empty:
+        return Actor.objects.none()
+    sql, params = _actor_ids_sql(q)
+    marks = ", ".join("%s" for _ in q.actor_ids)
+    named = RawSQL(
+        f"CASE WHEN {ACTORS.table}.id IN ({marks}) THEN 1 ELSE 0 END" if q.actor_ids else "0",
+        list(q.actor_ids),
+    )
+    return (
+        Actor.objects.filter(pk__in=RawSQL(sql, params))
+        .annotate(search_rank=named)
+        .order_by(F("search_rank").desc(), "name", "pk")
+    )

@@ -1,0 +1,5 @@
+"""Pages of the search app."""
+
+from search.views import urlpatterns
+
+__all__ = ["urlpatterns"]

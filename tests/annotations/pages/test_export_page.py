@@ -1,0 +1,68 @@
+"""The export page: the count of what will leave, the ClaimReview shortfall, a download
+that is the API's export with the same filters; bad input shown, never a 500."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from annotations.services.claims import claim_submit
+from annotations.services.reviews import review_decide
+from tests.factories import UserFactory, make_claim
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def approved_pair():
+    writer = UserFactory(username="writer", roles=["researcher"])
+    checker = UserFactory(username="checker", roles=["reviewer"])
+    claims = []
+    for rating in (4, None):
+        claim = make_claim(author=writer)
+        claim = claim_submit(user=writer, claim_id=claim.pk, version=claim.version)
+        claims.append(
+            review_decide(
+                user=checker,
+                claim_id=claim.pk,
+                version=claim.version,
+                decision="approve",
+                rating_value=rating,
+                rating_label="Mostly true" if rating else "",
+            )
+        )
+    make_claim(author=writer)  # a draft: not exported by default
+    return writer, claims
+
+
+def test_the_page_counts_what_will_leave_and_downloads_it(client, approved_pair):
+    writer, _ = approved_pair
+    client.force_login(writer)
+    response = client.get(reverse("export_page"), {"format": "jsonl"})
+    assert response.context["count"] == 2
+    download = response.context["download"]
+    lines = b"".join(client.get(download).streaming_content).decode().splitlines()
+    assert len(lines) == 2 and json.loads(lines[0])["status"] == "approved"
+
+
+def test_claimreview_says_how_many_approved_claims_lack_a_rating(client, approved_pair):
+    writer, _ = approved_pair
+    client.force_login(writer)
+    response = client.get(reverse("export_page"), {"format": "claimreview"})
+    assert response.context["count"] == 1
+    assert response.context["unrated"] == 1
+    assert "1 approved claim without a rating is left out" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"format": "pdf"}, {"format": "csv", "actor": "Iran"}, {"format": "csv", "status": "x"}],
+)
+def test_bad_input_is_shown_not_failed(client, approved_pair, params):
+    writer, _ = approved_pair
+    client.force_login(writer)
+    response = client.get(reverse("export_page"), params)
+    assert response.status_code == 200
+    assert "download" not in response.context

@@ -174,12 +174,8 @@ def ranked_claims(
     q = _as_query(text)
     if q.empty:
         return claims.none()
-    sql, params = claim_ids_sql(q, note_reader=note_reader)
-    return (
-        claims.filter(pk__in=RawSQL(sql, params))
-        .annotate(search_rank=claim_rank(q))
-        .order_by(F("search_rank").desc(), "-pk")
-    )
+    matching = matching_claims(claims, q, note_reader=note_reader)
+    return matching.annotate(search_rank=claim_rank(q)).order_by(F("search_rank").desc(), "-pk")
 
 
 def _article_ids_sql(q: Query) -> tuple[str, list]:
@@ -210,15 +206,12 @@ def matching_articles(articles: QuerySet[Article], text: str | Query) -> QuerySe
 
 
 def ranked_articles(articles: QuerySet[Article], text: str | Query) -> QuerySet[Article]:
+    """`matching_articles`, best match first."""
     q = _as_query(text)
     if q.empty:
         return articles.none()
-    sql, params = _article_ids_sql(q)
-    return (
-        articles.filter(pk__in=RawSQL(sql, params))
-        .annotate(search_rank=_article_rank(q))
-        .order_by(F("search_rank").desc(), "-pk")
-    )
+    matching = matching_articles(articles, q)
+    return matching.annotate(search_rank=_article_rank(q)).order_by(F("search_rank").desc(), "-pk")
 
 
 def _actor_ids_sql(q: Query) -> tuple[str, list]:

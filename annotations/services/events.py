@@ -27,21 +27,6 @@ def claim_snapshot(claim: Claim) -> dict[str, Any]:
     }
 
 
-SUBSTANTIVE_FIELDS = frozenset(
-    {
-        "start",
-        "end",
-        "exact",
-        "statement",
-        "claimant",
-        "certainty",
-        "actors",
-        "sources",
-        "relations",
-    }
-)
-
-
 def diff_snapshots(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
 

@@ -24,8 +24,6 @@ from projects.models import Project
 from publishing import selectors
 from publishing.models import Publication
 
-WIKIDATA_ENTITY = webannotation.WIKIDATA_ENTITY
-
 
 def _text(value: str, role: str, purpose: str, language: str | None) -> dict[str, Any]:
     body = {
@@ -41,30 +39,22 @@ def _text(value: str, role: str, purpose: str, language: str | None) -> dict[str
 
 
 def _actor(actor: dict[str, Any], role: str, links: Links) -> dict[str, Any]:
-    source: dict[str, Any] = {"id": links.actor(actor["id"]), "name": actor["name"]}
-    source["kind"] = actor["kind"]
-    if actor.get("wikidata_id"):
-        source["sameAs"] = WIKIDATA_ENTITY + actor["wikidata_id"]
-    return {"type": "SpecificResource", "purpose": "identifying", "role": role, "source": source}
+    return webannotation.actor_body(
+        {**actor, "url": links.actor(actor["id"]), "wikidata_id": actor.get("wikidata_id")}, role
+    )
 
 
 def _source(source: dict[str, Any], links: Links) -> dict[str, Any]:
-    resource: dict[str, Any] = {
-        "id": links.source(source["id"]),
-        "name": source["name"],
-        "kind": source["kind"],
-    }
-    if source.get("url"):
-        resource["sameAs"] = source["url"]
-    body: dict[str, Any] = {
-        "type": "SpecificResource",
-        "purpose": "linking",
-        "role": "source",
-        "source": resource,
-    }
-    if source.get("locator"):
-        body["locator"] = source["locator"]
-    return body
+    """A cited source as the members' annotations give it, without its note (private)."""
+    return webannotation.source_body(
+        {
+            **source,
+            "api_url": links.source(source["id"]),
+            "url": source.get("url"),
+            "locator": source.get("locator"),
+            "note": None,
+        }
+    )
 
 
 def public_annotation(

@@ -84,14 +84,16 @@ def context(links: Links) -> list[Any]:
     ]
 
 
-def _actor_body(actor: dict[str, Any], role: str) -> dict[str, Any]:
+def actor_body(actor: dict[str, Any], role: str) -> dict[str, Any]:
+    """An actor in a role, as a body (`actor`: url, name, kind, wikidata_id)."""
     source: dict[str, Any] = {"id": actor["url"], "name": actor["name"], "kind": actor["kind"]}
     if actor["wikidata_id"]:
         source["sameAs"] = WIKIDATA_ENTITY + actor["wikidata_id"]
     return {"type": "SpecificResource", "purpose": "identifying", "role": role, "source": source}
 
 
-def _source_body(source: dict[str, Any]) -> dict[str, Any]:
+def source_body(source: dict[str, Any]) -> dict[str, Any]:
+    """A cited source, as a body (`source`: api_url, name, kind, url, locator, note)."""
     resource: dict[str, Any] = {
         "id": source["api_url"],
         "name": source["name"],
@@ -159,8 +161,8 @@ def annotation(
         statement["language"] = language
     body = [
         statement,
-        _actor_body(record["claimant"], "claimant"),
-        *[_actor_body(actor, actor["role"]) for actor in record["actors"]],
+        actor_body(record["claimant"], "claimant"),
+        *[actor_body(actor, actor["role"]) for actor in record["actors"]],
         {
             "type": "TextualBody",
             "purpose": "classifying",
@@ -168,7 +170,7 @@ def annotation(
             "value": record["certainty"],
             "format": "text/plain",
         },
-        *[_source_body(source) for source in record["sources"]],
+        *[source_body(source) for source in record["sources"]],
     ]
     author = record["author"]
     out: dict[str, Any] = {

@@ -39,7 +39,9 @@ def is_postgres(url: str | None) -> bool:
 def bench_database_url(name: str, base_url: str | None = None) -> str:
     """The benchmark database called `name` (the size, or "small_load" for the load
     test), derived from `base_url` (default: the `DATABASE_URL` of the environment).
-    Never the database `base_url` itself names."""
+    Never the database `base_url` itself names. `BENCH_DATABASE_SUFFIX` (letters, digits,
+    "_") names a copy, so that two branches can each migrate a desk of their own."""
+    name += os.environ.get("BENCH_DATABASE_SUFFIX", "")
     if not re.fullmatch(r"[a-z0-9_]+", name):
         raise ValueError(f"not a benchmark database name: {name!r}")
     base = os.environ.get("DATABASE_URL", "") if base_url is None else base_url

@@ -12,6 +12,7 @@ from collections import Counter
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
@@ -46,6 +47,7 @@ from claimdesk.replica import lag_tolerant
 from projects.current import current_project
 
 ARTICLES_PER_PAGE = 25
+CLAIMS_LISTED_FIRST = 100  # claims the reader's list holds when the page arrives
 MENTIONS_REMEMBERED = 64  # texts whose actor mentions are kept between requests
 CLAIM_LIST_CHOICES = ListChoices(
     statuses=ClaimStatus.choices,
@@ -162,11 +164,12 @@ def reader_claims(user, article: Article) -> list[ReaderRow]:
     return reader_rows(claims_visible_to(user).filter(article=article))
 
 
-def reader_context(request, article: Article, *, form: ClaimForm | None = None) -> dict:
-    """Everything the reader template needs; the claim-create view reuses it on errors."""
+def reader_items(user, article: Article) -> tuple[list[ReaderRow], list[PlacedClaim]]:
+    """The claims `user` sees in `article`, and the reader's items: those drawn in the
+    current text first (in text order, on their lanes), then those it no longer holds,
+    numbered as the list shows them."""
     revision = article.current_revision
-    text = revision.text if revision else ""
-    claims = reader_claims(request.user, article)
+    claims = reader_claims(user, article)
     placed, unplaced = [], []
     for claim in claims:
         if revision is not None and is_placed(claim, revision):
@@ -177,6 +180,26 @@ def reader_context(request, article: Article, *, form: ClaimForm | None = None) 
     for number, item in enumerate(items, start=1):
         item.number = number
     assign_lanes(placed)
+    return claims, items
+
+
+def listed_html(user, items: list[PlacedClaim]):
+    """The claim list's `<li>`s for `items`, with their related claims."""
+    rows = [item.claim for item in items]
+    return claim_list_html(
+        items,
+        reader_id=user.pk,
+        choices=CLAIM_LIST_CHOICES,
+        relations=relations_by_claim(rows, user=user) if rows else None,
+    )
+
+
+def reader_context(request, article: Article, *, form: ClaimForm | None = None) -> dict:
+    """Everything the reader template needs; the claim-create view reuses it on errors."""
+    revision = article.current_revision
+    text = revision.text if revision else ""
+    claims, items = reader_items(request.user, article)
+    placed = [item for item in items if item.placed]
     paragraphs = render_text(text, placed, actor_mentions(text)) if text else []
     # One string for the whole text: the template then copies it once, not per paragraph.
     text_html = mark_safe(
@@ -191,18 +214,20 @@ def reader_context(request, article: Article, *, form: ClaimForm | None = None) 
         form = ClaimForm(initial={"revision": revision.pk})
     status_counts = Counter(claim.status for claim in claims)
     selected = number_param(request.GET, "claim")
+    # The list's first claims come with the page, the rest just after it (reader.js), so
+    # that an article with a thousand claims is readable as soon as its text is. A link
+    # to one claim, or asking for the whole list, gets every claim at once.
+    whole = selected is not None or request.GET.get("claims") == "all"
+    listed = items if whole else items[:CLAIMS_LISTED_FIRST]
     return {
         "article": article,
         "revision": revision,
         "text": text,
         "text_html": text_html,
         "items": items,
-        "claim_list": claim_list_html(
-            items,
-            reader_id=request.user.pk,
-            choices=CLAIM_LIST_CHOICES,
-            relations=relations_by_claim(claims, user=request.user) if claims else None,
-        ),
+        "claim_list": listed_html(request.user, listed),
+        "listed_count": len(listed),
+        "unlisted_count": len(items) - len(listed),
         "placed_count": len(placed),
         "legend": [
             (status, label, status_counts.get(status, 0)) for status, label in ClaimStatus.choices
@@ -267,7 +292,21 @@ def article_reader(request, article_id: int):
     return render(request, "annotations/articles/reader.html", reader_context(request, article))
 
 
+@login_required
+@require_GET
+def article_claim_list(request, article_id: int):
+    """The reader's claim list from its `from`-th claim on (0 for all): the `<li>`s the
+    reader appends once its text is shown. Same selector and numbering as the reader."""
+    article = get_object_or_404(selectors.articles_visible_to(request.user), pk=article_id)
+    start = number_param(request.GET, "from", default=0, minimum=0)
+    _claims, items = reader_items(request.user, article)
+    response = HttpResponse(listed_html(request.user, items[start:]))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 urlpatterns = [
     path("", article_list, name="article_list"),
     path("articles/<int:article_id>/", article_reader, name="article_reader"),
+    path("articles/<int:article_id>/claim-list/", article_claim_list, name="article_claim_list"),
 ]

@@ -164,6 +164,38 @@ function closePanel() {
 
 // -- claims: highlights, list, popover ---------------------------------------------------
 
+// With many claims the page brings the list's first ones only; the rest are fetched once
+// the text is shown. If that fails, the "Show the other claims" link stays: it loads the
+// page with the whole list.
+const listMore = document.getElementById("claim-list-more");
+const listComplete = listMore
+  ? new Promise((resolve) => {
+      const load = () =>
+        fetch(listMore.dataset.url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+          .then((response) => (response.ok ? response.text() : Promise.reject(new Error(response.statusText))))
+          .then((html) => {
+            listMore.insertAdjacentHTML("beforebegin", html);
+            listMore.remove();
+          })
+          .catch(() => {})
+          .finally(resolve);
+      (window.requestIdleCallback || ((callback) => setTimeout(callback, 1)))(load, { timeout: 500 });
+    })
+  : Promise.resolve();
+
+/** Call `then(item)` with the claim's list item, once the list holds it. */
+function withListItem(id, then) {
+  const item = document.getElementById(`claim-${id}`);
+  if (item || !listMore?.isConnected) {
+    if (item) then(item);
+    return;
+  }
+  listComplete.then(() => {
+    const later = document.getElementById(`claim-${id}`);
+    if (later) then(later);
+  });
+}
+
 let activeId = null;
 
 function activate(id, { scrollText = false, scrollList = false } = {}) {
@@ -172,11 +204,13 @@ function activate(id, { scrollText = false, scrollList = false } = {}) {
   document.querySelectorAll(".is-active").forEach((node) => node.classList.remove("is-active"));
   const marks = textEl ? textEl.querySelectorAll(`[data-claim="${id}"]`) : [];
   marks.forEach((mark) => mark.classList.add("is-active"));
-  const item = document.getElementById(`claim-${id}`);
-  item?.classList.add("is-active");
   activeId = id;
+  withListItem(id, (item) => {
+    if (activeId !== id) return;
+    item.classList.add("is-active");
+    if (scrollList) item.scrollIntoView({ block: "nearest", behavior: scrollBehavior });
+  });
   if (scrollText && marks.length) marks[0].scrollIntoView({ block: "center", behavior: scrollBehavior });
-  if (scrollList && item) item.scrollIntoView({ block: "nearest", behavior: scrollBehavior });
   const url = new URL(window.location.href);
   url.searchParams.set("claim", id);
   url.hash = "";
@@ -228,7 +262,7 @@ function showCard(id, x, y) {
   show.addEventListener("click", () => {
     hidePopover();
     activate(claim.id, { scrollList: true });
-    document.getElementById(`claim-${claim.id}`)?.focus({ preventScroll: true });
+    withListItem(claim.id, (item) => item.focus({ preventScroll: true }));
   });
   actions.append(open);
   if (claim.edit_url) {
@@ -358,13 +392,22 @@ if (textEl) {
     selection.focusNode.parentElement?.scrollIntoView({ block: "nearest" });
   });
 
+  // Only a passage's first run carries its tooltip (who makes the claim, who else it
+  // names); the others borrow it when the pointer reaches them.
+  textEl.addEventListener("mouseover", (event) => {
+    const mark = event.target.closest?.("mark.hl");
+    if (!mark || mark.title) return;
+    const first = document.getElementById(`passage-${mark.dataset.claim}`);
+    if (first?.title) mark.title = first.title;
+  });
+
   textEl.addEventListener("click", (event) => {
     const ref = event.target.closest("a.claim-ref");
     if (ref) {
       event.preventDefault();
       hidePopover();
       activate(ref.dataset.claim, { scrollList: true });
-      document.getElementById(`claim-${ref.dataset.claim}`)?.focus({ preventScroll: true });
+      withListItem(ref.dataset.claim, (item) => item.focus({ preventScroll: true }));
       return;
     }
     const selection = document.getSelection();

@@ -117,3 +117,54 @@ def test_at_390_pixels_the_form_is_a_bottom_sheet(transactional_db, rita, page, 
     expect(page.locator(f'mark[data-claim="{claim.pk}"]').first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.dialogs == [] and page.js_errors == []
+
+
+def test_a_long_list_arrives_after_the_text_and_every_claim_is_reachable(
+    transactional_db, rita, page, login, monkeypatch
+):
+    # The page brings two claims of the list; the script fetches the other three.
+    monkeypatch.setattr("annotations.views.articles.CLAIMS_LISTED_FIRST", 2)
+    rama, iran = ActorFactory(name="Edi Rama"), ActorFactory(name="Iran")
+    article = ArticleFactory(title="Many claims")
+    passages = [
+        "Edi Rama said on Wednesday",
+        "an investigation had shown",
+        "the July cyberattacks",
+        "Tehran rejected the accusation",
+        "Washington announced sanctions",
+    ]
+    claims = [
+        make_claim(
+            author=rita,
+            article=article,
+            exact=exact,
+            statement=f"About {exact}.",
+            claimant=rama,
+            actors=[(iran, "accused")],
+        )
+        for exact in passages
+    ]
+    login(rita)
+    page.goto(f"/articles/{article.pk}/")
+    expect(page.locator("#claim-list .claim-item")).to_have_count(5)
+    expect(page.get_by_test_id("claim-list-more")).to_have_count(0)
+    expect(page.locator("#claim-list .claim-num").last).to_have_text("5")
+
+    # The last passage leads to its item, fetched after the page.
+    last = claims[-1]
+    page.locator(f'mark[data-claim="{last.pk}"]').first.click()
+    expect(page.locator(f"#claim-{last.pk}")).to_have_class(re.compile("is-active"))
+    page.locator(f"#ref-{last.pk}").click()
+    expect(page.locator(f"#claim-{last.pk}")).to_be_focused()
+
+    # A run after a passage's first ("Edi Rama" is a run of its own, a known actor)
+    # borrows the passage's tooltip on hover.
+    rest = page.locator(f'mark[data-claim="{claims[0].pk}"]:not([id])')
+    expect(rest).to_have_count(1)
+    expect(rest).not_to_have_attribute("title", re.compile("."))
+    rest.hover()
+    expect(rest).to_have_attribute("title", "Edi Rama claims; Iran accused")
+    expect(page.locator(f"#passage-{claims[0].pk}")).to_have_attribute(
+        "title", "Edi Rama claims; Iran accused"
+    )
+    assert page.js_errors == []

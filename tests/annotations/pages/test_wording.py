@@ -84,7 +84,8 @@ def test_a_highlight_says_who_makes_the_claim_on_hover_and_focus(client):
     client.force_login(writer)
     page = client.get(reverse("article_reader", args=[claim.article_id])).content.decode()
     assert 'title="Edi Rama claims; Iran accused"' in page
-    assert 'data-tip="Edi Rama claims; Iran accused"' in page
+    # The claim's number after the passage names it, and shows that name on focus.
+    assert 'aria-label="Claim 1 in the list: Edi Rama claims; Iran accused"' in page
 
 
 def test_a_rejection_needs_a_comment_at_every_door(client):

@@ -460,6 +460,7 @@ TABLE: dict[str, dict[str, str]] = {
     # -- pages: articles -----------------------------------------------------------------
     "article_list": {"GET": "login 200 200 200 200 200 200 200 200"},
     "article_reader[article]": {"GET": "login 200 200 200 200 200 200 404 404"},
+    "article_claim_list[article]": {"GET": "login 200 200 200 200 200 200 404 404"},
     "article_import": {
         "GET": "login 200 200 403 200 403 200 200 403",
         "POST": "login 200 200 403 200 403 200 200 403",

@@ -3,6 +3,20 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from annotations.claim_counts import trigger_sql
+
+
+def keep_counting(apps, schema_editor):
+    """Put back the triggers that keep the project claim counts.
+
+    SQLite alters a table by copying it into a new one, which drops the triggers of the
+    old table (the count triggers of 0014 among them); the rows did not change meanwhile,
+    so the counts still hold. On PostgreSQL this only replaces the triggers in place.
+    """
+    create, drop = trigger_sql(schema_editor.connection.vendor)
+    for statement in (*drop, *create):
+        schema_editor.execute(statement)
+
 
 class Migration(migrations.Migration):
 
@@ -52,4 +66,5 @@ class Migration(migrations.Migration):
             model_name='claim',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('source_mention_end__isnull', True), ('source_mention_start__isnull', True)), ('source_mention_start__lt', models.F('source_mention_end')), _connector='OR'), name='claim_source_mention_span_valid'),
         ),
+        migrations.RunPython(keep_counting, migrations.RunPython.noop),
     ]

@@ -113,6 +113,20 @@ def marked_span(*, text: str, name: str, span: MarkedSpan | None) -> dict[str, A
     return {f"{name}_start": start, f"{name}_end": end, f"{name}_exact": exact}
 
 
+def span_from_offsets(*, name: str, start: int | None, end: int | None) -> MarkedSpan | None:
+    """A cue or source mention from a door that sends offsets only (the claim form, the
+    admin): both empty is none; one without the other is refused (InvalidInput naming
+    `<name>.start` or `<name>.end`). The words are then read from the text."""
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        missing = "start" if start is None else "end"
+        raise InvalidInput(
+            f"The {SPAN_LABELS[name]} needs both a start and an end.", field=f"{name}.{missing}"
+        )
+    return MarkedSpan(start, end, None)
+
+
 def _marked_spans(text: str, **spans: MarkedSpan | None) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for name, span in spans.items():

@@ -43,7 +43,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from annotations import brat
-from annotations.anchoring.reanchor import ORPHANED, reanchor_many
+from annotations.anchoring.reanchor import ORPHANED, mapped_spans, reanchor_many
 from annotations.anchoring.selection import Anchor, context_around
 from annotations.mention_cache import mention_index
 from annotations.mentions import match_key
@@ -267,12 +267,30 @@ class _Claimants:
 
 def _carry(text: str, stored: str, spans: list[Span]) -> list[Span | None]:
     """Where each span of `text` lies in `stored` (the text as the import cleaned it),
-    None where it cannot be found."""
+    None where it cannot be found.
+
+    Re-anchoring finds the words themselves; where normalising changed them (a
+    no-break space made a space, which a short cue cannot absorb as a fuzzy match), the
+    diff says where they went, taken when they read the same but for white space.
+    """
     if text == stored:
         return list(spans)
     anchors = [Anchor(a, b, text[a:b], *context_around(text, a, b)) for a, b in spans]
     found = reanchor_many(anchors=anchors, old_text=text, text=stored)
-    return [None if f.state == ORPHANED else (f.start, f.end) for f in found]
+    mapped = mapped_spans(spans=spans, old_text=text, text=stored)
+    out: list[Span | None] = []
+    for (a, b), result, (x, y) in zip(spans, found, mapped, strict=True):
+        if result.state != ORPHANED:
+            out.append((result.start, result.end))
+        elif y > x and _loose(stored[x:y]) == _loose(text[a:b]):
+            out.append((x, y))
+        else:
+            out.append(None)
+    return out
+
+
+def _loose(words: str) -> str:
+    return _SPACES.sub(" ", words).strip()
 
 
 def _title(file: PlannedFile) -> str:

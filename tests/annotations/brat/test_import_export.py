@@ -309,3 +309,54 @@ def test_the_first_files_of_a_real_corpus_import(researcher, tmp_path):
             assert text[claim.source_mention_start : claim.source_mention_end] == (
                 claim.source_mention_exact
             )
+
+
+def test_spans_move_with_a_text_that_cleaning_normalised(researcher, registry, tmp_path):
+    """A no-break space after the cue becomes a space, and trailing spaces go: the spans
+    still land on their words."""
+    raw = "Edi Rama blamed\u00a0Iran for the attacks.   \n\nTehran denied it."
+    cue = (raw.index("blamed"), raw.index("blamed") + len("blamed\u00a0"))
+    annotations = brat.dumps(
+        [
+            brat.Attribution(
+                content=((raw.index("Iran for"), raw.index(" for the attacks") + 16),),
+                cue=(cue,),
+                source=((0, 8),),
+            )
+        ],
+        raw,
+    )
+    folder = tmp_path / "in"
+    write(folder, "nbsp", raw, annotations)
+
+    import_brat(folder)
+
+    claim = Claim.objects.get()
+    assert claim.revision.text != raw
+    assert claim.exact == "Iran for the attacks"
+    assert claim.cue_exact == "blamed "
+    assert claim.claimant == registry["rama"]
+
+
+def test_brat_export_queries_stay_the_same_when_claims_double(
+    researcher, registry, tmp_path, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotations.exports.brat_folder import export_brat
+    from annotations.exports.records import Links
+    from tests.factories import ArticleFactory, make_claim
+
+    def add(count):
+        for _ in range(count):
+            make_claim(author=researcher, article=ArticleFactory(), claimant=registry["rama"])
+
+    links = Links(base_url="http://testserver")
+    add(3)
+    with CaptureQueriesContext(connection) as before:
+        export_brat(Claim.objects.all(), tmp_path / "a", links)
+    add(3)
+    with django_assert_num_queries(len(before.captured_queries)):
+        summary = export_brat(Claim.objects.all(), tmp_path / "b", links)
+    assert (summary.articles, summary.claims) == (6, 6)

@@ -208,3 +208,26 @@ def test_a_claim_created_with_its_triple(researcher, article):
     event = ClaimEvent.objects.get(claim_id=claim.pk, kind=EventKind.CREATED)
     assert event.changes["cue"] == [None, [text.index(CUE), text.index(CUE) + 4, CUE]]
     assert claim.source_mention_exact == SOURCE
+
+
+def test_reattaching_drops_a_span_the_current_text_lost(researcher, draft_claim):
+    claim = with_triple(draft_claim, user=researcher)
+    article_revise(
+        user=researcher, article_id=claim.article_id, text="Officials said Iran attacked.\n\nMore."
+    )
+    claim = Claim.objects.get(pk=claim.pk)
+    assert claim.anchor_state == AnchorState.ORPHANED
+
+    claim = claim_reattach(
+        user=researcher,
+        claim_id=claim.pk,
+        version=claim.version,
+        start=15,
+        end=28,
+        exact="Iran attacked",
+    )
+
+    assert claim.cue_exact == CUE and claim.source_mention_start is None
+    event = ClaimEvent.objects.filter(claim_id=claim.pk, kind=EventKind.REATTACHED).get()
+    assert event.data["dropped"] == ["source_mention"]
+    assert event.changes["source_mention"][1] is None

@@ -24,7 +24,9 @@ export function initMarkedSpans(form, options = {}) {
     const words = box.querySelector("[data-marked-words]");
     words.textContent = span ? span.exact : "";
     words.hidden = !span;
-    box.querySelector("[data-marked-none]").hidden = Boolean(span);
+    const none = box.querySelector("[data-marked-none]");
+    none.textContent = "not marked";
+    none.hidden = Boolean(span);
     box.classList.remove("has-error");
     box.querySelector(".field-error")?.remove();
     options.show?.(name, span ? span.start : null, span ? span.end : null);

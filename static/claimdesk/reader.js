@@ -139,6 +139,12 @@ const markedSpans = form
     })
   : null;
 
+// A script that fills the hidden offsets itself (an accepted suggestion) sends this event
+// to have the words shown and marked.
+form?.addEventListener("marked-spans:refresh", () =>
+  markedSpans.refresh((a, b) => points.slice(a, b).join("")),
+);
+
 /** Mark the active claim's cue and source mention in the text (or unmark them). */
 function showClaimSpans(claim) {
   for (const name of ["cue", "source_mention"]) {

@@ -105,7 +105,7 @@ class PlannedFile:
 @dataclass
 class ImportSummary:
     files: int = 0
-    articles: list[int] = field(default_factory=list)
+    articles: list[tuple[int, str]] = field(default_factory=list)  # (id, file name)
     claims: int = 0
     actors_created: list[str] = field(default_factory=list)
     placeholders: int = 0
@@ -324,7 +324,7 @@ def _import_file(
     except ValidationError as exc:
         detail = "; ".join(" ".join(m) for m in exc.message_dict.values())
         raise BratImportError([f"{file.name}.txt: {detail}"]) from exc
-    summary.articles.append(article.pk)
+    summary.articles.append((article.pk, file.name))
     stored = article.current_revision.text
     wanted: list[Span] = []
     for claim in file.claims:

@@ -79,16 +79,11 @@ class Command(BaseCommand):
             ) from exc
         except DomainError as exc:
             raise CommandError(f"{exc.detail} Nothing was imported.") from exc
-        stdout = self.stdout
-        for article_id, name in zip(summary.articles, sorted_names(directory), strict=False):
-            stdout.write(f"{article_id}\t{name}")
+        for article_id, name in summary.articles:
+            self.stdout.write(f"{article_id}\t{name}")
         self.stderr.write(
             f"{summary.files} files: {len(summary.articles)} articles and {summary.claims} "
             f"draft claims imported ({summary.discontinuous} with a discontinuous content), "
             f"{len(summary.actors_created)} actors created, {summary.placeholders} claims "
             f"given the placeholder claimant {PLACEHOLDER_CLAIMANT!r}."
         )
-
-
-def sorted_names(directory: Path) -> list[str]:
-    return sorted({path.stem for path in directory.iterdir() if path.suffix == ".txt"})

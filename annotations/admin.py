@@ -22,6 +22,7 @@ from annotations.services.claims import (
     can_edit_claim,
     claim_delete,
     claim_update,
+    span_from_offsets,
 )
 from claimdesk.errors import DomainError
 from claimdesk.service_admin import (
@@ -144,6 +145,9 @@ class ClaimAdmin(ServiceAdmin):
         "article",
         "revision",
         *Claim.ANCHOR_FIELDS,
+        # The words of the cue and source mention are read from the text at the offsets.
+        "cue_exact",
+        "source_mention_exact",
         "status",
         "version",
         "author",
@@ -182,6 +186,12 @@ class ClaimAdmin(ServiceAdmin):
             note=data["note"],
             actors=None if actors is None else [_actor_link(row) for row in actors],
             sources=None if sources is None else [_source_link(row) for row in sources],
+            **{
+                name: span_from_offsets(
+                    name=name, start=data.get(f"{name}_start"), end=data.get(f"{name}_end")
+                )
+                for name in Claim.MARKED_SPANS
+            },
         )
 
     def get_deleted_objects(self, objs, request):

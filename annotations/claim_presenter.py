@@ -384,6 +384,7 @@ API_FIELDS = (
     "exact",
     "prefix",
     "suffix",
+    *Claim.MARKED_SPAN_FIELDS,
     "statement",
     "claimant_id",
     "claimant__name",
@@ -407,6 +408,21 @@ def api_rows(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
     )
 
 
+def marked_span(start: int | None, end: int | None, exact: str) -> dict[str, Any] | None:
+    """A cue or source mention as the API and the exports give it: `{start, end, exact}`
+    (code points into the claim's revision), or None when the claim has none."""
+    if start is None:
+        return None
+    return {"start": start, "end": end, "exact": exact}
+
+
+def _marked_spans(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: marked_span(row[f"{name}_start"], row[f"{name}_end"], row[f"{name}_exact"])
+        for name in Claim.MARKED_SPANS
+    }
+
+
 def present_claim(row: dict[str, Any], batch: ClaimBatch, viewer: Viewer) -> dict[str, Any]:
     """One claim as the API answers it (the shape `ClaimSerializer` documents)."""
     claim_id, author_id, status = row["id"], row["author_id"], row["status"]
@@ -424,6 +440,7 @@ def present_claim(row: dict[str, Any], batch: ClaimBatch, viewer: Viewer) -> dic
         "exact": row["exact"],
         "prefix": row["prefix"],
         "suffix": row["suffix"],
+        **_marked_spans(row),
         "statement": row["statement"],
         "claimant": {"id": row["claimant_id"], "name": row["claimant__name"]},
         "actors": [
@@ -528,6 +545,7 @@ RECORD_COLUMNS = (
     "status",
     "version",
     *Claim.ANCHOR_FIELDS,
+    *Claim.MARKED_SPAN_FIELDS,
     "statement",
     "certainty",
     *map(IsoDateTime, Claim.TIMESTAMP_FIELDS),
@@ -582,6 +600,12 @@ class RecordBuilder:
             prefix,
             suffix,
             anchor_state,
+            cue_start,
+            cue_end,
+            cue_exact,
+            source_start,
+            source_end,
+            source_exact,
             statement,
             certainty,
             created,
@@ -655,6 +679,8 @@ class RecordBuilder:
                 "suffix": suffix,
                 "state": anchor_state,
             },
+            "cue": marked_span(cue_start, cue_end, cue_exact),
+            "source_mention": marked_span(source_start, source_end, source_exact),
             "statement": statement,
             "certainty": certainty,
             "claimant": claimant,
@@ -719,7 +745,8 @@ class RecordBuilder:
 
 class ReaderRow(NamedTuple):
     """A claim as the reader lists it, read as plain values (`annotations.reader_html`
-    reads the same attributes from a `Claim`)."""
+    reads the same attributes from a `Claim`). The cue and source mention come in the
+    same row: marking them costs the reader no query."""
 
     pk: int
     project_id: int
@@ -731,11 +758,24 @@ class ReaderRow(NamedTuple):
     status: str
     certainty: str
     statement: str
+    cue_start: int | None
+    cue_end: int | None
+    cue_exact: str
+    source_mention_start: int | None
+    source_mention_end: int | None
+    source_mention_exact: str
     claimant_name: str
     author_id: int
     author_name: str
     # Actor name, role, name, role... in the order they were added.
     actors: tuple[str, ...]
+
+    def marked_span(self, name: str) -> tuple[int, int, str] | None:
+        """As `Claim.marked_span`."""
+        start = getattr(self, f"{name}_start")
+        if start is None:
+            return None
+        return start, getattr(self, f"{name}_end"), getattr(self, f"{name}_exact")
 
 
 def reader_rows(claims: QuerySet[Claim]) -> list[ReaderRow]:

@@ -222,13 +222,17 @@ ARTICLES = [
 ]
 
 # Each claim: article key, exact quote, statement, claimant, certainty, actors (name, role),
-# sources (name, locator), the workflow path it takes, and review details.
+# sources (name, locator), the workflow path it takes, and review details. `cue` and
+# `source`, when given, are the reporting words and the claimant's name as the text has
+# them: the occurrence nearest before the passage's end is marked.
 CLAIMS = [
     {
         "article": "ties",
         "exact": "the Iranian state was behind the July attack",
         "statement": "The Iranian state carried out the July 2022 cyberattack on Albanian "
         "government services.",
+        "cue": "said",
+        "source": "Edi Rama",
         "claimant": "Edi Rama",
         "certainty": "asserted",
         "actors": [("Iran", "accused"), ("Albania", "target")],
@@ -253,6 +257,8 @@ CLAIMS = [
         "article": "ties",
         "exact": "Tehran rejected the accusation",
         "statement": "Iran denies carrying out the cyberattack on Albania.",
+        "cue": "rejected",
+        "source": "Tehran",
         "claimant": "Iran",
         "certainty": "denied",
         "actors": [("Iran", "denier"), ("Albania", "mentioned"), ("Nasser Kanaani", "supporter")],
@@ -266,6 +272,8 @@ CLAIMS = [
         "article": "ties",
         "exact": "the investigation had been helped by the FBI and by Microsoft",
         "statement": "The FBI and Microsoft helped Albania investigate the July attack.",
+        "cue": "said",
+        "source": "Rama",
         "claimant": "Edi Rama",
         "certainty": "asserted",
         "actors": [("FBI", "supporter"), ("Microsoft", "supporter")],

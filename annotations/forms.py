@@ -23,9 +23,9 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
-from annotations.models import Actor, ActorRole, Certainty, RelationKind
+from annotations.models import Actor, ActorRole, Certainty, Claim, RelationKind
 from annotations.params import WholeNumberFormField
-from annotations.services.claims import ActorLink, SourceLink
+from annotations.services.claims import SPAN_LABELS, ActorLink, SourceLink, span_from_offsets
 from annotations.services.relations import RelationLink
 from annotations.text import fold
 from articles.models import ArticleRevision, Source
@@ -33,6 +33,7 @@ from claimdesk import characters, limits
 from claimdesk.errors import AnchorMismatch, DomainError, StaleVersion
 
 INTENT_SAVE, INTENT_SUBMIT = "save", "submit"
+MARKED_OFFSET_FIELDS = ("cue_start", "cue_end", "source_mention_start", "source_mention_end")
 
 # Where a service's error field shows up in the form.
 _ERROR_FIELDS = {
@@ -47,6 +48,8 @@ _ERROR_FIELDS = {
     "actors": "actors",
     "sources": "sources",
     "relations": "relations",
+    "cue": "cue_start",
+    "source_mention": "source_mention_start",
 }
 # The revision is a hidden value the reader filled in: whatever is wrong with it, the
 # only help is a fresh page.
@@ -161,6 +164,14 @@ class ClaimForm(forms.Form):
         help_text="For you and the reviewers; not part of the claim.",
     )
     version = WholeNumberFormField(required=False, widget=forms.HiddenInput)
+    # The cue and source mention: offsets into the same revision, set by the reader's
+    # "Mark selection as …" buttons (the words are read from the text by the service).
+    cue_start = WholeNumberFormField(min_value=0, required=False, widget=forms.HiddenInput)
+    cue_end = WholeNumberFormField(min_value=1, required=False, widget=forms.HiddenInput)
+    source_mention_start = WholeNumberFormField(
+        min_value=0, required=False, widget=forms.HiddenInput
+    )
+    source_mention_end = WholeNumberFormField(min_value=1, required=False, widget=forms.HiddenInput)
     # Error holders for the row lists, which are parsed by hand.
     actors = forms.Field(required=False, widget=forms.HiddenInput)
     sources = forms.Field(required=False, widget=forms.HiddenInput)
@@ -193,6 +204,7 @@ class ClaimForm(forms.Form):
             "certainty": claim.certainty,
             "note": claim.note,
             "version": claim.version,
+            **{name: getattr(claim, name) for name in MARKED_OFFSET_FIELDS},
             "actor_rows": [
                 ActorRow(str(link.actor_id), link.actor.name, link.role)
                 for link in claim.actor_links.all()
@@ -283,7 +295,39 @@ class ClaimForm(forms.Form):
             "relations": self.relation_links,
             "note": data["note"],
             "submit": self.intent == INTENT_SUBMIT,
+            # Raises InvalidInput for a start without an end: called inside the service
+            # call, so the error comes back onto the form like the service's own.
+            **{
+                name: span_from_offsets(
+                    name=name, start=data.get(f"{name}_start"), end=data.get(f"{name}_end")
+                )
+                for name in Claim.MARKED_SPANS
+            },
         }
+
+    def marked_span_fields(self) -> list[dict]:
+        """The cue and source mention as the template shows them: their hidden offset
+        fields, their label, the words they mark now (the claim's, on its edit page; the
+        reader fills them in from its text) and their errors."""
+        spans = []
+        for name in Claim.MARKED_SPANS:
+            start, end = self[f"{name}_start"], self[f"{name}_end"]
+            words = ""
+            if self.instance is not None and str(start.value() or "") == str(
+                getattr(self.instance, f"{name}_start") or ""
+            ):
+                words = getattr(self.instance, f"{name}_exact")
+            spans.append(
+                {
+                    "name": name,
+                    "label": SPAN_LABELS[name],
+                    "start": start,
+                    "end": end,
+                    "words": words,
+                    "errors": [*start.errors, *end.errors],
+                }
+            )
+        return spans
 
     # -- cleaning -----------------------------------------------------------------------
 
@@ -450,6 +494,12 @@ class ClaimForm(forms.Form):
                 None,
                 "Someone changed this claim after you opened it. Reload the page to see "
                 "the current version; what you typed is kept below so you can copy it.",
+            )
+            return
+        if isinstance(exc, AnchorMismatch) and (exc.field or "").split(".")[0] in SPAN_LABELS:
+            self.add_error(
+                _ERROR_FIELDS[exc.field.split(".")[0]],
+                f"{exc.detail} Mark the words again.",
             )
             return
         if isinstance(exc, AnchorMismatch):

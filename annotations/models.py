@@ -148,6 +148,15 @@ class Claim(models.Model):
     anchor_state = models.CharField(
         max_length=16, choices=AnchorState.choices, default=AnchorState.ANCHORED
     )
+    # PARC's cue (the reporting words: "said", "rejected") and source mention (where the
+    # claimant is named), optional spans of the same revision as the passage, kept beside
+    # it and re-anchored with it (`annotations.services.claims.marked_span`).
+    cue_start = models.PositiveIntegerField(null=True, blank=True)
+    cue_end = models.PositiveIntegerField(null=True, blank=True)
+    cue_exact = models.TextField(blank=True, default="")
+    source_mention_start = models.PositiveIntegerField(null=True, blank=True)
+    source_mention_end = models.PositiveIntegerField(null=True, blank=True)
+    source_mention_exact = models.TextField(blank=True, default="")
     statement = models.TextField()
     claimant = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="claims_made")
     certainty = models.CharField(
@@ -176,6 +185,16 @@ class Claim(models.Model):
             models.CheckConstraint(condition=Q(start__gte=0), name="claim_start_not_negative"),
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_start_before_end"),
             models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            models.CheckConstraint(
+                condition=Q(cue_start__isnull=True, cue_end__isnull=True)
+                | Q(cue_start__lt=F("cue_end")),
+                name="claim_cue_span_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(source_mention_start__isnull=True, source_mention_end__isnull=True)
+                | Q(source_mention_start__lt=F("source_mention_end")),
+                name="claim_source_mention_span_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
             ),
@@ -217,10 +236,22 @@ class Claim(models.Model):
     # The fields that place a claim in its revision's text, and its moments, in the order
     # the admin and the exports list them.
     ANCHOR_FIELDS = ("start", "end", "exact", "prefix", "suffix", "anchor_state")
+    # The optional spans of the triple besides the passage, by public name.
+    MARKED_SPANS = ("cue", "source_mention")
+    MARKED_SPAN_FIELDS = tuple(
+        f"{name}_{part}" for name in MARKED_SPANS for part in ("start", "end", "exact")
+    )
     TIMESTAMP_FIELDS = ("created", "modified", "submitted_at", "reviewed_at")
 
     def __str__(self) -> str:
         return f"Claim {self.pk}: {self.statement[:60]}"
+
+    def marked_span(self, name: str) -> tuple[int, int, str] | None:
+        """The cue or source mention (`name`) as `(start, end, exact)`, or None."""
+        start = getattr(self, f"{name}_start")
+        if start is None:
+            return None
+        return start, getattr(self, f"{name}_end"), getattr(self, f"{name}_exact")
 
 
 class ClaimActor(models.Model):

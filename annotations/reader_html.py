@@ -300,6 +300,20 @@ def _relations_html(relations) -> str:
     return f'<ul class="plain claim-relations small">{"".join(links)}</ul>'
 
 
+_SPAN_TAGS = (("source_mention", "Source"), ("cue", "Cue"))
+
+
+def _triple_html(claim) -> str:
+    """The claim's source mention and cue as labelled words (the reader also marks them
+    in the text when the claim is selected); empty when it has neither."""
+    parts = [
+        f'<span class="span-tag span-tag-{name}">{label}</span> <q>{html_escape(span[2])}</q>'
+        for name, label in _SPAN_TAGS
+        if (span := claim.marked_span(name))
+    ]
+    return f'<p class="claim-triple small">{" · ".join(parts)}</p>' if parts else ""
+
+
 def claim_list_html(
     items: list[PlacedClaim],
     *,
@@ -361,6 +375,7 @@ def claim_list_html(
             f'<p class="claim-meta"><span class="claimant">{names[claim.claimant_name]}'
             f"</span> · {certainties[claim.certainty]}{actors}</p>"
             f'<blockquote class="claim-quote">{html_escape(claim_quote(claim.exact))}</blockquote>'
+            f"{_triple_html(claim)}"
             f"{_relations_html(relations.get(pk)) if relations else ''}"
             f"{byline}</li>\n"
         )

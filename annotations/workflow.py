@@ -60,11 +60,15 @@ REVIEW_ACTIONS = frozenset({Action.APPROVE, Action.REJECT, Action.REQUEST_CHANGE
 # Fields of a claim whose change alters what it asserts: an approved claim edited in any
 # of them has to be reviewed again. The private note is the only other editable field.
 # `relations` are the claim's own relations to other claims (it denies, supports...).
+# The cue and source mention count like the anchor: they are the words a reviewer checks
+# "the claimant really makes this claim in the text" against.
 SUBSTANTIVE_FIELDS = frozenset(
     {
         "start",
         "end",
         "exact",
+        "cue",
+        "source_mention",
         "statement",
         "claimant",
         "certainty",

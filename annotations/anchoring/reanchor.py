@@ -87,6 +87,17 @@ def reanchor_many(*, anchors: Sequence[Anchor], old_text: str, text: str) -> lis
     return _reanchor(text, anchors, expected)
 
 
+def mapped_spans(
+    *, spans: Sequence[tuple[int, int]], old_text: str, text: str
+) -> list[tuple[int, int]]:
+    """Where each span of ``old_text`` went in ``text``, by the one diff `reanchor_many`
+    uses as its hint (no search: what the characters became, whatever they are now)."""
+    if old_text == text:
+        return list(spans)
+    offsets = _OffsetMap(old_text, text)
+    return [offsets.span(start, end) for start, end in spans]
+
+
 def _reanchor(
     text: str, anchors: Sequence[Anchor], expected: Sequence[tuple[int, int]]
 ) -> list[Reanchoring]:

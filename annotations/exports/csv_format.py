@@ -18,6 +18,11 @@ Columns (`COLUMNS`, in this order):
                                                       denies 12) or "claim 12 denies this
                                                       <url>", joined by " | " (added after
                                                       `project`, for the same reason)
+    cue_start, cue_end, cue_exact,                    the reporting words ("said"), and
+    source_mention_start, source_mention_end,         where the claimant is named: spans
+    source_mention_exact                              of the same revision as the passage,
+                                                      empty when the claim has none (last,
+                                                      for the same reason)
 
 A text cell that a spreadsheet would read as a formula (it starts with `=`, `+`, `-`,
 `@`, a tab or a carriage return) is prefixed with `'`.
@@ -63,6 +68,7 @@ COLUMNS = (
     "rating_label",
     "project",
     "relations",
+    *Claim.MARKED_SPAN_FIELDS,
 )
 
 _FORMULA_FIRST = frozenset("=+-@\t\r")
@@ -70,6 +76,11 @@ _ROLES = tuple(ActorRole.values)  # read once: `values` builds a new list every 
 _APPROVE = Decision.APPROVE.value
 _NO_RATING: dict[str, Any] = {}
 _NO_NAMES = (None,) * len(_ROLES)
+_NO_SPAN = (None, None, None)
+
+
+def _span(span: dict[str, Any] | None) -> tuple[Any, ...]:
+    return _NO_SPAN if span is None else (span["start"], span["end"], span["exact"])
 
 
 def safe_cells(values: Iterable[Any]) -> list[Any]:
@@ -147,6 +158,8 @@ def row(record: dict[str, Any]) -> list[Any]:
         rating.get("label"),
         record["project"],
         SEPARATOR.join([_relation(relation) for relation in record.get("relations", ())]),
+        *_span(record.get("cue")),
+        *_span(record.get("source_mention")),
     )
     return safe_cells(values)
 

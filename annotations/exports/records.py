@@ -16,6 +16,8 @@ A record (the JSON Lines export writes it as is):
     article                   {id, title, url, api_url, outlet, published, language}
     revision                  {number, url, created}: the text the offsets count in
     anchor                    {start, end, exact, prefix, suffix, state}
+    cue, source_mention       {start, end, exact} or null: the reporting words and where
+                              the claimant is named, spans of the same revision
     statement, certainty
     claimant                  {id, name, kind, wikidata_id, url}
     actors                    [{id, name, kind, wikidata_id, url, role}]

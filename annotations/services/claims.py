@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from annotations import workflow
-from annotations.anchoring.selection import anchor_from_selection
+from annotations.anchoring.selection import anchor_from_selection, splits_character
 from annotations.models import (
     ActorRole,
     AnchorState,
@@ -31,19 +31,108 @@ from annotations.models import (
 )
 from annotations.roles import can_annotate, can_review
 from annotations.services.actors import actors_locked
-from annotations.services.events import claim_snapshot, diff_snapshots, record_event
+from annotations.services.events import (
+    claim_snapshot,
+    diff_snapshots,
+    marked_span_snapshot,
+    record_event,
+)
 from annotations.services.relation_links import RelationLink, plan_relations, write_relations
 from annotations.services.rounds import review_round_start
 from articles.models import Article, ArticleRevision
 from claimdesk import characters, limits
 from claimdesk.checks import may
 from claimdesk.errors import (
+    AnchorMismatch,
     Conflict,
     InvalidInput,
     NotAllowed,
     StaleRevision,
     StaleVersion,
 )
+
+
+@dataclass(frozen=True)
+class MarkedSpan:
+    """A cue or source mention as a door sends it: code-point offsets into the claim's
+    revision and the words seen there (None: take them from the text, as the claim form
+    does, which sends offsets only)."""
+
+    start: int
+    end: int
+    exact: str | None = None
+
+
+class _Unchanged:
+    """`claim_update`'s default for a span: keep what the claim has (None clears it)."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = _Unchanged()
+
+SPAN_LABELS = {"cue": "cue", "source_mention": "source mention"}
+
+
+def marked_span(*, text: str, name: str, span: MarkedSpan | None) -> dict[str, Any]:
+    """Check a cue or source mention (`name`) against the revision text: the one rule
+    the API, the claim form, the admin and the commands share.
+
+    Returns the model fields (`<name>_start`, `<name>_end`, `<name>_exact`), all empty
+    for None. The span may lie anywhere in the text (typically the passage's sentence):
+    the claimant is often named outside the quoted words. Raises AnchorMismatch naming
+    `<name>.start`, `<name>.end` (offsets out of range) or `<name>.exact` (the words do
+    not match the text), and InvalidInput (code `splits_character`) as the passage does.
+    """
+    if span is None:
+        return {f"{name}_start": None, f"{name}_end": None, f"{name}_exact": ""}
+    label = SPAN_LABELS[name]
+    start, end = span.start, span.end
+    if not 0 <= start < len(text):
+        raise AnchorMismatch(f"The {label} starts outside the article text.", field=f"{name}.start")
+    if not start < end <= len(text):
+        raise AnchorMismatch(
+            f"The {label} must end after it starts and inside the article text.",
+            field=f"{name}.end",
+        )
+    exact = text[start:end] if span.exact is None else span.exact
+    if text[start:end] != exact:
+        raise AnchorMismatch(
+            f"The {label} does not match the article text at these offsets.",
+            field=f"{name}.exact",
+        )
+    for part, offset in (("start", start), ("end", end)):
+        if splits_character(text, offset):
+            raise InvalidInput.for_field(
+                f"The {label} {part}s inside a character (offset {offset}). Select whole "
+                "characters.",
+                field=f"{name}.{part}",
+                code="splits_character",
+            )
+    return {f"{name}_start": start, f"{name}_end": end, f"{name}_exact": exact}
+
+
+def span_from_offsets(*, name: str, start: int | None, end: int | None) -> MarkedSpan | None:
+    """A cue or source mention from a door that sends offsets only (the claim form, the
+    admin): both empty is none; one without the other is refused (InvalidInput naming
+    `<name>.start` or `<name>.end`). The words are then read from the text."""
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        missing = "start" if start is None else "end"
+        raise InvalidInput(
+            f"The {SPAN_LABELS[name]} needs both a start and an end.", field=f"{name}.{missing}"
+        )
+    return MarkedSpan(start, end, None)
+
+
+def _marked_spans(text: str, **spans: MarkedSpan | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name, span in spans.items():
+        if span is not UNCHANGED:
+            fields.update(marked_span(text=text, name=name, span=span))
+    return fields
 
 
 @dataclass(frozen=True)
@@ -279,6 +368,8 @@ def claim_create(
     revision: ArticleRevision | None = None,
     submit: bool = False,
     relations: Sequence[RelationLink] = (),
+    cue: MarkedSpan | None = None,
+    source_mention: MarkedSpan | None = None,
 ) -> Claim:
     """Create a draft claim on the article's current revision; with `submit`, send it to
     review in the same transaction (both events are written, or neither). `relations`
@@ -289,7 +380,7 @@ def claim_create(
     current one. Raises NotAllowed for users who may not annotate, InvalidInput and
     StaleRevision for the revision (see `_revision_to_annotate`), AnchorMismatch when
     `text[start:end] != exact`, InvalidInput for bad fields (over-long text: code
-    `max_length`).
+    `max_length`). `cue` and `source_mention` are checked by `marked_span`.
 
     The actors it names are locked before the claim is written (`actors_locked`), so a
     merge at the same moment either waits and then moves this claim to the survivor, or
@@ -300,6 +391,7 @@ def claim_create(
     revision = _revision_to_annotate(article, revision)
     _check_text_lengths(statement=statement, note=note, sources=sources)
     anchor = anchor_from_selection(text=revision.text, start=start, end=end, exact=exact)
+    spans = _marked_spans(revision.text, cue=cue, source_mention=source_mention)
     _validate_links(actors, sources, claimant_id)
     present = actors_locked([claimant_id, *(link.actor_id for link in actors)])
     _check_actors_present(present, claimant_id, actors)
@@ -319,6 +411,7 @@ def claim_create(
         note=note,
         status=workflow.Status.DRAFT,
         author=user,
+        **spans,
     )
     _full_clean(claim)
     claim.save()
@@ -375,6 +468,8 @@ def claim_update(
     note: str | None = None,
     submit: bool = False,
     relations: Sequence[RelationLink] | None = None,
+    cue: MarkedSpan | None = UNCHANGED,
+    source_mention: MarkedSpan | None = UNCHANGED,
 ) -> Claim:
     """Edit a claim. Only the author edits; a substantive edit of an approved claim
     sends it back to `submitted` for review again, in a new review round. The anchor,
@@ -383,6 +478,9 @@ def claim_update(
     review in the same transaction. `relations`, when given, become the claim's own
     relations (see `annotations.services.relation_links.plan_relations`): a change of them is
     substantive and writes `related`/`unrelated` events beside the `edited` one.
+    `cue` and `source_mention` (`MarkedSpan`, None to clear, left out to keep) are spans
+    of the claim's revision checked by `marked_span`; a change of either is substantive,
+    like the anchor: it changes the words a reviewer checked the attribution against.
 
     Locks the actors the claim names and those it is to name, then the claim (see
     `_lock_claim_and_its_actors`). Raises Conflict (code `actor_gone`, field `claimant`
@@ -411,6 +509,7 @@ def claim_update(
             prefix=anchor.prefix,
             suffix=anchor.suffix,
         )
+    fields.update(_marked_spans(claim.revision.text, cue=cue, source_mention=source_mention))
     if statement is not None:
         fields["statement"] = statement.strip()
     if claimant_id is not None:
@@ -437,6 +536,7 @@ def claim_update(
             if key.removesuffix("_id") in before
         }
     )
+    after.update(marked_span_snapshot(claim))
     if actors is not None:
         after["actors"] = sorted([link.actor_id, link.role] for link in actors)
     if sources is not None:

@@ -24,6 +24,16 @@ def claim_snapshot(claim: Claim) -> dict[str, Any]:
             [link.source_id, link.locator, link.note] for link in claim.source_links.all()
         ),
         "note": claim.note,
+        **marked_span_snapshot(claim),
+    }
+
+
+def marked_span_snapshot(claim: Claim) -> dict[str, Any]:
+    """The cue and source mention as `[start, end, exact]` or None, keyed by public name:
+    an edit's `changes` then read `{"cue": [[40, 44, "said"], null]}`."""
+    return {
+        name: list(span) if (span := claim.marked_span(name)) else None
+        for name in Claim.MARKED_SPANS
     }
 
 

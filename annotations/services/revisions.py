@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from annotations import workflow
 from annotations.anchoring.reanchor import reanchor_many
-from annotations.anchoring.selection import Anchor, anchor_from_selection
+from annotations.anchoring.selection import Anchor, anchor_from_selection, context_around
 from annotations.models import AnchorState, Claim, ClaimEvent, EventKind
 from annotations.roles import can_annotate, can_look_after_claims, can_revise_articles
 from annotations.selectors import claims_visible_to
@@ -52,11 +52,19 @@ NOTE_MAX_LENGTH = ArticleRevision._meta.get_field("note").max_length
 REATTACHABLE_STATES = frozenset({AnchorState.ORPHANED, AnchorState.FUZZY})
 
 # The anchor as events keep it; `changes` holds the fields a person reads in a timeline.
-ANCHOR_FIELDS = ("revision", *Claim.ANCHOR_FIELDS)
-CHANGE_FIELDS = ("revision", "start", "end", "exact", "anchor_state", "status")
+CHANGE_FIELDS = (
+    "revision",
+    "start",
+    "end",
+    "exact",
+    "anchor_state",
+    "cue",
+    "source_mention",
+    "status",
+)
 
 # Columns the re-anchoring writes for every claim, in this order.
-_ANCHOR_COLUMNS = (*Claim.ANCHOR_FIELDS, "revision_id")
+_ANCHOR_COLUMNS = (*Claim.ANCHOR_FIELDS, *Claim.MARKED_SPAN_FIELDS, "revision_id")
 # SQLite's parameter limit makes smaller batches; PostgreSQL's is far away.
 _MAX_ROWS_PER_BATCH = 500
 
@@ -180,6 +188,60 @@ class _ClaimRow(NamedTuple):
     anchor_state: str
     status: str
     version: int
+    cue_start: int | None
+    cue_end: int | None
+    cue_exact: str
+    source_mention_start: int | None
+    source_mention_end: int | None
+    source_mention_exact: str
+
+    def marked_span(self, name: str) -> tuple[int, int, str] | None:
+        start = getattr(self, f"{name}_start")
+        if start is None:
+            return None
+        return start, getattr(self, f"{name}_end"), getattr(self, f"{name}_exact")
+
+
+def _reanchor_marked_spans(
+    claims: Sequence[_ClaimRow], results: Sequence, *, old_text: str, text: str
+) -> dict[tuple[int, str], tuple[int, int, str] | None]:
+    """Carry the cue and source mention of every claim whose passage was found onto the
+    new text, by the passage's own four steps (one `reanchor_many` for all of them).
+
+    Keys are `(claim id, span name)`; the value is the span found, or None when it was
+    not found (the claim drops it rather than becoming orphaned for want of a "said").
+    Their context is read from `old_text` when the span still lies there (claims of the
+    current revision); spans of a claim orphaned earlier are searched without it. An
+    orphaned passage keeps its spans as they are, on the revision it keeps.
+    """
+    keys: list[tuple[int, str]] = []
+    anchors: list[Anchor] = []
+    for claim, found in zip(claims, results, strict=True):
+        if found.state == AnchorState.ORPHANED:
+            continue
+        for name in Claim.MARKED_SPANS:
+            span = claim.marked_span(name)
+            if span is None:
+                continue
+            start, end, exact = span
+            if not exact or end - start != len(exact):
+                continue  # not a span a check let in; dropped below
+            context = ("", "")
+            if old_text[start:end] == exact:
+                context = context_around(old_text, start, end)
+            keys.append((claim.id, name))
+            anchors.append(Anchor(start, end, exact, *context))
+    moved = reanchor_many(anchors=anchors, old_text=old_text, text=text) if anchors else []
+    return {
+        key: None if found.state == AnchorState.ORPHANED else (found.start, found.end, found.exact)
+        for key, found in zip(keys, moved, strict=True)
+    }
+
+
+def _marked_span_fields(name: str, span: tuple[int, int, str] | None) -> dict[str, Any]:
+    if span is None:
+        return {f"{name}_start": None, f"{name}_end": None, f"{name}_exact": ""}
+    return dict(zip((f"{name}_start", f"{name}_end", f"{name}_exact"), span, strict=True))
 
 
 def _reanchor_claims(
@@ -199,6 +261,7 @@ def _reanchor_claims(
         old_text=old_text,
         text=revision.text,
     )
+    spans = _reanchor_marked_spans(claims, results, old_text=old_text, text=revision.text)
     now = timezone.now()
     anchors: list[tuple] = []
     events: list[tuple] = []
@@ -207,6 +270,7 @@ def _reanchor_claims(
     resubmitted = 0
     for claim, found in zip(claims, results, strict=True):
         before = _anchor_of(claim, numbers[claim.revision_id])
+        dropped = []
         if found.state == AnchorState.ORPHANED:
             after = {**before, "anchor_state": found.state}
             revision_id = claim.revision_id
@@ -220,12 +284,24 @@ def _reanchor_claims(
                 "suffix": found.suffix,
                 "anchor_state": found.state,
             }
+            for name in Claim.MARKED_SPANS:
+                if before[name] is not None:
+                    after[name] = spans.get((claim.id, name))
+                    if after[name] is None:
+                        dropped.append(name)
+                else:
+                    after[name] = None
             revision_id = revision.pk
+        columns = {
+            **{name: after[name] for name in Claim.ANCHOR_FIELDS},
+            **_marked_span_fields("cue", after["cue"]),
+            **_marked_span_fields("source_mention", after["source_mention"]),
+        }
         anchors.append(
             (
                 claim.id,
                 claim.version,
-                *(after[name] for name in _ANCHOR_COLUMNS[:-1]),
+                *(columns[name] for name in _ANCHOR_COLUMNS[:-1]),
                 revision_id,
             )
         )
@@ -254,6 +330,10 @@ def _reanchor_claims(
             "score": round(found.score, 4),
             "resubmitted_for_review": status != claim.status,
         }
+        if dropped:
+            # The passage was found but this cue or source mention was not: it is
+            # dropped (the claim stays anchored), and the event says so.
+            data["dropped"] = dropped
         events.append((claim.id, claim.status, status, claim.version + 1, changes, data))
     _update_anchors(anchors, modified=now)
     for (status, new_round), claim_ids in moved_on.items():
@@ -270,6 +350,8 @@ def _reanchor_claims(
 
 
 def _anchor_of(claim: Claim | _ClaimRow, revision_number: int) -> dict[str, Any]:
+    """The anchor as events keep it, with the cue and source mention as
+    `[start, end, exact]` or None."""
     return {
         "revision": revision_number,
         "start": claim.start,
@@ -278,6 +360,10 @@ def _anchor_of(claim: Claim | _ClaimRow, revision_number: int) -> dict[str, Any]
         "prefix": claim.prefix,
         "suffix": claim.suffix,
         "anchor_state": claim.anchor_state,
+        **{
+            name: list(span) if (span := claim.marked_span(name)) else None
+            for name in Claim.MARKED_SPANS
+        },
     }
 
 
@@ -444,6 +530,14 @@ def claim_reattach(*, user, claim_id: int, version: int, start: int, end: int, e
         "suffix": anchor.suffix,
         "anchor_state": AnchorState.ANCHORED,
     }
+    # The cue and source mention were spans of the old revision: carried onto the new
+    # text like the passage would be, dropped when they cannot be found there.
+    dropped = []
+    for name in Claim.MARKED_SPANS:
+        span = _reanchor_span(claim.marked_span(name), claim.revision.text, revision.text)
+        if span is None and claim.marked_span(name) is not None:
+            dropped.append(name)
+        fields.update(_marked_span_fields(name, span))
     from_status = claim.status
     if anchor.exact != claim.exact:
         target = workflow.next_status(claim.status, workflow.Action.FUZZY_REANCHOR, workflow.SYSTEM)
@@ -457,8 +551,8 @@ def claim_reattach(*, user, claim_id: int, version: int, start: int, end: int, e
     after = _anchor_of(claim, revision.number)
     changes = {
         key: [before[key], after[key]]
-        for key in ANCHOR_FIELDS
-        if key in CHANGE_FIELDS and before[key] != after[key]
+        for key in CHANGE_FIELDS
+        if key in after and before[key] != after[key]
     }
     if claim.status != from_status:
         changes["status"] = [from_status, claim.status]
@@ -473,6 +567,23 @@ def claim_reattach(*, user, claim_id: int, version: int, start: int, end: int, e
             "from": before,
             "to": after,
             "resubmitted_for_review": claim.status != from_status,
+            **({"dropped": dropped} if dropped else {}),
         },
     )
     return claim
+
+
+def _reanchor_span(
+    span: tuple[int, int, str] | None, old_text: str, text: str
+) -> tuple[int, int, str] | None:
+    """One cue or source mention carried from `old_text` to `text`, or None."""
+    if span is None:
+        return None
+    start, end, exact = span
+    if not exact or end - start != len(exact):
+        return None
+    context = context_around(old_text, start, end) if old_text[start:end] == exact else ("", "")
+    found = reanchor_many(
+        anchors=[Anchor(start, end, exact, *context)], old_text=old_text, text=text
+    )[0]
+    return None if found.state == AnchorState.ORPHANED else (found.start, found.end, found.exact)

@@ -277,6 +277,12 @@ def reader_data_claims(items: list[PlacedClaim], user) -> list[dict]:
                 "url": detail_url(claim.pk),
                 "edit_url": edit_url(claim.pk) if may_edit[key] else "",
                 "placed": item.placed,
+                # [start, end, exact] in the current text, for the reader to mark the
+                # words when the claim is selected; null when none (or not placed).
+                **{
+                    name: list(span) if item.placed and (span := claim.marked_span(name)) else None
+                    for name in Claim.MARKED_SPANS
+                },
             }
         )
     return rows

@@ -10,6 +10,7 @@ markup when it is still in the queue; the plain form works without JavaScript.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from urllib.parse import urlencode
 
 from django import forms
@@ -130,9 +131,16 @@ def decision_form(claim: Claim, *, data=None, page: int | None = None) -> Decisi
     )
 
 
+# How far before or after the passage a cue or source mention may lie and still be
+# shown (and marked) in the passage's context.
+MARKED_SPAN_REACH = 300
+
+
 @dataclass(frozen=True)
 class Passage:
-    """The quote in its context: text before, the quote, text after."""
+    """The quote in its context: text before, the quote, text after. `spans` are the
+    claim's cue and source mention inside that context, as `(name, start, end)` offsets
+    from the start of `before`, so the page marks the words the reviewer checks."""
 
     before: str
     exact: str
@@ -140,25 +148,67 @@ class Passage:
     clipped_before: bool
     clipped_after: bool
     from_text: bool  # False when the quote is no longer at its offsets
+    spans: tuple[tuple[str, int, int], ...] = ()
+
+    def _pieces(self, offset: int, text: str) -> list[tuple[str, str | None]]:
+        """`text` (found at `offset`) cut into `(words, span name or None)`."""
+        cuts = {0, len(text)}
+        for _, start, end in self.spans:
+            cuts.update(min(max(p - offset, 0), len(text)) for p in (start, end))
+        bounds = sorted(cuts)
+        pieces = []
+        for lo, hi in pairwise(bounds):
+            if lo == hi:
+                continue
+            name = next(
+                (n for n, start, end in self.spans if start <= lo + offset and hi + offset <= end),
+                None,
+            )
+            pieces.append((text[lo:hi], name))
+        return pieces
+
+    @property
+    def before_pieces(self):
+        return self._pieces(0, self.before)
+
+    @property
+    def exact_pieces(self):
+        return self._pieces(len(self.before), self.exact)
+
+    @property
+    def after_pieces(self):
+        return self._pieces(len(self.before) + len(self.exact), self.after)
 
 
 def passage_in_context(claim: Claim, *, chars: int = CONTEXT_CHARS) -> Passage:
     """Cut the claim's passage out of its revision text, within its paragraph and at most
     `chars` characters either side, trimmed to whole words. When the text no longer holds
-    the quote at its offsets, fall back to the stored prefix and suffix."""
+    the quote at its offsets, fall back to the stored prefix and suffix. The context
+    widens to take in the cue and source mention when they lie near the passage."""
     text = claim.revision.text
     start, end = claim.start, claim.end
     if text[start:end] != claim.exact:
         return Passage(claim.prefix, claim.exact, claim.suffix, True, True, from_text=False)
 
     window = context_window(text, start, end, chars=chars)
+    lo, hi = window.start, window.end
+    spans = []
+    for name in Claim.MARKED_SPANS:
+        span = claim.marked_span(name)
+        if span is None or text[span[0] : span[1]] != span[2]:
+            continue
+        if span[1] < start - MARKED_SPAN_REACH or span[0] > end + MARKED_SPAN_REACH:
+            continue
+        lo, hi = min(lo, span[0]), max(hi, span[1])
+        spans.append((name, span[0], span[1]))
     return Passage(
-        text[window.start : start],
+        text[lo:start],
         claim.exact,
-        text[end : window.end],
-        window.clipped_before,
-        window.clipped_after,
+        text[end:hi],
+        window.clipped_before and lo == window.start,
+        window.clipped_after and hi == window.end,
         from_text=True,
+        spans=tuple((name, a - lo, b - lo) for name, a, b in spans),
     )
 
 

@@ -8,6 +8,7 @@
 // markup adds is ever counted.
 import { codePoints, collapsedAt, selectedOffsets, utf16Offset } from "./offsets.js";
 import { initClaimForm } from "./pickers.js";
+import { initMarkedSpans } from "./marked_spans.js";
 
 const textEl = document.getElementById("reader-text");
 const layout = document.getElementById("reader");
@@ -115,6 +116,43 @@ function schedule() {
 
 const claimForm = form ? initClaimForm(form) : null;
 
+// -- cue and source mention ----------------------------------------------------------------
+// Marked with CSS highlights (no markup in the text, so offsets stay as they are), each in
+// its own underline style, and named in words in the form, the claim list and the card.
+
+function highlightSpan(key, start, end) {
+  if (!window.CSS || !CSS.highlights || typeof Highlight === "undefined") return;
+  if (start === null || start === undefined || !(end > start) || end > points.length) {
+    CSS.highlights.delete(key);
+    return;
+  }
+  const range = rangeFor(start, end);
+  if (range) CSS.highlights.set(key, new Highlight(range));
+}
+
+const highlightName = (name) => (name === "cue" ? "span-cue" : "span-source");
+
+const markedSpans = form
+  ? initMarkedSpans(form, {
+      selection: selectedPassage,
+      show: (name, start, end) => highlightSpan(`pending-${highlightName(name)}`, start, end),
+    })
+  : null;
+
+// A script that fills the hidden offsets itself (an accepted suggestion) sends this event
+// to have the words shown and marked.
+form?.addEventListener("marked-spans:refresh", () =>
+  markedSpans.refresh((a, b) => points.slice(a, b).join("")),
+);
+
+/** Mark the active claim's cue and source mention in the text (or unmark them). */
+function showClaimSpans(claim) {
+  for (const name of ["cue", "source_mention"]) {
+    const span = claim ? claim[name] : null;
+    highlightSpan(highlightName(name), span ? span[0] : null, span ? span[1] : null);
+  }
+}
+
 function openPanel(chosen) {
   if (!panel || !chosen) return;
   form.elements.start.value = String(chosen.start);
@@ -124,6 +162,8 @@ function openPanel(chosen) {
   quote.textContent = chosen.exact;
   panel.querySelectorAll(".quote-field .field-error").forEach((node) => node.remove());
   panel.querySelector(".quote-field").classList.remove("has-error");
+  // A new claim starts with no cue or source mention; a passage chosen again keeps them.
+  if (panel.hidden) markedSpans?.clear();
   panel.hidden = false;
   document.body.classList.add("panel-open");
   showPending(chosen.range);
@@ -152,6 +192,8 @@ function closePanel() {
   panel.hidden = true;
   document.body.classList.remove("panel-open");
   showPending(null);
+  highlightSpan("pending-span-cue", null, null);
+  highlightSpan("pending-span-source", null, null);
   // Back to the text, with the caret after the passage that was being annotated.
   const start = Number(form.elements.start.value);
   const end = Number(form.elements.end.value);
@@ -210,6 +252,7 @@ function activate(id, { scrollText = false, scrollList = false } = {}) {
     item.classList.add("is-active");
     if (scrollList) item.scrollIntoView({ block: "nearest", behavior: scrollBehavior });
   });
+  showClaimSpans(claims.get(id));
   if (scrollText && marks.length) marks[0].scrollIntoView({ block: "center", behavior: scrollBehavior });
   const url = new URL(window.location.href);
   url.searchParams.set("claim", id);
@@ -254,6 +297,13 @@ function showCard(id, x, y) {
   popover.setAttribute("aria-label", `Claim ${claim.number}`);
   popover.append(claimSummary(claim));
   popover.append(element("p", "popover-meta", `Claimant: ${claim.claimant}`));
+  const triple = element("p", "popover-meta claim-triple");
+  for (const [name, label] of [["source_mention", "Source"], ["cue", "Cue"]]) {
+    if (!claim[name]) continue;
+    if (triple.childNodes.length) triple.append(" · ");
+    triple.append(element("span", `span-tag span-tag-${name}`, label), " ", element("q", "", claim[name][2]));
+  }
+  if (triple.childNodes.length) popover.append(triple);
   const actions = element("div", "popover-actions");
   const open = element("a", "button small", "Open claim");
   open.href = claim.url;
@@ -488,6 +538,9 @@ document.addEventListener("keydown", (event) => {
       void hint?.offsetWidth;
       hint?.classList.add("nudge");
     }
+  } else if ((key === "c" || key === "s") && markedSpans && panel && !panel.hidden) {
+    // Mark the selected words as the cue (C) or the source mention (S) of the claim.
+    if (markedSpans.mark(key === "c" ? "cue" : "source_mention")) event.preventDefault();
   } else if (key === "j" || key === "k") {
     event.preventDefault();
     hidePopover();
@@ -540,6 +593,7 @@ if (panel && !panel.hidden && form) {
     keepInView(range);
     claimForm.loadSuggestions(start, end);
   }
+  markedSpans?.refresh((a, b) => points.slice(a, b).join(""));
 }
 
 const selected = new URL(window.location.href).searchParams.get("claim");

@@ -9,6 +9,7 @@ const SHORTCUTS = [
     [
       ["Shift + arrows", "Select a passage in the focused text"],
       ["N", "New claim from the selected passage"],
+      ["C / S", "In the claim form: mark the selected words as the cue / the source mention"],
       ["J / K", "Next / previous claim"],
       ["Enter / Shift + Enter", "Next / previous match in Find in the article"],
       ["Esc", "Close the claim panel or the popover"],

@@ -8,7 +8,7 @@ from django.urls import reverse
 from annotations.models import ActorRole, Claim, ClaimEvent, EventKind
 from annotations.services.claims import claim_submit, claim_update
 from tests.admin.change_form import add_row, form_errors, submitted_form
-from tests.factories import make_claim
+from tests.factories import ARTICLE_TEXT, make_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,15 @@ def _note(data, cast):
     data["note"] = "Check the date of the report."
 
 
+_SAID = ARTICLE_TEXT.index(" said ") + 1
+_RAMA = ARTICLE_TEXT.index("Edi Rama")
+
+
+def _triple(data, cast):
+    data["cue_start"], data["cue_end"] = _SAID, _SAID + 4
+    data["source_mention_start"], data["source_mention_end"] = _RAMA, _RAMA + 8
+
+
 EDITS = {
     "statement": (
         _statement,
@@ -64,6 +73,14 @@ EDITS = {
         "submitted",
     ),
     "note": (_note, lambda cast: {"note": "Check the date of the report."}, "approved"),
+    "cue and source mention": (
+        _triple,
+        lambda cast: {
+            "cue": {"start": _SAID, "end": _SAID + 4, "exact": "said"},
+            "source_mention": {"start": _RAMA, "end": _RAMA + 8, "exact": "Edi Rama"},
+        },
+        "submitted",
+    ),
 }
 
 

@@ -36,6 +36,14 @@ class ClaimSourceSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class MarkedSpanSerializer(serializers.Serializer):
+    """A cue or source mention: code points into the claim's revision, as the passage."""
+
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    exact = serializers.CharField()
+
+
 ACTIONS = [a.value for a in workflow.Action if a is not workflow.Action.FUZZY_REANCHOR]
 
 
@@ -60,6 +68,13 @@ class ClaimSerializer(serializers.Serializer):
     exact = serializers.CharField()
     prefix = serializers.CharField()
     suffix = serializers.CharField()
+    cue = MarkedSpanSerializer(
+        allow_null=True,
+        help_text='The reporting word or phrase ("said", "rejected"), or null.',
+    )
+    source_mention = MarkedSpanSerializer(
+        allow_null=True, help_text="Where the text names the claimant, or null."
+    )
     statement = serializers.CharField()
     claimant = ActorRefSerializer()
     actors = ClaimActorSerializer(many=True)
@@ -97,6 +112,25 @@ class SourceLinkInputSerializer(InputSerializer):
     )
     note = serializers.CharField(
         max_length=limits.SOURCE_LINK_NOTE, required=False, allow_blank=True, default=""
+    )
+
+
+class MarkedSpanInputSerializer(InputSerializer):
+    """A cue or source mention as a client sends it. `exact` must be the revision's text
+    at these offsets (else 400 `anchor_mismatch` naming `cue.exact`); the span may lie
+    outside the passage."""
+
+    start = WholeNumberField(min_value=0, max_value=MAX_OFFSET)
+    end = WholeNumberField(min_value=1, max_value=MAX_OFFSET)
+    exact = serializers.CharField(max_length=20000, trim_whitespace=False)
+
+
+def _marked_span_input(what: str) -> MarkedSpanInputSerializer:
+    return MarkedSpanInputSerializer(
+        required=False,
+        allow_null=True,
+        help_text=f"{what} as a span of the claim's revision (offsets in `offset_unit`); "
+        "null clears it, leaving it out keeps it.",
     )
 
 
@@ -159,6 +193,8 @@ class ClaimCreateInputSerializer(_ClaimFieldsMixin):
     note = serializers.CharField(
         max_length=limits.CLAIM_NOTE, required=False, allow_blank=True, default=""
     )
+    cue = _marked_span_input("The reporting word or phrase")
+    source_mention = _marked_span_input("Where the text names the claimant")
     submit = serializers.BooleanField(
         required=False,
         default=False,
@@ -197,3 +233,5 @@ class ClaimUpdateInputSerializer(_ClaimFieldsMixin):
         child=SourceLinkInputSerializer(), required=False, max_items_setting="MAX_LINKS_PER_CLAIM"
     )
     note = serializers.CharField(max_length=limits.CLAIM_NOTE, required=False, allow_blank=True)
+    cue = _marked_span_input("The reporting word or phrase")
+    source_mention = _marked_span_input("Where the text names the claimant")

@@ -34,6 +34,7 @@ from annotations.params import MAX_NUMBER, number_param
 from annotations.selectors import claim_list, claims_visible_to
 from annotations.services.claims import (
     ActorLink,
+    MarkedSpan,
     SourceLink,
     can_create_claim,
     claim_create,
@@ -59,15 +60,20 @@ def _code_points(data: dict, text_of) -> dict:
     text (`text_of()`); an offset that cannot be converted is an `anchor_mismatch`."""
     if data.pop("offset_unit", "codepoint") != "utf16":
         return data
-    if data.get("start") is None and data.get("end") is None:
+    spans = [name for name in Claim.MARKED_SPANS if data.get(name)]
+    if data.get("start") is None and data.get("end") is None and not spans:
         return data
     text = text_of()
-    for key in ("start", "end"):
-        if data.get(key) is not None:
+    places = [(data, key, key) for key in ("start", "end")]
+    for name in spans:
+        data[name] = dict(data[name])
+        places += [(data[name], key, f"{name}.{key}") for key in ("start", "end")]
+    for holder, key, field in places:
+        if holder.get(key) is not None:
             try:
-                data[key] = utf16_to_codepoint(text, data[key])
+                holder[key] = utf16_to_codepoint(text, holder[key])
             except ValueError as exc:
-                raise AnchorMismatch(str(exc), field=key) from exc
+                raise AnchorMismatch(str(exc), field=field) from exc
     return data
 
 
@@ -84,6 +90,8 @@ def _service_arguments(data: dict) -> dict:
             ]
         elif key == "claimant":
             out["claimant_id"] = value.pk
+        elif key in Claim.MARKED_SPANS:
+            out[key] = None if value is None else MarkedSpan(**value)
         else:
             out[key] = value
     return out

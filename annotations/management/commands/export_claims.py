@@ -1,10 +1,12 @@
-"""`python manage.py export_claims --format jsonl|csv|webannotation|claimreview`.
+"""`python manage.py export_claims --format jsonl|csv|webannotation|claimreview|brat`.
 
 Approved claims by default, with the filters of the claim list, of every project unless
 `--project SLUG` names one (the operator's command reads every desk; each record names
 its claim's project); written to `--output`
 (through a temporary file, so a failed export leaves no half file) or to stdout, with a
 progress bar on stderr. The same code as `GET /api/v1/export/claims/` writes it.
+`--format brat --output DIR` writes a folder instead (see
+`annotations.exports.brat_folder`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 from tqdm import tqdm
 
+from annotations.exports.brat_folder import export_brat
 from annotations.exports.claimreview import Publisher
 from annotations.exports.formats import FORMATS, Export
 from annotations.exports.records import CHUNK_SIZE, Links
@@ -53,14 +56,24 @@ FILTER_OPTIONS = {
     "q": "q",
 }
 MULTIPLE = {"status", "certainty", "anchor_state"}
+# A folder of files rather than one stream: written by `annotations.exports.brat_folder`.
+BRAT = "brat"
 
 
 class Command(BaseCommand):
-    help = "Export verified claims as JSON Lines, CSV, W3C Web Annotation or ClaimReview."
+    help = (
+        "Export verified claims as JSON Lines, CSV, W3C Web Annotation, ClaimReview or a "
+        "folder of brat standoff files."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", required=True, choices=sorted(FORMATS))
-        parser.add_argument("--output", "-o", help="File to write (default: stdout).")
+        parser.add_argument("--format", required=True, choices=sorted([*FORMATS, BRAT]))
+        parser.add_argument(
+            "--output",
+            "-o",
+            help="File to write (default: stdout); for brat, the folder to write the "
+            "article-<id>.txt and .ann files into (required).",
+        )
         parser.add_argument(
             "--base-url",
             default=None,
@@ -110,9 +123,13 @@ class Command(BaseCommand):
         if options["chunk_size"] < 1:
             raise CommandError("--chunk-size must be 1 or more.")
         project = self._project(options["project"])
+        brat = options["format"] == BRAT
+        if brat and not options["output"]:
+            raise CommandError("--output: name the folder to write the brat files into.")
         try:
             export = Export.prepare(
-                format_name=options["format"],
+                # brat reads the claims as the JSON Lines records, then writes them its way.
+                format_name="jsonl" if brat else options["format"],
                 user=self._reader(options["user"]),
                 links=links,
                 filters=filters,
@@ -136,6 +153,10 @@ class Command(BaseCommand):
                 desc=f"export {options['format']}",
             )
 
+        if brat:
+            self._write_brat(Path(options["output"]), export, total, options)
+            return
+
         def warn(message: str) -> None:
             if options["verbosity"] > 0:
                 self.stderr.write(f"warning: {message}")
@@ -148,6 +169,27 @@ class Command(BaseCommand):
         else:
             for chunk in chunks:
                 self.stdout.write(chunk.decode("utf-8"), ending="")
+
+    def _write_brat(self, directory: Path, export: Export, total: int, options) -> None:
+        if directory.exists() and not directory.is_dir():
+            raise CommandError(f"--output: {directory} is a file, not a folder.")
+        with tqdm(
+            total=total,
+            unit="claim",
+            file=CommandStream(self.stderr),
+            disable=options["no_progress"],
+            desc="export brat",
+        ) as bar:
+            summary = export_brat(export.queryset, directory, export.links, progress=bar.update)
+        if options["verbosity"] > 0:
+            self.stderr.write(
+                f"{summary.claims} claims of {summary.articles} articles written to {directory}"
+                + (
+                    f"; {summary.skipped} left out (orphaned: not in their article's current text)."
+                    if summary.skipped
+                    else "."
+                )
+            )
 
     def _reader(self, username: str | None):
         if not username:

@@ -9,7 +9,13 @@ from django.db import transaction
 from annotations import demo_data
 from annotations.models import Actor, ActorAlias, Claim
 from annotations.roles import grant_roles
-from annotations.services.claims import ActorLink, SourceLink, claim_create, claim_submit
+from annotations.services.claims import (
+    ActorLink,
+    MarkedSpan,
+    SourceLink,
+    claim_create,
+    claim_submit,
+)
 from annotations.services.relations import RelationLink
 from annotations.services.reviews import review_decide
 from articles.models import Article, Source
@@ -151,6 +157,10 @@ class Command(BaseCommand):
                     RelationLink(kind, self._claim_quoting(article, exact).pk)
                     for kind, exact in data.get("relations", ())
                 ],
+                cue=self._words_before(text, data.get("cue"), start + len(data["exact"])),
+                source_mention=self._words_before(
+                    text, data.get("source"), start + len(data["exact"])
+                ),
             )
             created += 1
             for step in data["path"]:
@@ -166,6 +176,14 @@ class Command(BaseCommand):
                     **extra,
                 )
         return created
+
+    @staticmethod
+    def _words_before(text: str, words: str | None, end: int) -> MarkedSpan | None:
+        """The occurrence of `words` nearest before `end` (the passage's end), or None."""
+        if not words:
+            return None
+        start = text.rfind(words, 0, end)
+        return MarkedSpan(start, start + len(words), words) if start != -1 else None
 
     @staticmethod
     def _claim_quoting(article, exact: str) -> Claim:

@@ -62,6 +62,12 @@ def _expected(claim: Claim, user) -> dict:
         "exact": claim.exact,
         "prefix": claim.prefix,
         "suffix": claim.suffix,
+        **{
+            name: None
+            if (span := claim.marked_span(name)) is None
+            else dict(zip(("start", "end", "exact"), span, strict=True))
+            for name in Claim.MARKED_SPANS
+        },
         "statement": claim.statement,
         "claimant": {"id": claim.claimant_id, "name": claim.claimant.name},
         "actors": [

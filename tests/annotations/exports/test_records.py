@@ -231,6 +231,7 @@ def test_csv_row_puts_every_value_in_its_column(desk):
         "rating_label": "Unproven",
         "project": "main",
         "relations": "",
+        **dict.fromkeys(Claim.MARKED_SPAN_FIELDS, ""),
     }
 
 

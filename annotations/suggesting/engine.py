@@ -19,8 +19,11 @@ from collections.abc import Iterable, Mapping
 from annotations.mentions import MentionIndex
 from annotations.suggesting import lexicon, pronouns
 from annotations.suggesting.patterns import (
+    OPENING,
+    SENTENCE_END,
     TRAILING,
     Found,
+    abbreviation,
     after_is_trailing,
     capitalised,
     chars,
@@ -60,6 +63,8 @@ _DETERMINERS = wordset(
     such any some many several"""
 )
 _NOT_PLURAL = frozenset({"his", "its", "this", "was", "is", "has", "us", "as", "does", "yes"})
+# After a plural noun rather than a verb: "reports of", "claims about", "charges and".
+_NOT_AFTER_VERB = wordset("of about and or from by to for , . were are have")
 _MIN_QUOTE_WORDS = 3
 
 
@@ -132,6 +137,10 @@ class _Finder:
         k = bisect.bisect_right(self.sentence_starts, token) - 1
         return self.sentence_tokens[max(k, 0)]
 
+    def _starts_sentence(self, token: int) -> bool:
+        k = bisect.bisect_left(self.sentence_starts, token)
+        return k < len(self.sentence_starts) and self.sentence_starts[k] == token
+
     def _cue_at(self, i: int, ceiling: int) -> tuple[lexicon.Cue, int] | None:
         """The cue starting at token `i` and the token after it, if any."""
         low = self.tokens.lower[i]
@@ -193,6 +202,21 @@ class _Finder:
                     entry=previous.entry,
                     confidence=QUOTE_CONTINUED,
                 )
+            if (
+                found is None
+                and previous is not None
+                and previous_quote is not None
+                and q.paragraph == previous_quote.paragraph
+                and self._starts_sentence(open_token)
+            ):
+                # “…,” Mr. Clarke said. “…” The next quotation is still his.
+                found = Found(
+                    content=[(q.inner_start, q.inner_end)],
+                    cue=previous.cue,
+                    source=previous.source,
+                    entry=previous.entry,
+                    confidence=QUOTE_CONTINUED,
+                )
             if found is not None:
                 self.found.append(found)
             previous, previous_quote = found, q
@@ -220,22 +244,29 @@ class _Finder:
             cue_range = (k, after)
             end = source[1]
         else:
-            m = k
-            while m < ceiling and m - k <= 8 and is_word(tokens.words[m]):
+            # “…,” Mr. Clarke said / “…,” Scott Pruitt, the attorney general, said
+            m, hit = k, None
+            while m < min(ceiling, k + 30):
+                word = tokens.words[m]
+                if word in SENTENCE_END and not (m > k and abbreviation(tokens.words[m - 1])):
+                    return None
+                if word in OPENING:
+                    return None
                 hit = self._cue_at(m, ceiling)
-                if hit is not None and tokens.lower[m] not in _NOUNISH - {"says"} and m > k:
+                if (
+                    hit is not None
+                    and m > k
+                    and tokens.lower[m] not in _NOUNISH - {"says"}
+                    and not capitalised(word)
+                ):
                     break
                 m += 1
             else:
                 return None
-            if m >= ceiling or not is_word(tokens.words[m]):
-                return None
-            entry, after = self._cue_at(m, ceiling)
+            entry, after = hit
             j, _ = skip_left(tokens, m, k)
-            if j < k:
-                return None
-            source = (k, j + 1)
-            if not speaker_like(tokens, source, -1):
+            source = left_phrase(tokens, j, k)
+            if source is None or not speaker_like(tokens, source, -1):
                 return None
             cue_range = (m, after)
             end = after
@@ -335,17 +366,18 @@ class _Finder:
         if hit is None:
             return i + 1
         entry, after = hit
+        if i > a and capitalised(tokens.words[i]):
+            return after  # "the United States", a headline's "CLAIMS"
         if i > a and tokens.lower[i - 1] == "to":
             return after  # "declined to say", "wants to deny"
+        if i > a and tokens.lower[i - 1].endswith("'s"):
+            return after  # "Trump's comments", "Russia's suspected role"
         if low in lexicon.BASE_FORMS and low == entry.lemma and not self._base_form_ok(i, a):
             return after
         if low in _NOUNISH:
             prev = tokens.lower[i - 1] if i > a else ""
-            if (
-                i == a
-                or prev in _DETERMINERS
-                or not (capitalised(tokens.words[i - 1]) or pronouns.is_pronoun(prev))
-            ):
+            nxt = tokens.lower[after] if after < b else ""
+            if i == a or prev in _DETERMINERS or not is_word(prev) or nxt in _NOT_AFTER_VERB:
                 return after
         j, hedged = skip_left(tokens, i, a)
         if j >= a and tokens.lower[j] in _PASSIVE_AUX | {"been"}:

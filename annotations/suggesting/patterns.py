@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from annotations.suggesting import lexicon, pronouns
-from annotations.suggesting.segments import Tokens
+from annotations.suggesting.segments import ABBREVIATIONS, Tokens
 from annotations.suggesting.words import wordset
 
 Range = tuple[int, int]  # token indices, end exclusive
@@ -81,6 +81,15 @@ TRAILING = wordset(
     conference news release radio television tv cnn fox abc nbc cbs msnbc"""
 )
 
+# Capitalised at the start of a sentence without being a name.
+NOT_SPEAKERS = wordset(
+    """it this that there what which who the a an and but so yet or if when while as then
+    now here also however still instead meanwhile yesterday today tomorrow earlier later
+    last next some such many most more less one no not all every each both either neither
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december"""
+)
+
 SENTENCE_END = frozenset({".", "!", "?", "\u2026"})
 CLOSING = frozenset({"\u201d", '"', "\u2019", "'", ")"})
 OPENING = frozenset({"\u201c", '"', "\u2018", "("})
@@ -120,13 +129,16 @@ def speaker_like(tokens: Tokens, span: Range, sentence_start: int) -> bool:
         return head != "i"  # "I said" is inside a quotation, whose speaker is elsewhere
     if head in SPEAKER_NOUNS:
         return True
-    if head in {"it", "this", "that", "there", "what", "which", "who"}:
+    if head == "who":
+        # "Trump, who said …": the relative pronoun after a comma names the speaker.
+        return b - a == 1 and a > 0 and tokens.words[a - 1] == ","
+    if head in NOT_SPEAKERS:
         return False
-    # A name: a capitalised word that is not merely the first of the sentence, or a
-    # capitalised phrase of several words.
+    # A name: a capitalised word; the first word of a sentence only when it is not one of
+    # the words that start sentences anyway.
     for k in range(a, b):
         word = tokens.words[k]
-        if capitalised(word) and (k != sentence_start or b - a > 1):
+        if capitalised(word) and (k != sentence_start or tokens.lower[k] not in NOT_SPEAKERS):
             return True
     return False
 
@@ -150,9 +162,17 @@ def left_phrase(tokens: Tokens, j: int, floor: int, limit: int = 7) -> Range | N
     k = j
     while k >= floor and end - k <= limit:
         word, low = tokens.words[k], tokens.lower[k]
-        if word == "." and k > floor and len(tokens.words[k - 1]) == 1:
-            k -= 1  # "U.S."
+        if word == "." and k > floor and abbreviation(tokens.words[k - 1]):
+            k -= 1  # "U.S.", "Mr."
             continue
+        if word == ")" and k == j:
+            # "Sen. David Perdue (R-Ga.) said": pass over the parenthesis.
+            opening = k - 1
+            while opening > floor and k - opening < 8 and tokens.words[opening] != "(":
+                opening -= 1
+            if tokens.words[opening] != "(" or opening - 1 < floor:
+                return None
+            return left_phrase(tokens, opening - 1, floor, limit)
         if not is_word(word) and word not in {"&", "-"}:
             break
         if low in LEFT_STOPS and not (capitalised(word) and k == j):
@@ -168,6 +188,10 @@ def left_phrase(tokens: Tokens, j: int, floor: int, limit: int = 7) -> Range | N
     return start, end
 
 
+def abbreviation(word: str) -> bool:
+    return len(word) == 1 or word.lower() in ABBREVIATIONS
+
+
 def right_phrase(tokens: Tokens, i: int, ceiling: int, limit: int = 10) -> Range | None:
     """The speaker phrase starting at token `i`: "said Lapid", "according to the Roper
     Center for Public Opinion Research"."""
@@ -175,7 +199,7 @@ def right_phrase(tokens: Tokens, i: int, ceiling: int, limit: int = 10) -> Range
     last_word = None
     while k < ceiling and k - i < limit:
         word, low = tokens.words[k], tokens.lower[k]
-        if word == "." and last_word is not None and len(tokens.words[last_word]) == 1:
+        if word == "." and last_word is not None and abbreviation(tokens.words[last_word]):
             k += 1
             continue
         if not is_word(word) and word not in {"&", "-"}:
@@ -229,6 +253,6 @@ def after_is_trailing(tokens: Tokens, i: int, b: int) -> bool:
     """Whether the words from `i` to the sentence end only say when or where ("on
     Monday", "in a statement", "told reporters")."""
     words = [k for k in range(i, b) if is_word(tokens.words[k])]
-    if len(words) > 6:
+    if len(words) > 10:
         return False
     return all(tokens.lower[k] in TRAILING or capitalised(tokens.words[k]) for k in words)

@@ -49,9 +49,9 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
                 _add(found, text, opened, at, at, number, p_start, continues=False)
                 opened, opened_with = at, mark
                 continue
-            if opened_with == '"' and mark != '"':
+            if opened_with in {'"', "''"} and mark != opened_with:
                 continue
-            _add(found, text, opened, at + 1, at, number, p_start, continues=False)
+            _add(found, text, opened, match.end(), at, number, p_start, continues=False)
             opened = None
         if opened is not None:
             _add(found, text, opened, p_end, p_end, number, p_start, continues=True)
@@ -59,7 +59,7 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
 
 
 def _add(found, text, open_at, close, inner_end, paragraph, p_start, *, continues):
-    inner_start = open_at + 1
+    inner_start = open_at + (2 if text.startswith("''", open_at) else 1)
     while inner_start < inner_end and text[inner_start].isspace():
         inner_start += 1
     while inner_end > inner_start and (text[inner_end - 1].isspace() or text[inner_end - 1] == ","):

@@ -45,7 +45,7 @@ ACCUSED, DENIER = "accused", "denier"
 # How much each shape adds to (or takes from) the cue's own weight.
 QUOTE_AFTER, QUOTE_BEFORE, QUOTE_CONTINUED = 0.95, 0.9, 0.75
 PREPOSED, POSTPOSED, INVERTED, ACCORDING, PASSIVE, ADJECTIVE = 0.85, 0.9, 0.9, 0.95, 0.8, 0.5
-BASE_FORM, PRONOUN_SOURCE = 0.85, 0.95
+BASE_FORM, PRONOUN_SOURCE, HEADLINE = 0.85, 0.95, 0.8
 
 _PASSIVE_AUX = frozenset({"was", "were", "been", "is", "are", "being", "be"})
 _ADDRESSEES = wordset(
@@ -65,6 +65,7 @@ _DETERMINERS = wordset(
 _NOT_PLURAL = frozenset({"his", "its", "this", "was", "is", "has", "us", "as", "does", "yes"})
 # After a plural noun rather than a verb: "reports of", "claims about", "charges and".
 _NOT_AFTER_VERB = wordset("of about and or from by to for , . were are have")
+_DASHES = frozenset({"\u2015", "\u2014", "\u2013"})
 _MIN_QUOTE_WORDS = 3
 
 
@@ -235,6 +236,8 @@ class _Finder:
         sentence_end = self._sentence_of(k)[1] if k < len(tokens) else p_end
         ceiling = min(p_end, max(sentence_end, k + 12))
         cue = self._cue_at(k, ceiling)
+        if tokens.words[k] in _DASHES:
+            cue = (lexicon.DASH, k + 1)
         source = None
         if cue is not None and tokens.lower[k] not in lexicon.BASE_FORMS:
             entry, after = cue
@@ -362,6 +365,11 @@ class _Finder:
         if low == "according" and i + 1 < b and tokens.lower[i + 1] == "to":
             self._according(i, a, b)
             return i + 2
+        if low in lexicon.GERUNDS and i > a + 1 and tokens.words[i - 1] == ",":
+            self._gerund(i, a, b)
+            return i + 1
+        if i == a and low not in lexicon.CUES:
+            self._headline(a, b)
         hit = self._cue_at(i, b)
         if hit is None:
             return i + 1
@@ -389,6 +397,12 @@ class _Finder:
             and self._inverted(i, after, j, entry, a, b)
         ):
             return after
+        if j > a and tokens.lower[j] == "and":
+            # "Schultz … and said he did not support Mr. Trump": the sentence's subject.
+            source = self._subject(a, j)
+            if source is not None:
+                self._preposed(i, after, source, entry, hedged, a, b)
+            return after
         source = left_phrase(tokens, j, a)
         if source is None or not speaker_like(tokens, source, a):
             return after
@@ -404,6 +418,36 @@ class _Finder:
             return after
         self._preposed(i, after, source, entry, hedged, a, b)
         return after
+
+    def _subject(self, a: int, limit: int) -> tuple[int, int] | None:
+        """The speaker a sentence starts with, if it starts with one."""
+        source = right_phrase(self.tokens, a, limit, limit=6)
+        if source is None or not speaker_like(self.tokens, source, a):
+            return None
+        return source
+
+    def _gerund(self, i: int, a: int, b: int) -> None:
+        """ "Trump tweeted on Monday, saying that …": the subject speaks on."""
+        source = self._subject(a, i)
+        if source is None:
+            return
+        entry = lexicon.GERUNDS[self.tokens.lower[i]]
+        self._preposed(i, i + 1, source, entry, False, a, b)
+
+    def _headline(self, a: int, b: int) -> None:
+        """ "Poll: Wealthy Voters Abandon …", a transcript's "WALLACE: …"."""
+        tokens = self.tokens
+        colon = next((k for k in range(a, min(b, a + 5)) if tokens.words[k] == ":"), None)
+        if colon is None or colon == a:
+            return
+        if not all(
+            is_word(tokens.words[k]) and capitalised(tokens.words[k]) for k in range(a, colon)
+        ):
+            return
+        content = trim_content(tokens, colon + 1, b)
+        if content is None or content[1] - content[0] < 3:
+            return
+        self._add(content, (colon, colon + 1), (a, colon), lexicon.COLON, HEADLINE)
 
     def _add(self, content, cue_range, source, entry, shape, hedged=False, accused=()):
         tokens = self.tokens

@@ -148,10 +148,12 @@ def left_phrase(tokens: Tokens, j: int, floor: int, limit: int = 7) -> Range | N
     `floor`. "Clinton, the Democratic nominee, said": the name before the apposition."""
     if j < floor:
         return None
+    if tokens.lower[j] == "who" and j > floor and tokens.words[j - 1] == ",":
+        return j, j + 1  # "Trump, who said …"
     if tokens.words[j] == ",":
         # An apposition between commas: take the phrase before the first comma.
         k = j - 1
-        while k >= floor and j - k <= 14 and tokens.words[k] not in {",", ";", ":"}:
+        while k >= floor and j - k <= 32 and tokens.words[k] not in {",", ";", ":"}:
             if tokens.lower[k] in lexicon.CUES and tokens.lower[k] not in lexicon.BASE_FORMS:
                 return None
             k -= 1

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MARKS = re.compile('[\u201c\u201d\u201e"]')
+# Curly and straight double quotes, and two apostrophes standing for one ('' … '').
+_MARKS = re.compile("[\u201c\u201d\u201e\"]|''")
 _WORD = re.compile(r"\w+")
 
 

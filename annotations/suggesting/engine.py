@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping
 from annotations.mentions import MentionIndex
 from annotations.suggesting import lexicon, pronouns
 from annotations.suggesting.patterns import (
-    OPENING,
     SENTENCE_END,
     TRAILING,
     Found,
@@ -43,7 +42,7 @@ from annotations.suggesting.words import wordset
 ACCUSED, DENIER = "accused", "denier"
 
 # How much each shape adds to (or takes from) the cue's own weight.
-QUOTE_AFTER, QUOTE_BEFORE, QUOTE_CONTINUED = 0.95, 0.9, 0.75
+QUOTE_AFTER, QUOTE_BEFORE, QUOTE_CONTINUED, QUOTE_ORPHAN = 0.95, 0.9, 0.75, 0.55
 PREPOSED, POSTPOSED, INVERTED, ACCORDING, PASSIVE, ADJECTIVE = 0.85, 0.9, 0.9, 0.95, 0.8, 0.5
 BASE_FORM, PRONOUN_SOURCE, HEADLINE = 0.85, 0.95, 0.8
 
@@ -65,8 +64,10 @@ _DETERMINERS = wordset(
 _NOT_PLURAL = frozenset({"his", "its", "this", "was", "is", "has", "us", "as", "does", "yes"})
 # After a plural noun rather than a verb: "reports of", "claims about", "charges and".
 _NOT_AFTER_VERB = wordset("of about and or from by to for , . were are have")
+QUOTE_MARKS = frozenset({"\u201c", "\u201d", '"', "'"})
 _DASHES = frozenset({"\u2015", "\u2014", "\u2013"})
 _MIN_QUOTE_WORDS = 3
+_ORPHAN_WORDS = 5
 
 
 def suggest(
@@ -88,6 +89,7 @@ def suggest(
     finder = _Finder(text, index, kinds)
     finder.quotes()
     finder.sentences()
+    finder.orphan_quotes()
     finder.adjectives()
     excluded = sorted(
         (s.start, s.end) if isinstance(s, Span) else (int(s[0]), int(s[1])) for s in exclude
@@ -114,6 +116,8 @@ class _Finder:
             for a, b in self.sentence_spans
         ]
         self.sentence_starts = [a for a, _ in self.sentence_tokens]
+        self.paragraph_starts = [a for a, _ in self.paragraphs]
+        self.orphans: list[Quote] = []
         self.paragraph_tokens = [
             (bisect.bisect_left(starts, a), bisect.bisect_left(starts, b))
             for a, b in self.paragraphs
@@ -137,6 +141,9 @@ class _Finder:
     def _sentence_of(self, token: int) -> tuple[int, int]:
         k = bisect.bisect_right(self.sentence_starts, token) - 1
         return self.sentence_tokens[max(k, 0)]
+
+    def _paragraph_of(self, position: int) -> int:
+        return bisect.bisect_right(self.paragraph_starts, position) - 1
 
     def _starts_sentence(self, token: int) -> bool:
         k = bisect.bisect_left(self.sentence_starts, token)
@@ -172,7 +179,6 @@ class _Finder:
     # ------------------------------------------------------------------ quotes
 
     def quotes(self) -> None:
-        tokens = self.tokens
         previous: Found | None = None
         previous_quote: Quote | None = None
         skip: set[int] = set()
@@ -220,8 +226,36 @@ class _Finder:
                 )
             if found is not None:
                 self.found.append(found)
+            elif q.words(self.text) >= _ORPHAN_WORDS and self._starts_sentence(open_token):
+                self.orphans.append(q)
             previous, previous_quote = found, q
-        del tokens
+
+    def orphan_quotes(self) -> None:
+        """A quotation standing as a sentence of its own, with no speaker near: the last
+        speaker of this paragraph or the one before is the likeliest."""
+        if not self.orphans:
+            return
+        spoken = sorted(
+            (f.content[-1][1], n) for n, f in enumerate(self.found) if f.source is not None
+        )
+        ends = [end for end, _ in spoken]
+        for q in self.orphans:
+            k = bisect.bisect_right(ends, q.open) - 1
+            if k < 0:
+                continue
+            last = self.found[spoken[k][1]]
+            paragraph = self._paragraph_of(last.source[0])
+            if q.paragraph - paragraph > 1:
+                continue
+            self.found.append(
+                Found(
+                    content=[(q.inner_start, q.inner_end)],
+                    cue=last.cue,
+                    source=last.source,
+                    entry=last.entry,
+                    confidence=QUOTE_ORPHAN,
+                )
+            )
 
     def _speaker_after(self, q, close_token, p_end, number, skip) -> Found | None:
         """“…,” said Lapid / “…,” he said / “…,” Lapid told reporters, “…”."""
@@ -253,7 +287,7 @@ class _Finder:
                 word = tokens.words[m]
                 if word in SENTENCE_END and not (m > k and abbreviation(tokens.words[m - 1])):
                     return None
-                if word in OPENING:
+                if word in QUOTE_MARKS:
                     return None
                 hit = self._cue_at(m, ceiling)
                 if (
@@ -269,7 +303,8 @@ class _Finder:
             entry, after = hit
             j, _ = skip_left(tokens, m, k)
             source = left_phrase(tokens, j, k)
-            if source is None or not speaker_like(tokens, source, -1):
+            # Right after a quotation, "the mayor said" needs no capital to be a speaker.
+            if source is None or not speaker_like(tokens, source, -1, lenient=True):
                 return None
             cue_range = (m, after)
             end = after

@@ -117,8 +117,9 @@ def capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def speaker_like(tokens: Tokens, span: Range, sentence_start: int) -> bool:
-    """Whether the phrase `span` can name who speaks."""
+def speaker_like(tokens: Tokens, span: Range, sentence_start: int, lenient: bool = False) -> bool:
+    """Whether the phrase `span` can name who speaks. `lenient` takes any noun phrase that
+    is not a pronoun other than a personal one (a quotation's speaker: "the mayor said")."""
     a, b = span
     if b <= a:
         return False
@@ -128,6 +129,8 @@ def speaker_like(tokens: Tokens, span: Range, sentence_start: int) -> bool:
     if b - a == 1 and pronouns.is_pronoun(head):
         return head != "i"  # "I said" is inside a quotation, whose speaker is elsewhere
     if head in SPEAKER_NOUNS:
+        return True
+    if lenient and head not in NOT_SPEAKERS and b - a <= 6:
         return True
     if head == "who":
         # "Trump, who said …": the relative pronoun after a comma names the speaker.

@@ -176,7 +176,12 @@ _VERBS: dict[str, tuple[str, str, float, str | None, str | None]] = {
     "blast": (ASSERTED, SPEECH, 0.5, None, None),
     "describe": (ASSERTED, SPEECH, 0.4, None, None),
     "question": (SPECULATED, SPEECH, 0.4, None, None),
-    "demand": (ASSERTED, SPEECH, 0.5, None, None),  # "refused to" is not a denial of a claim
+    "demand": (ASSERTED, SPEECH, 0.5, None, None),
+    "want": (ASSERTED, SPEECH, 0.4, None, None),
+    "plan": (ASSERTED, SPEECH, 0.4, "planned", None),
+    "propose": (ASSERTED, SPEECH, 0.5, None, None),
+    "oppose": (ASSERTED, SPEECH, 0.4, None, None),
+    "know": (ASSERTED, SPEECH, 0.4, "knew", None),  # "refused to" is not a denial of a claim
 }
 
 # Words that, in front of a cue, make the report a guess.

@@ -31,6 +31,7 @@ from annotations.suggesting.patterns import (
     right_phrase,
     skip_left,
     speaker_like,
+    subject_phrase,
     trim_content,
 )
 from annotations.suggesting.quotes import Quote, find_quotes
@@ -456,7 +457,7 @@ class _Finder:
 
     def _subject(self, a: int, limit: int) -> tuple[int, int] | None:
         """The speaker a sentence starts with, if it starts with one."""
-        source = right_phrase(self.tokens, a, limit, limit=6)
+        source = subject_phrase(self.tokens, a, limit)
         if source is None or not speaker_like(self.tokens, source, a):
             return None
         return source
@@ -612,8 +613,8 @@ class _Finder:
                     continue
                 if not is_word(tokens.words[i + 1]) or capitalised(tokens.words[i + 1]):
                     continue
-                source = right_phrase(tokens, a, b, limit=6)
-                if source is None or not capitalised(tokens.words[a]):
+                source = subject_phrase(tokens, a, b)
+                if source is None:
                     break
                 if not speaker_like(tokens, source, -1) or source[1] >= i:
                     break

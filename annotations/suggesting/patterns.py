@@ -224,6 +224,33 @@ def right_phrase(tokens: Tokens, i: int, ceiling: int, limit: int = 10) -> Range
     return i, last_word + 1
 
 
+def subject_phrase(tokens: Tokens, a: int, ceiling: int) -> Range | None:
+    """The name a sentence starts with ("Washington", "The Roper Center for Public
+    Opinion Research", "Sen. Perdue"), or a short common-noun speaker ("the campaign",
+    "top officials"), without the verb after it."""
+    k = a
+    if k < ceiling and tokens.lower[k] == "the":
+        k += 1
+    start, last = k, None
+    while k < ceiling and k - start < 8:
+        word = tokens.words[k]
+        if is_word(word) and capitalised(word):
+            last = k
+        elif last != k - 1 or not (
+            (word == "." and abbreviation(tokens.words[k - 1])) or tokens.lower[k] in INNER
+        ):
+            break
+        k += 1
+    if last is not None:
+        return a, last + 1
+    for k in range(start, min(ceiling, start + 3)):
+        if not is_word(tokens.words[k]):
+            return None
+        if tokens.lower[k] in SPEAKER_NOUNS:
+            return a, k + 1
+    return None
+
+
 def chars(tokens: Tokens, span: Range) -> tuple[int, int]:
     return tokens.starts[span[0]], tokens.ends[span[1] - 1]
 

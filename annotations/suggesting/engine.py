@@ -67,6 +67,7 @@ _NOT_PLURAL = frozenset({"his", "its", "this", "was", "is", "has", "us", "as", "
 _NOT_AFTER_VERB = wordset("of about and or from by to for , . were are have")
 QUOTE_MARKS = frozenset({"\u201c", "\u201d", '"', "'"})
 _DASHES = frozenset({"\u2015", "\u2014", "\u2013"})
+_BEFORE_BASE = lexicon.HEDGES | {"will", "did", "does", "do"}
 _MIN_QUOTE_WORDS = 3
 _ORPHAN_WORDS = 5
 
@@ -167,6 +168,8 @@ class _Finder:
         j, _ = skip_left(self.tokens, i, floor)
         if j < floor:
             return False
+        if any(self.tokens.lower[k] in _BEFORE_BASE for k in range(j + 1, i)):
+            return True  # "Rama might say", "Iran did deny"
         low = self.tokens.lower[j]
         if low in {"they", "we", "you"}:
             return True

@@ -32,7 +32,7 @@ SKIP_BEFORE_CUE = (
     categorically strongly openly angrily bluntly simply just even never"""
     )
     | lexicon.HEDGES
-    | {"will", "did", "does", "do", "had", "is", "was", "were", "are"}
+    | {"will", "did", "does", "do", "had"}
 )
 
 # Words a speaker phrase does not cross going left.
@@ -202,6 +202,7 @@ def right_phrase(tokens: Tokens, i: int, ceiling: int, limit: int = 10) -> Range
     Center for Public Opinion Research"."""
     k = i
     last_word = None
+    named = False
     while k < ceiling and k - i < limit:
         word, low = tokens.words[k], tokens.lower[k]
         if word == "." and last_word is not None and abbreviation(tokens.words[last_word]):
@@ -215,13 +216,25 @@ def right_phrase(tokens: Tokens, i: int, ceiling: int, limit: int = 10) -> Range
             break
         if low in INNER and (k + 1 >= ceiling or not is_word(tokens.words[k + 1])):
             break
+        if named and low not in INNER and not capitalised(word):
+            break  # "by Albania of hosting …": a name ends at its first common word
+        if named and low in INNER and not _name_follows(tokens, k + 1, ceiling):
+            break
         if low not in INNER:
             last_word = k
+            named = named or capitalised(word)
         k += 1
     if last_word is None:
         return None
     # A trailing connector never ends the phrase.
     return i, last_word + 1
+
+
+def _name_follows(tokens: Tokens, k: int, ceiling: int) -> bool:
+    """Whether a name goes on after a connector: "Center for Public …", "of the Sierra …"."""
+    while k < ceiling and tokens.lower[k] in INNER:
+        k += 1
+    return k < ceiling and capitalised(tokens.words[k])
 
 
 def subject_phrase(tokens: Tokens, a: int, ceiling: int) -> Range | None:

@@ -297,7 +297,12 @@ def skip_left(tokens: Tokens, i: int, floor: int) -> tuple[int, bool]:
 def after_is_trailing(tokens: Tokens, i: int, b: int) -> bool:
     """Whether the words from `i` to the sentence end only say when or where ("on
     Monday", "in a statement", "told reporters")."""
-    words = [k for k in range(i, b) if is_word(tokens.words[k])]
-    if len(words) > 10:
-        return False
-    return all(tokens.lower[k] in TRAILING or capitalised(tokens.words[k]) for k in words)
+    count = 0
+    for k in range(i, b):
+        word = tokens.words[k]
+        if not word[:1].isalnum():
+            continue
+        count += 1
+        if count > 10 or not (tokens.lower[k] in TRAILING or word[:1].isupper()):
+            return False
+    return True

@@ -68,6 +68,7 @@ _NOT_AFTER_VERB = wordset("of about and or from by to for , . were are have")
 QUOTE_MARKS = frozenset({"\u201c", "\u201d", '"', "'"})
 _DASHES = frozenset({"\u2015", "\u2014", "\u2013"})
 _BEFORE_BASE = lexicon.HEDGES | {"will", "did", "does", "do"}
+_EDITORIAL = wordset("correction clarification update note editor's related watch read photo video")
 _MIN_QUOTE_WORDS = 3
 _ORPHAN_WORDS = 5
 
@@ -445,6 +446,8 @@ class _Finder:
         source = left_phrase(tokens, j, a)
         if source is None or not speaker_like(tokens, source, a):
             return after
+        if low in _NOUNISH and any(tokens.lower[k].endswith("'s") for k in range(*source)):
+            return after  # "Trump's early-morning tweets"
         before = source[0] - 1
         if (
             before > a
@@ -483,6 +486,8 @@ class _Finder:
             is_word(tokens.words[k]) and capitalised(tokens.words[k]) for k in range(a, colon)
         ):
             return
+        if tokens.lower[a] in _EDITORIAL:
+            return  # "Correction: …" is the paper speaking of itself
         content = trim_content(tokens, colon + 1, b)
         if content is None or content[1] - content[0] < 3:
             return
@@ -571,6 +576,8 @@ class _Finder:
         content = trim_content(tokens, source[1], b)
         if content is None:
             return
+        if entry.behaviour != lexicon.ACCUSE and tokens.lower[source[1]] != "that":
+            return  # "It was first declared by Nixon in the 1970s": nothing reported
         if subject is not None and entry.behaviour == lexicon.ACCUSE:
             content = (start, content[1])
         self._add(content, (aux, after + 1), source, entry, PASSIVE, False, accused)

@@ -244,6 +244,8 @@ def subject_phrase(tokens: Tokens, a: int, ceiling: int) -> Range | None:
     k = a
     if k < ceiling and tokens.lower[k] == "the":
         k += 1
+    if k < ceiling and tokens.lower[k] in LEFT_STOPS | NOT_SPEAKERS:
+        return None  # "In …", "After …": the sentence starts with something else
     start, last = k, None
     while k < ceiling and k - start < 8:
         word = tokens.words[k]

@@ -52,12 +52,6 @@ _ADDRESSEES = wordset(
     """reporters me him her them us you the a an audience crowd supporters voters
     journalists host viewers listeners members lawmakers congress"""
 )
-# Third-person forms that are also plural nouns ("media reports said", "his claims").
-_NOUNISH = wordset(
-    """reports claims charges states notes comments shows finds fears hopes answers points
-    voices remarks stresses counters guesses tweets promises pledges vows statements
-    estimates"""
-)
 _DETERMINERS = wordset(
     """the a an his her its their our my your these those this that new recent media news
     such any some many several"""
@@ -287,10 +281,15 @@ class _Finder:
             end = source[1]
         else:
             # “…,” Mr. Clarke said / “…,” Scott Pruitt, the attorney general, said
-            m, hit = k, None
+            m, hit, depth = k, None, 0
             while m < min(ceiling, k + 30):
                 word = tokens.words[m]
-                if word in SENTENCE_END and not (m > k and abbreviation(tokens.words[m - 1])):
+                depth += (word == "(") - (word == ")")
+                if (
+                    word in SENTENCE_END
+                    and not depth
+                    and not (m > k and abbreviation(tokens.words[m - 1]))
+                ):
                     return None
                 if word in QUOTE_MARKS:
                     return None
@@ -298,7 +297,7 @@ class _Finder:
                 if (
                     hit is not None
                     and m > k
-                    and tokens.lower[m] not in _NOUNISH - {"says"}
+                    and tokens.lower[m] not in lexicon.NOUNISH - {"says"}
                     and not capitalised(word)
                 ):
                     break
@@ -353,7 +352,7 @@ class _Finder:
             if self.in_quote[c]:
                 return None
             hit = self._cue_at(c, open_token)
-            if hit is not None and tokens.lower[c] not in _NOUNISH:
+            if hit is not None and tokens.lower[c] not in lexicon.NOUNISH:
                 break
             c -= 1
         else:
@@ -422,7 +421,7 @@ class _Finder:
             return after  # "Trump's comments", "Russia's suspected role"
         if low in lexicon.BASE_FORMS and low == entry.lemma and not self._base_form_ok(i, a):
             return after
-        if low in _NOUNISH:
+        if low in lexicon.NOUNISH:
             prev = tokens.lower[i - 1] if i > a else ""
             nxt = tokens.lower[after] if after < b else ""
             if i == a or prev in _DETERMINERS or not is_word(prev) or nxt in _NOT_AFTER_VERB:
@@ -446,7 +445,7 @@ class _Finder:
         source = left_phrase(tokens, j, a)
         if source is None or not speaker_like(tokens, source, a):
             return after
-        if low in _NOUNISH and any(tokens.lower[k].endswith("'s") for k in range(*source)):
+        if low in lexicon.NOUNISH and any(tokens.lower[k].endswith("'s") for k in range(*source)):
             return after  # "Trump's early-morning tweets"
         before = source[0] - 1
         if (

@@ -219,6 +219,13 @@ PHRASES: dict[str, list[tuple[tuple[str, ...], Cue]]] = {
     "went": [(("on", "to", "say"), Cue("go on to say", ASSERTED, SPEECH, 0.9))],
 }
 
+# Third-person forms that are also plural nouns ("media reports said", "his claims").
+NOUNISH = wordset(
+    """reports claims charges states notes comments shows finds fears hopes answers points
+    voices remarks stresses counters guesses tweets promises pledges vows statements
+    estimates"""
+)
+
 # "according to X", "as reported by X", "in the words of X": the source follows the cue.
 ACCORDING = Cue("according to", ASSERTED, SPEECH, 0.95)
 # "Poll: …" (a headline or a transcript names its speaker before a colon) and

@@ -157,7 +157,10 @@ def left_phrase(tokens: Tokens, j: int, floor: int, limit: int = 7) -> Range | N
         # An apposition between commas: take the phrase before the first comma.
         k = j - 1
         while k >= floor and j - k <= 32 and tokens.words[k] not in {",", ";", ":"}:
-            if tokens.lower[k] in lexicon.CUES and tokens.lower[k] not in lexicon.BASE_FORMS:
+            if (
+                tokens.lower[k] in lexicon.CUES
+                and tokens.lower[k] not in lexicon.BASE_FORMS | lexicon.NOUNISH
+            ):
                 return None
             k -= 1
         if k < floor or tokens.words[k] != ",":

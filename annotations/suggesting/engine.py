@@ -63,6 +63,14 @@ QUOTE_MARKS = frozenset({"\u201c", "\u201d", '"', "'"})
 _DASHES = frozenset({"\u2015", "\u2014", "\u2013"})
 _BEFORE_BASE = lexicon.HEDGES | {"will", "did", "does", "do"}
 _EDITORIAL = wordset("correction clarification update note editor's related watch read photo video")
+# "X issued a statement saying …", "X tweeted on Monday saying …".
+_BEFORE_GERUND = wordset(
+    """statement statements tweet tweets post posts letter release video interview remarks
+    speech message memo email ad ads monday tuesday wednesday thursday friday saturday
+    sunday morning afternoon evening night week weekend"""
+)
+_COLLECTIVE = wordset("police people staff media public military personnel")
+_TITLE_SMALL = wordset("a an the of for to in on at by and or but as with from")
 _MIN_QUOTE_WORDS = 3
 _ORPHAN_WORDS = 5
 
@@ -166,8 +174,15 @@ class _Finder:
         if any(self.tokens.lower[k] in _BEFORE_BASE for k in range(j + 1, i)):
             return True  # "Rama might say", "Iran did deny"
         low = self.tokens.lower[j]
-        if low in {"they", "we", "you"}:
+        if low in {"they", "we", "you"} or low in _COLLECTIVE:
             return True
+        phrase = left_phrase(self.tokens, j, floor)
+        if (
+            phrase is not None
+            and phrase[0] - 1 >= floor
+            and self.tokens.lower[phrase[0] - 1] == "and"
+        ):
+            return True  # "Mr. Grassley and Mr. Leahy say"
         return (
             low.endswith("s")
             and not low.endswith("'s")
@@ -404,7 +419,11 @@ class _Finder:
         if low == "according" and i + 1 < b and tokens.lower[i + 1] == "to":
             self._according(i, a, b)
             return i + 2
-        if low in lexicon.GERUNDS and i > a + 1 and tokens.words[i - 1] == ",":
+        if (
+            low in lexicon.GERUNDS
+            and i > a + 1
+            and (tokens.words[i - 1] == "," or tokens.lower[i - 1] in _BEFORE_GERUND)
+        ):
             self._gerund(i, a, b)
             return i + 1
         if i == a and low not in lexicon.CUES:
@@ -413,7 +432,7 @@ class _Finder:
         if hit is None:
             return i + 1
         entry, after = hit
-        if i > a and capitalised(tokens.words[i]):
+        if i > a and capitalised(tokens.words[i]) and not self._title_case(a, b, i):
             return after  # "the United States", a headline's "CLAIMS"
         if i > a and tokens.lower[i - 1] == "to":
             return after  # "declined to say", "wants to deny"
@@ -459,6 +478,18 @@ class _Finder:
             return after
         self._preposed(i, after, source, entry, hedged, a, b)
         return after
+
+    def _title_case(self, a: int, b: int, i: int) -> bool:
+        """A headline written in title case ("New Poll Shows …", "Graham Says …"), where a
+        capitalised cue is still a cue; never "the United States"."""
+        tokens = self.tokens
+        if tokens.words[i].isupper() or tokens.lower[i - 1] == "united":
+            return False
+        words = [tokens.words[k] for k in range(a, b) if is_word(tokens.words[k])]
+        if len(words) < 4:
+            return False
+        capitals = sum(1 for w in words if capitalised(w) or w.lower() in _TITLE_SMALL)
+        return capitals == len(words) and i + 1 < b
 
     def _subject(self, a: int, limit: int) -> tuple[int, int] | None:
         """The speaker a sentence starts with, if it starts with one."""
@@ -584,7 +615,7 @@ class _Finder:
     def _according(self, i, a, b) -> None:
         tokens = self.tokens
         source = right_phrase(tokens, i + 2, b)
-        if source is None or not speaker_like(tokens, source, -1):
+        if source is None or not speaker_like(tokens, source, -1, lenient=True):
             return
         leading = all(
             not is_word(tokens.words[k]) or tokens.lower[k] in TRAILING for k in range(a, i)

@@ -509,6 +509,8 @@ class _Finder:
     def _headline(self, a: int, b: int) -> None:
         """ "Poll: Wealthy Voters Abandon …", a transcript's "WALLACE: …"."""
         tokens = self.tokens
+        while a < b and tokens.words[a] in QUOTE_MARKS:
+            a += 1  # a transcript's line may be quoted whole
         colon = next((k for k in range(a, min(b, a + 5)) if tokens.words[k] == ":"), None)
         if colon is None or colon == a:
             return
@@ -521,11 +523,13 @@ class _Finder:
         content = trim_content(tokens, colon + 1, b)
         if content is None or content[1] - content[0] < 3:
             return
-        self._add(content, (colon, colon + 1), (a, colon), lexicon.COLON, HEADLINE)
+        self._add(content, (colon, colon + 1), (a, colon), lexicon.COLON, HEADLINE, quoted=True)
 
-    def _add(self, content, cue_range, source, entry, shape, hedged=False, accused=()):
+    def _add(
+        self, content, cue_range, source, entry, shape, hedged=False, accused=(), quoted=False
+    ):
         tokens = self.tokens
-        if any(self.in_quote[k] for k in range(*content)) and all(
+        if not quoted and all(
             self.in_quote[k] or not is_word(tokens.words[k]) for k in range(*content)
         ):
             return  # a quotation the first pass could not give a speaker

@@ -41,7 +41,7 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
             mark = match.group()
             at = match.start()
             if opened is None:
-                if mark == "\u201d":
+                if mark == "\u201d" and not _opens(text, at, p_start, p_end):
                     continue  # a stray closing mark
                 opened, opened_with = at, mark
                 continue
@@ -57,6 +57,13 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
         if opened is not None:
             _add(found, text, opened, p_end, p_end, number, p_start, continues=True)
     return found
+
+
+def _opens(text: str, at: int, p_start: int, p_end: int) -> bool:
+    """A closing mark typed where an opening one belongs: at a word's start."""
+    before = text[at - 1] if at > p_start else " "
+    after = text[at + 1] if at + 1 < p_end else " "
+    return before.isspace() and after.isalnum()
 
 
 def _add(found, text, open_at, close, inner_end, paragraph, p_start, *, continues):

@@ -576,7 +576,11 @@ class _Finder:
         if content is None:
             return
         words = sum(1 for k in range(*content) if is_word(tokens.words[k]))
-        if words < 2 or after_is_trailing(tokens, c, b):
+        if words < 2:
+            return
+        if after_is_trailing(tokens, c, b) and not (
+            capitalised(tokens.words[i]) and self._title_case(a, b, i)
+        ):
             return
         self._add(content, (i, after), source, entry, PREPOSED, hedged, accused)
 

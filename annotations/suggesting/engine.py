@@ -71,6 +71,7 @@ _BEFORE_GERUND = wordset(
 )
 _COLLECTIVE = wordset("police people staff media public military personnel")
 _TITLE_SMALL = wordset("a an the of for to in on at by and or but as with from")
+_MAX_CONTENT = 150  # words and marks
 _MIN_QUOTE_WORDS = 3
 _ORPHAN_WORDS = 5
 
@@ -529,6 +530,13 @@ class _Finder:
         self, content, cue_range, source, entry, shape, hedged=False, accused=(), quoted=False
     ):
         tokens = self.tokens
+        if content[1] - content[0] > _MAX_CONTENT:
+            # A run-on "sentence" (a text without full stops): keep the words nearest the
+            # cue, so that a long text costs time in proportion to its length.
+            if cue_range[0] >= content[1]:
+                content = (content[1] - _MAX_CONTENT, content[1])
+            else:
+                content = (content[0], content[0] + _MAX_CONTENT)
         if not quoted and all(
             self.in_quote[k] or not is_word(tokens.words[k]) for k in range(*content)
         ):
@@ -575,8 +583,7 @@ class _Finder:
         content = trim_content(tokens, c, b)
         if content is None:
             return
-        words = sum(1 for k in range(*content) if is_word(tokens.words[k]))
-        if words < 2:
+        if not _has_words(tokens, content, 2):
             return
         if after_is_trailing(tokens, c, b) and not (
             capitalised(tokens.words[i]) and self._title_case(a, b, i)
@@ -763,6 +770,16 @@ class _Finder:
                 if phrase is not None:
                     held.extend(m.actor_id for m in self.mentions.inside(*chars(tokens, phrase)))
         return held
+
+
+def _has_words(tokens: Tokens, span: tuple[int, int], count: int) -> bool:
+    """Whether `span` holds at least `count` words (looking no further than needed)."""
+    for k in range(*span):
+        if is_word(tokens.words[k]):
+            count -= 1
+            if not count:
+                return True
+    return False
 
 
 def _overlaps(content: tuple[Span, ...], excluded: list[tuple[int, int]]) -> bool:

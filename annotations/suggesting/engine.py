@@ -71,6 +71,7 @@ _BEFORE_GERUND = wordset(
 )
 _COLLECTIVE = wordset("police people staff media public military personnel")
 _TITLE_SMALL = wordset("a an the of for to in on at by and or but as with from")
+_NESTED_WEIGHT = 0.7
 _MAX_CONTENT = 150  # words and marks
 _MIN_QUOTE_WORDS = 3
 _ORPHAN_WORDS = 5
@@ -694,7 +695,7 @@ class _Finder:
 
     def build(self, excluded: list[tuple[int, int]]) -> list[Suggestion]:
         text = self.text
-        found = sorted(self.found, key=lambda f: (f.content[0][0], -f.confidence))
+        found = sorted(self._not_nested(), key=lambda f: (f.content[0][0], -f.confidence))
         suggestions: list[Suggestion] = []
         seen: set[tuple] = set()
         last_named = ""
@@ -732,6 +733,20 @@ class _Finder:
                 )
             )
         return suggestions
+
+    def _not_nested(self) -> list[Found]:
+        """Leave out a weak stance inside another attribution's content ("Scott said he
+        plans to …": "he plans" is part of Scott's report, not a second one)."""
+        contents = sorted(span for f in self.found for span in f.content)
+        starts = [a for a, _ in contents]
+        kept = []
+        for f in self.found:
+            if f.entry.weight < _NESTED_WEIGHT and f.cue is not None and f.source is not None:
+                k = bisect.bisect_right(starts, f.cue[0]) - 1
+                if k >= 0 and contents[k][1] >= f.cue[1] and contents[k] not in f.content:
+                    continue
+            kept.append(f)
+        return kept
 
     def _claimant(self, f: Found, named_before: str) -> tuple[int | None, str, float]:
         if f.source is None:

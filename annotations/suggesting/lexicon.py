@@ -204,7 +204,6 @@ _VERBS: dict[str, tuple[str, str, float, str | None, str | None]] = {
     "dub": (ASSERTED, SPEECH, 0.5, "dubbed", None),
     "characterize": (ASSERTED, SPEECH, 0.6, None, None),
     "liken": (ASSERTED, SPEECH, 0.6, None, None),
-    "seek": (ASSERTED, SPEECH, 0.3, "sought", None),
     "intend": (ASSERTED, SPEECH, 0.4, None, None),
     "decide": (ASSERTED, SPEECH, 0.3, None, None),
     "refer": (ASSERTED, SPEECH, 0.3, "referred", None),
@@ -215,7 +214,6 @@ _VERBS: dict[str, tuple[str, str, float, str | None, str | None]] = {
     "lament": (ASSERTED, SPEECH, 0.7, None, None),
     "applaud": (ASSERTED, SPEECH, 0.5, None, None),
     "hail": (ASSERTED, SPEECH, 0.4, None, None),
-    "welcome": (ASSERTED, SPEECH, 0.4, None, None),
     "denounce": (ASSERTED, SPEECH, 0.6, None, None),
     "decry": (ASSERTED, SPEECH, 0.6, None, None),
     "lambaste": (ASSERTED, SPEECH, 0.6, None, None),
@@ -227,7 +225,6 @@ _VERBS: dict[str, tuple[str, str, float, str | None, str | None]] = {
     "challenge": (ASSERTED, SPEECH, 0.3, None, None),
     "concur": (ASSERTED, SPEECH, 0.6, "concurred", None),
     "advocate": (ASSERTED, SPEECH, 0.5, None, None),
-    "consider": (SPECULATED, SPEECH, 0.3, None, None),
     "regard": (ASSERTED, SPEECH, 0.3, None, None),
     "deem": (ASSERTED, SPEECH, 0.5, None, None),
     "understand": (ASSERTED, SPEECH, 0.3, "understood", None),
@@ -278,7 +275,7 @@ PHRASES: dict[str, list[tuple[tuple[str, ...], Cue]]] = {
 NOUNISH = wordset(
     """reports claims charges states notes comments shows finds fears hopes answers points
     voices remarks stresses counters guesses tweets promises pledges vows statements
-    estimates"""
+    estimates questions attacks supports"""
 )
 
 # "according to X", "as reported by X", "in the words of X": the source follows the cue.

@@ -278,6 +278,12 @@ class _Finder:
         tokens = self.tokens
         if q.continues:
             return None
+        open_token = self._token_at(q.open)
+        first = self._sentence_of(open_token)[0]
+        if any(is_word(tokens.words[k]) for k in range(first, open_token)):
+            # 'In an interview on CBS's "Face the Nation," Ryan said …': a title inside a
+            # sentence, not the words the speaker after it said.
+            return None
         k = close_token + 1
         if k < p_end and tokens.words[k] == ",":
             k += 1

@@ -762,6 +762,20 @@ class _Finder:
         if pronouns.is_pronoun(words):
             actor = self.mentions.before(start, words)
             return actor, (named_before or words) if actor is None else "", PRONOUN_SOURCE
+        if words.lower() == "who":
+            # "an architect who said …": the speaker is the phrase the pronoun stands for.
+            j = self._token_at(start) - 1
+            if j >= 0 and self.tokens.words[j] == ",":
+                j -= 1
+            phrase = left_phrase(self.tokens, j, self._sentence_of(max(j, 0))[0])
+            if phrase is None:
+                return None, words, PRONOUN_SOURCE
+            a, b = phrase
+            determiners = [k for k in range(a, b) if self.tokens.lower[k] in _DETERMINERS]
+            if determiners:
+                a = determiners[-1]  # "pay an architect who said": an architect
+            start, end = chars(self.tokens, (a, b))
+            words = self.text[start:end]
         actor = self.mentions.named_in(start, end)
         return actor, words if actor is None else "", 1.0
 

@@ -135,7 +135,7 @@ def speaker_like(tokens: Tokens, span: Range, sentence_start: int, lenient: bool
         return True
     if head == "who":
         # "Trump, who said …": the relative pronoun after a comma names the speaker.
-        return b - a == 1 and a > 0 and tokens.words[a - 1] == ","
+        return b - a == 1 and a > 0 and (tokens.words[a - 1] == "," or is_word(tokens.words[a - 1]))
     if head in NOT_SPEAKERS:
         return False
     # A name: a capitalised word; the first word of a sentence only when it is not one of
@@ -152,8 +152,12 @@ def left_phrase(tokens: Tokens, j: int, floor: int, limit: int = 7) -> Range | N
     `floor`. "Clinton, the Democratic nominee, said": the name before the apposition."""
     if j < floor:
         return None
-    if tokens.lower[j] == "who" and j > floor and tokens.words[j - 1] == ",":
-        return j, j + 1  # "Trump, who said …"
+    if (
+        tokens.lower[j] == "who"
+        and j > floor
+        and (tokens.words[j - 1] == "," or is_word(tokens.words[j - 1]))
+    ):
+        return j, j + 1  # "Trump, who said …", "an architect who said …"
     if tokens.words[j] == ",":
         # An apposition between commas: take the phrase before the first comma.
         k = j - 1

@@ -126,3 +126,12 @@ def test_quotes_pair_within_paragraphs_and_stay_open_across_them():
     ]
     assert [q.continues for q in quotes] == [False, False, True, False]
     assert [q.opens_paragraph for q in quotes] == [False, False, True, True]
+
+
+def test_who_stands_for_the_phrase_before_it():
+    text = "Rama met an engineer who said the backups were intact. Lapid, who said little, left."
+    found = suggest(text, None)
+    assert [(s.source.of(text), s.claimant_text) for s in found] == [
+        ("who", "an engineer"),
+        ("who", "Lapid"),
+    ]

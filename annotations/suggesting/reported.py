@@ -140,12 +140,25 @@ class ReportedSpeech(Reading):
         return source
 
     def _gerund(self, i: int, a: int, b: int) -> None:
-        """ "Trump tweeted on Monday, saying that …": the subject speaks on."""
-        source = self._subject(a, i)
+        """ "Trump tweeted on Monday, saying that …": the subject speaks on; "“…,” the
+        mayor said, adding that …": so does the speaker already found in the sentence."""
+        source = self._speaker_so_far(a, i) or self._subject(a, i)
         if source is None:
             return
         entry = lexicon.GERUNDS[self.tokens.lower[i]]
         self._preposed(i, i + 1, source, entry, False, a, b)
+
+    def _speaker_so_far(self, a: int, i: int) -> tuple[int, int] | None:
+        """The source (token range) of the last attribution whose cue is in this sentence
+        before token `i`."""
+        tokens = self.tokens
+        lo, hi = tokens.starts[a], tokens.starts[i]
+        for found in reversed(self.found):
+            if found.source is not None and found.cue is not None and lo <= found.cue[0] < hi:
+                start = self._token_at(found.source[0])
+                end = self._token_at(found.source[1])
+                return start, end
+        return None
 
     def _headline(self, a: int, b: int) -> None:
         """ "Poll: Wealthy Voters Abandon …", a transcript's "WALLACE: …"."""

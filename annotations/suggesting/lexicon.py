@@ -250,16 +250,30 @@ for _lemma, (_certainty, _behaviour, _weight, _past, _third) in _VERBS.items():
         CUES.setdefault(_form, Cue(_lemma, _certainty, _behaviour, _weight))
     BASE_FORMS.add(_lemma)
 
+
 # Present participles that continue a sentence's subject's speech: "…, saying that …".
+def _ing(lemma: str, past: str | None) -> str:
+    """The present participle: "saying", "arguing", "admitting"."""
+    if past and past.endswith("ed") and len(past) > 4 and past[-3] == past[-4] != lemma[-2:-1]:
+        return past[:-2] + "ing"  # admitted, planned: the consonant doubles
+    if lemma.endswith("e") and not lemma.endswith("ee"):
+        return lemma[:-1] + "ing"
+    return lemma + "ing"
+
+
+# "Fowler is calling for …", "Democrats are warning that …": the progressive forms.
+PROGRESSIVE: dict[str, Cue] = {
+    _ing(_lemma, _past): Cue(_lemma, _certainty, _behaviour, _weight * 0.9)
+    for _lemma, (_certainty, _behaviour, _weight, _past, _third) in _VERBS.items()
+    if _weight > 0
+}
 GERUNDS: dict[str, Cue] = {}
 for _lemma in wordset(
     """say add argue claim note insist warn cite call explain ask suggest accuse blame deny
     promise pledge vow write tell stress predict complain allege declare reject dismiss
     acknowledge admit contend assert describe"""
 ):
-    _ing = _lemma[:-1] + "ing" if _lemma.endswith("e") else _lemma + "ing"
-    _certainty, _behaviour, _weight, _, _ = _VERBS[_lemma]
-    GERUNDS[_ing] = Cue(_lemma, _certainty, _behaviour, _weight * 0.9)
+    GERUNDS[_ing(_lemma, _VERBS[_lemma][3])] = PROGRESSIVE[_ing(_lemma, _VERBS[_lemma][3])]
 
 # Phrases of several words: the words after the first, lower case.
 PHRASES: dict[str, list[tuple[tuple[str, ...], Cue]]] = {

@@ -28,6 +28,7 @@ PREPOSED, POSTPOSED, INVERTED, ACCORDING, PASSIVE, ADJECTIVE = 0.85, 0.9, 0.9, 0
 BASE_FORM, PRONOUN_SOURCE, HEADLINE = 0.85, 0.95, 0.8
 
 PASSIVE_AUX = frozenset({"was", "were", "been", "is", "are", "being", "be"})
+PROGRESSIVE_AUX = frozenset({"is", "are", "was", "were", "been", "'s", "'re"})
 ADDRESSEES = wordset(
     """reporters me him her them us you the a an audience crowd supporters voters
     journalists host viewers listeners members lawmakers congress"""

@@ -37,6 +37,7 @@ from annotations.suggesting.reading import (
     PASSIVE_AUX,
     POSTPOSED,
     PREPOSED,
+    PROGRESSIVE_AUX,
     QUOTE_MARKS,
     TITLE_SMALL,
     Reading,
@@ -66,6 +67,9 @@ class ReportedSpeech(Reading):
             and (tokens.words[i - 1] == "," or tokens.lower[i - 1] in BEFORE_GERUND)
         ):
             self._gerund(i, a, b)
+            return i + 1
+        if low in lexicon.PROGRESSIVE and i > a and tokens.lower[i - 1] in PROGRESSIVE_AUX:
+            self._progressive(i, a, b)
             return i + 1
         if i == a and low not in lexicon.CUES:
             self._headline(a, b)
@@ -147,6 +151,15 @@ class ReportedSpeech(Reading):
             return
         entry = lexicon.GERUNDS[self.tokens.lower[i]]
         self._preposed(i, i + 1, source, entry, False, a, b)
+
+    def _progressive(self, i: int, a: int, b: int) -> None:
+        """ "Fowler is calling for a process …": the subject of the auxiliary speaks."""
+        tokens = self.tokens
+        j, hedged = skip_left(tokens, i - 1, a)
+        source = left_phrase(tokens, j, a)
+        if source is None or not speaker_like(tokens, source, a):
+            return
+        self._preposed(i, i + 1, source, lexicon.PROGRESSIVE[tokens.lower[i]], hedged, a, b)
 
     def _speaker_so_far(self, a: int, i: int) -> tuple[int, int] | None:
         """The source (token range) of the last attribution whose cue is in this sentence

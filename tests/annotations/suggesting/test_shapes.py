@@ -55,6 +55,10 @@ def only(text):
             ("Sen. Ana Brun", "said", "It was a test"),
         ),
         (
+            "The ministry is calling for a new inquiry into the outage.",
+            ("The ministry", "calling", "for a new inquiry into the outage"),
+        ),
+        (
             "Marta Kola, the head of the agency, said the backups were intact.",
             ("Marta Kola", "said", "the backups were intact"),
         ),
@@ -135,3 +139,16 @@ def test_who_stands_for_the_phrase_before_it():
         ("who", "an engineer"),
         ("who", "Lapid"),
     ]
+
+
+def test_a_participle_goes_on_with_the_speaker_of_its_sentence():
+    text = (
+        "\u201cWe see no link to the outage,\u201d the mayor said, "
+        "adding that the servers were safe."
+    )
+    found = suggest(text, None)
+    assert [(s.source.of(text), s.cue.of(text)) for s in found] == [
+        ("the mayor", "said"),
+        ("the mayor", "adding"),
+    ]
+    assert found[1].content[0].of(text) == "the servers were safe"

@@ -69,7 +69,17 @@ SPEAKER_NOUNS = wordset(
     historians strategist strategists consultant consultants operative operatives
     surrogate surrogates allies ally associates associate colleagues colleague sister
     brother son daughter wife husband family officials' polling numbers results survey
-    groups organizations agencies"""
+    groups organizations agencies
+    union unions mayor board panel bank banks firm firms network outlet outlets magazine
+    institute center centre foundation coalition alliance army navy regime embassy assembly
+    commissioner chancellor premier king queen prince pope bishop priest imam rabbi doctor
+    doctors physician physicians nurse nurses teacher teachers student students worker workers
+    employee employees farmer farmers neighbor neighbors neighbour neighbours witness
+    witnesses victim victims survivor survivors parent parents mom dad fans users customers
+    consumers investors traders jury regulator regulators inspector inspectors auditor
+    auditors proponents advocates detractors skeptics sceptics defenders commentators pundits
+    bloggers readers viewers listeners organizers organisers campaigners volunteers troops
+    soldiers veterans agents detectives"""
 )
 
 # Words after a cue that do not start the content ("said on Monday", "said in a statement").

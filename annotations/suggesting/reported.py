@@ -39,6 +39,7 @@ from annotations.suggesting.reading import (
     PREPOSED,
     PROGRESSIVE_AUX,
     QUOTE_MARKS,
+    SURE_CUE,
     TITLE_SMALL,
     Reading,
     has_words,
@@ -107,7 +108,9 @@ class ReportedSpeech(Reading):
                 self._preposed(i, after, source, entry, hedged, a, b)
             return after
         source = left_phrase(tokens, j, a)
-        if source is None or not speaker_like(tokens, source, a):
+        # A sure cue ("said", "told") makes its subject a speaker whatever the noun.
+        lenient = entry.weight >= SURE_CUE
+        if source is None or not speaker_like(tokens, source, a, lenient=lenient):
             return after
         if low in lexicon.NOUNISH and any(tokens.lower[k].endswith("'s") for k in range(*source)):
             return after  # "Trump's early-morning tweets"

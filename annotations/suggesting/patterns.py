@@ -94,7 +94,7 @@ TRAILING = wordset(
 # Capitalised at the start of a sentence without being a name.
 NOT_SPEAKERS = wordset(
     """it this that there what which who the a an and but so yet or if when while as then
-    having let
+    having let its his her their our my your whose
     now here also however still instead meanwhile yesterday today tomorrow earlier later
     last next some such many most more less one no not all every each both either neither
     monday tuesday wednesday thursday friday saturday sunday january february march april

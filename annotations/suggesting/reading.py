@@ -37,6 +37,8 @@ DETERMINERS = wordset(
     """the a an his her its their our my your these those this that new recent media news
     such any some many several"""
 )
+# Before a noun or an adjective, never before a verb: "its alleged role", "the claims".
+ARTICLES = wordset("the a an its his her their our my your")
 NOT_PLURAL = frozenset({"his", "its", "this", "was", "is", "has", "us", "as", "does", "yes"})
 # After a plural noun rather than a verb: "reports of", "claims about", "charges and".
 NOT_AFTER_VERB = wordset("of about and or from by to for , . were are have")

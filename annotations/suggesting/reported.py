@@ -26,6 +26,7 @@ from annotations.suggesting.reading import (
     ACCORDING,
     ADDRESSEES,
     ADJECTIVE,
+    ARTICLES,
     BEFORE_GERUND,
     DETERMINERS,
     EDITORIAL,
@@ -82,7 +83,7 @@ class ReportedSpeech(Reading):
             return after  # "the United States", a headline's "CLAIMS"
         if i > a and tokens.lower[i - 1] == "to":
             return after  # "declined to say", "wants to deny"
-        if i > a and tokens.lower[i - 1].endswith("'s"):
+        if i > a and (tokens.lower[i - 1].endswith("'s") or tokens.lower[i - 1] in ARTICLES):
             return after  # "Trump's comments", "Russia's suspected role"
         if low in lexicon.BASE_FORMS and low == entry.lemma and not self._base_form_ok(i, a):
             return after

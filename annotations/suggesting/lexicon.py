@@ -249,6 +249,9 @@ for _lemma, (_certainty, _behaviour, _weight, _past, _third) in _VERBS.items():
     for _form in _forms(_lemma, _past, _third):
         CUES.setdefault(_form, Cue(_lemma, _certainty, _behaviour, _weight))
     BASE_FORMS.add(_lemma)
+# Forms read far more often as plural nouns than as verbs ("the states", "his claims").
+for _form in ("states", "claims", "tweets"):
+    del CUES[_form]
 
 
 # Present participles that continue a sentence's subject's speech: "…, saying that …".

@@ -297,6 +297,12 @@ NOUNISH = wordset(
 
 # "according to X", "as reported by X", "in the words of X": the source follows the cue.
 ACCORDING = Cue("according to", ASSERTED, SPEECH, 0.95)
+# The phrase and what synonym spinners put in its place, by first word.
+ACCORDING_PHRASES: dict[str, list[tuple[str, ...]]] = {
+    "according": [("according", "to")],
+    "in": [("in", "accordance", "with"), ("in", "the", "words", "of")],
+    "as": [("as", "per")],
+}
 # "Poll: …" (a headline or a transcript names its speaker before a colon) and
 # "“…” ― Pamela Padilla" (a dash after a quotation names who said it).
 COLON = Cue(":", ASSERTED, SPEECH, 0.8)

@@ -60,9 +60,11 @@ class ReportedSpeech(Reading):
         if self.in_quote[i] or i in self.used:
             return i + 1
         low = tokens.lower[i]
-        if low == "according" and i + 1 < b and tokens.lower[i + 1] == "to":
-            self._according(i, a, b)
-            return i + 2
+        for phrase in lexicon.ACCORDING_PHRASES.get(low, ()):
+            n = len(phrase)
+            if tuple(tokens.lower[i : i + n]) == phrase and i + n < b:
+                self._according(i, i + n, a, b)
+                return i + n
         if (
             low in lexicon.GERUNDS
             and i > a + 1
@@ -297,9 +299,10 @@ class ReportedSpeech(Reading):
             content = (start, content[1])
         self._add(content, (aux, after + 1), source, entry, PASSIVE, False, accused)
 
-    def _according(self, i, a, b) -> None:
+    def _according(self, i, after, a, b) -> None:
+        """ "According to the FBI, …" and "…, according to the FBI"."""
         tokens = self.tokens
-        source = right_phrase(tokens, i + 2, b)
+        source = right_phrase(tokens, after, b)
         if source is None or not speaker_like(tokens, source, -1, lenient=True):
             return
         leading = all(
@@ -314,7 +317,7 @@ class ReportedSpeech(Reading):
             content = trim_content(tokens, a, i)
         if content is None:
             return
-        self._add(content, (i, i + 2), source, lexicon.ACCORDING, ACCORDING)
+        self._add(content, (i, after), source, lexicon.ACCORDING, ACCORDING)
 
     # ------------------------------------------------------------------ adjectives
 

@@ -5,6 +5,7 @@ passes share (the confidence each shape gives, the small word lists)."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Mapping
 
 from annotations.mentions import MentionIndex
 from annotations.suggesting import lexicon
@@ -64,7 +65,9 @@ ORPHAN_WORDS = 5
 class Reading:
     """The state every pass reads and adds to."""
 
-    def __init__(self, text: str, index: MentionIndex | None, kinds) -> None:
+    def __init__(
+        self, text: str, index: MentionIndex | None, kinds: Mapping[int, str] | None
+    ) -> None:
         self.text = text
         self.tokens: Tokens = tokenize(text)
         self.paragraphs = paragraphs(text)

@@ -308,6 +308,10 @@ ACCORDING_PHRASES: dict[str, list[tuple[str, ...]]] = {
 COLON = Cue(":", ASSERTED, SPEECH, 0.8)
 DASH = Cue("\u2015", ASSERTED, SPEECH, 0.85)
 
+# Verbs whose subject is evidence rather than a person: "the poll shows", "the study
+# found", "the data suggest".
+EVIDENCE = wordset("show find indicate suggest reveal estimate conclude confirm predict")
+
 # Nouns that ask for denial or accusation rather than a refused bill or a dismissed case:
 # "rejected the charges", "dismissed the allegations", "disputed the report".
 CLAIM_NOUNS = wordset(

@@ -57,6 +57,7 @@ COLLECTIVE = wordset("police people staff media public military personnel")
 TITLE_SMALL = wordset("a an the of for to in on at by and or but as with from")
 NESTED_WEIGHT = 0.7
 SURE_CUE = 0.9
+EVIDENCE_SUBJECT = 16  # words and marks
 MAX_CONTENT = 150  # words and marks
 MIN_QUOTE_WORDS = 3
 ORPHAN_WORDS = 5

@@ -30,6 +30,7 @@ from annotations.suggesting.reading import (
     BEFORE_GERUND,
     DETERMINERS,
     EDITORIAL,
+    EVIDENCE_SUBJECT,
     HEADLINE,
     INVERTED,
     MAX_CONTENT,
@@ -114,7 +115,9 @@ class ReportedSpeech(Reading):
         # A sure cue ("said", "told") makes its subject a speaker whatever the noun.
         lenient = entry.weight >= SURE_CUE
         if source is None or not speaker_like(tokens, source, a, lenient=lenient):
-            return after
+            source = self._evidence(entry, a, j)
+            if source is None:
+                return after
         if low in lexicon.NOUNISH and any(tokens.lower[k].endswith("'s") for k in range(*source)):
             return after  # "Trump's early-morning tweets"
         before = source[0] - 1
@@ -157,6 +160,18 @@ class ReportedSpeech(Reading):
             return
         entry = lexicon.GERUNDS[self.tokens.lower[i]]
         self._preposed(i, i + 1, source, entry, False, a, b)
+
+    def _evidence(self, entry: lexicon.Cue, a: int, j: int) -> tuple[int, int] | None:
+        """ "The average of polls taken over two weeks shows …", "Video of the incident
+        shows …": what shows or finds is the whole phrase the sentence starts with."""
+        tokens = self.tokens
+        if entry.lemma not in lexicon.EVIDENCE or j < a or j - a >= EVIDENCE_SUBJECT:
+            return None
+        for k in range(a, j + 1):
+            word = tokens.words[k]
+            if word in {",", ";", ":"} or (word[:1].isalpha() and tokens.lower[k] in lexicon.CUES):
+                return None
+        return (a, j + 1) if is_word(tokens.words[a]) else None
 
     def _progressive(self, i: int, a: int, b: int) -> None:
         """ "Fowler is calling for a process …": the subject of the auxiliary speaks."""

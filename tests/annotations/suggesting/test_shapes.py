@@ -55,6 +55,10 @@ def only(text):
             ("Sen. Ana Brun", "said", "It was a test"),
         ),
         (
+            "Video of the outage shows the servers failing one by one.",
+            ("Video of the outage", "shows", "the servers failing one by one"),
+        ),
+        (
             "The ministry is calling for a new inquiry into the outage.",
             ("The ministry", "calling", "for a new inquiry into the outage"),
         ),

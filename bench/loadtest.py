@@ -67,6 +67,18 @@ def prepare_plan(path: Path, *, seed: int = 3) -> dict:
                 {"id": article.pk, "passages": rng.sample(passages, min(20, len(passages)))}
             )
     claim_ids = list(Claim.objects.filter(status="approved").values_list("pk", flat=True))
+    # The pages' users log in once here: a session each, as the browser would keep it.
+    from django.test import Client as DjangoClient
+
+    def sessions(prefix: str, names: slice) -> list[str]:
+        accounts = list(users.filter(username__startswith=prefix).order_by("username"))[names]
+        keys = []
+        for user in accounts:
+            client = DjangoClient()
+            client.force_login(user)
+            keys.append(client.cookies["sessionid"].value)
+        return keys
+
     actor_ids = list(Actor.objects.values_list("pk", flat=True))
     plan = {
         "tokens": {
@@ -74,6 +86,13 @@ def prepare_plan(path: Path, *, seed: int = 3) -> dict:
             "researcher": [key for key, _ in researchers],
             "reviewer": [key for key, _ in reviewers],
         },
+        "sessions": {
+            "reader": sessions("researcher-", slice(10, 20))
+            or sessions("researcher-", slice(0, 10)),
+            "reviewer": sessions("reviewer-", slice(None)),
+        },
+        # A common name, common words, a phrase and a word that matches nothing.
+        "search_words": ["Iran", "cyberattack", "sanctions", '"said on Wednesday"', "zyxwvut"],
         "reviewer_ids": {key: pk for key, pk in reviewers},
         "claims": rng.sample(claim_ids, min(2000, len(claim_ids))),
         "articles": articles,

@@ -7,7 +7,9 @@ token (the plan file `bench/loadtest.py` writes, named by `CLAIMDESK_LOADTEST_PL
 - researchers create claims on passages of articles (a sentence of the current text,
   with claimant, actors and sources) and submit them for review;
 - reviewers open the claims awaiting review and decide on one: approve, request
-  changes or reject.
+  changes or reject;
+- page readers and page reviewers use the pages with a logged-in session: the article
+  list, the reader, the claims page, search, actor pages, My work; the review queue.
 
 Two reviewers may pick the same claim: the loser's 409 (`stale_version` or
 `invalid_transition`) is the workflow doing its job, so it is counted as a success
@@ -28,6 +30,7 @@ from locust import HttpUser, between, task
 PLAN = json.loads(Path(os.environ["CLAIMDESK_LOADTEST_PLAN"]).read_text(encoding="utf-8"))
 API = "/api/v1"
 _accounts = {role: itertools.cycle(tokens) for role, tokens in PLAN["tokens"].items()}
+_sessions = {role: itertools.cycle(keys) for role, keys in PLAN["sessions"].items()}
 
 
 class DeskUser(HttpUser):
@@ -142,3 +145,57 @@ class Reviewer(DeskUser):
                 response.success()
             elif response.status_code != 200:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
+
+
+class PageUser(HttpUser):
+    """A desk member in the browser: a session cookie, pages rather than the API."""
+
+    abstract = True
+    role = ""
+    wait_time = between(0.5, 2.0)  # people read pages longer than scripts read the API
+
+    def on_start(self) -> None:
+        self.client.cookies.set("sessionid", next(_sessions[self.role]))
+        self.rng = random.Random()
+
+
+class PageReader(PageUser):
+    weight = 3
+    role = "reader"
+
+    @task(3)
+    def reader(self) -> None:
+        article = self.rng.choice(PLAN["articles"])
+        self.client.get(f"/articles/{article['id']}/", name="page: reader")
+
+    @task(2)
+    def article_list(self) -> None:
+        self.client.get("/", name="page: article list")
+
+    @task(2)
+    def claims_page(self) -> None:
+        status = self.rng.choice(["approved", "submitted", "draft"])
+        self.client.get(f"/claims/?status={status}", name="page: claims")
+
+    @task(2)
+    def search(self) -> None:
+        word = self.rng.choice(PLAN["search_words"])
+        self.client.get("/search/", params={"q": word}, name="page: search")
+
+    @task(2)
+    def actor(self) -> None:
+        actor_id = self.rng.choice(PLAN["actors"])
+        self.client.get(f"/actors/{actor_id}/", name="page: actor")
+
+    @task(1)
+    def my_work(self) -> None:
+        self.client.get("/my-work/", name="page: my work")
+
+
+class PageReviewer(PageUser):
+    weight = 1
+    role = "reviewer"
+
+    @task
+    def queue(self) -> None:
+        self.client.get("/review/", name="page: review queue")

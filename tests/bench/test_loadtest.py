@@ -55,6 +55,24 @@ def test_plan_ids_exist(tiny_dataset, tmp_path):
     assert reviewers.count() == len(plan["reviewer_ids"]) > 0
 
 
+def test_plan_sessions_open_the_pages_the_page_users_request(tiny_dataset, tmp_path, client):
+    plan = prepare_plan(tmp_path / "plan.json")
+    article = plan["articles"][0]["id"]
+    pages = {
+        "reader": ["/", f"/articles/{article}/", "/claims/?status=approved", "/my-work/"],
+        "reviewer": ["/review/"],
+    }
+    pages["reader"] += [f"/search/?q={word}" for word in plan["search_words"]]
+    pages["reader"] += [f"/actors/{actor}/" for actor in plan["actors"][:3]]
+    for role, urls in pages.items():
+        assert plan["sessions"][role]
+        client.cookies["sessionid"] = plan["sessions"][role][0]
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (role, url, response.status_code)
+            assert b'name="username"' not in response.content  # not the login form
+
+
 def test_report_reads_locust_statistics_and_failures(tmp_path):
     prefix = tmp_path / "locust"
     header = [

@@ -15,6 +15,16 @@ Everything is read through `claims_visible_to` / `articles_visible_to`, so anoth
 text is never found. Matching always starts from the full-text index (a GIN index on
 PostgreSQL, FTS5 on SQLite; see `search.index`): a query that matches nothing reads no
 claim.
+
+Two questions, two costs:
+- `matching_*` narrow a list (the API's and the pages' `q`) to every match, as a set of
+  ids from the indexes; the list orders and pages it (keyset on the API).
+- `ranked_*` (the search page) rank a bounded set: at most `RANKED` matches of each kind,
+  each branch of the match (words, note, claimant, actor links) read from its index with
+  a `LIMIT` and no order (an order would read every match to sort it), the union cut at
+  `RANKED` again. Ranking every match would read every match, and "Iran" matches
+  200,000 claims of a large desk; so the page ranks the first thousand found and says so
+  (`Found.capped` in `search.results`) instead of growing with the desk.
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from annotations.models import Actor, ActorAlias, Claim
@@ -36,6 +46,9 @@ from search.index import ACTORS, ALIASES, ARTICLES, CLAIMS, CONFIG
 # The results counted per kind; beyond, the page says "1,000+" (as the review queue does):
 # a count of every match would read every match.
 COUNT_LIMIT = 1000
+# The matches of each kind that are ranked, at most: the first found (see the module's
+# docstring). Articles are long, so ranking one reads its whole index entry.
+RANKED = {"claims": COUNT_LIMIT, "articles": 200, "actors": 200}
 # Actors whose names a query is expanded with, at most: a name shared by more actors than
 # this is not a name that picks out anyone.
 EXPANSION_LIMIT = 20
@@ -167,15 +180,96 @@ def matching_claims(
     return claims.filter(pk__in=RawSQL(sql, params))
 
 
+def _first(sql: str, alias: str, limit: int) -> str:
+    # A branch of a union cut to the first `limit` rows its index yields (SQLite accepts
+    # a LIMIT in a compound SELECT only inside a subquery). No ORDER BY: an order would
+    # make the database read every match to sort them, which is what the bound avoids.
+    return f"SELECT id FROM ({sql} LIMIT {int(limit)}) AS {alias}"
+
+
+def _in(column: str, values) -> tuple[str, list]:
+    values = list(values)
+    if not values:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join('%s' for _ in values)})", values
+
+
+def claim_candidates_sql(
+    q: Query, *, note_reader=None, scope=None, limit: int | None = None
+) -> tuple[str, list]:
+    """SQL selecting the ids of at most `limit` claims `q` finds (what `claim_ids_sql`
+    selects, bounded): each branch read from its index up to `limit` rows
+    (`search_document`/`search_note` or FTS5, the claimant's (claimant, id) index, the
+    actor links' (actor, claim) index), in the desks `scope` (ids; None: every desk)."""
+    limit = RANKED["claims"] if limit is None else limit
+    pg = connection.vendor == "postgresql"
+    in_scope, scope_params = ("1 = 1", []) if scope is None else _in("project_id", scope)
+    branches: list[str] = []
+    params: list = []
+
+    def words(column_filter: str, extra: str = "", extra_params=()) -> None:
+        if pg:
+            tsq, tsq_params = q.tsquery()
+            column = "search_note" if column_filter == "{note}" else "search_document"
+            where, where_params = f"{column} @@ {tsq}", tsq_params
+        else:
+            where = f"id IN (SELECT rowid FROM {CLAIMS.fts} WHERE {CLAIMS.fts} MATCH %s)"
+            where_params = [column_filter + " : (" + q.fts_any() + ")"]
+        branches.append(
+            _first(
+                f"SELECT id FROM {CLAIMS.table} WHERE {where}{extra} AND {in_scope}",
+                f"branch{len(branches)}",
+                limit,
+            )
+        )
+        params.extend([*where_params, *extra_params, *scope_params])
+
+    words("{statement exact}")
+    if note_reader is not None and note_reader.is_authenticated:
+        readers, reader_params = _note_readers_clause(note_reader)
+        words("{note}", f" AND {readers}", reader_params)
+    if q.actor_ids:
+        by_claimant, actor_params = _in("claimant_id", q.actor_ids)
+        branches.append(
+            _first(
+                f"SELECT id FROM {CLAIMS.table} WHERE {by_claimant} AND {in_scope}",
+                "claimant",
+                limit,
+            )
+        )
+        params += [*actor_params, *scope_params]
+        by_link, _ = _in("link.actor_id", q.actor_ids)
+        join, join_params = "", []
+        if scope is not None:
+            claim_scope, join_params = _in("claim.project_id", scope)
+            join = f" JOIN {CLAIMS.table} claim ON claim.id = link.claim_id AND {claim_scope}"
+        branches.append(
+            _first(
+                f"SELECT link.claim_id AS id FROM annotations_claimactor link{join} "
+                f"WHERE {by_link}",
+                "linked",
+                limit,
+            )
+        )
+        params += [*join_params, *actor_params]
+    union = " UNION ".join(branches)
+    return f"SELECT id FROM ({union}) AS found LIMIT {int(limit)}", params
+
+
 def ranked_claims(
-    claims: QuerySet[Claim], text: str | Query, *, note_reader=None
+    claims: QuerySet[Claim], text: str | Query, *, note_reader=None, scope=None
 ) -> QuerySet[Claim]:
-    """`matching_claims`, best match first."""
+    """At most `RANKED["claims"]` claims of `claims` the query `text` finds (see
+    `claim_candidates_sql`), best match first."""
     q = _as_query(text)
     if q.empty:
         return claims.none()
-    matching = matching_claims(claims, q, note_reader=note_reader)
-    return matching.annotate(search_rank=claim_rank(q)).order_by(F("search_rank").desc(), "-pk")
+    sql, params = claim_candidates_sql(q, note_reader=note_reader, scope=scope)
+    return (
+        claims.filter(pk__in=RawSQL(sql, params))
+        .annotate(search_rank=claim_rank(q))
+        .order_by(F("search_rank").desc(), "-pk")
+    )
 
 
 def _article_ids_sql(q: Query) -> tuple[str, list]:
@@ -205,13 +299,35 @@ def matching_articles(articles: QuerySet[Article], text: str | Query) -> QuerySe
     return articles.filter(pk__in=RawSQL(sql, params))
 
 
-def ranked_articles(articles: QuerySet[Article], text: str | Query) -> QuerySet[Article]:
-    """`matching_articles`, best match first."""
+def article_candidates_sql(q: Query, *, scope=None, limit: int | None = None):
+    """SQL selecting the ids of at most `limit` articles `q` finds, in the desks
+    `scope` (ids; None: every desk)."""
+    limit = RANKED["articles"] if limit is None else limit
+    in_scope, scope_params = ("1 = 1", []) if scope is None else _in("project_id", scope)
+    if connection.vendor == "postgresql":
+        tsq, params = q.tsquery()
+        where = f"search_document @@ {tsq}"
+    else:
+        where = f"id IN (SELECT rowid FROM {ARTICLES.fts} WHERE {ARTICLES.fts} MATCH %s)"
+        params = [q.fts_any()]
+    return (
+        f"SELECT id FROM {ARTICLES.table} WHERE {where} AND {in_scope} LIMIT {int(limit)}",
+        [*params, *scope_params],
+    )
+
+
+def ranked_articles(articles: QuerySet[Article], text: str | Query, *, scope=None):
+    """At most `RANKED["articles"]` articles of `articles` the query finds, best
+    match first."""
     q = _as_query(text)
     if q.empty:
         return articles.none()
-    matching = matching_articles(articles, q)
-    return matching.annotate(search_rank=_article_rank(q)).order_by(F("search_rank").desc(), "-pk")
+    sql, params = article_candidates_sql(q, scope=scope)
+    return (
+        articles.filter(pk__in=RawSQL(sql, params))
+        .annotate(search_rank=_article_rank(q))
+        .order_by(F("search_rank").desc(), "-pk")
+    )
 
 
 def _actor_ids_sql(q: Query) -> tuple[str, list]:
@@ -223,27 +339,29 @@ def _actor_ids_sql(q: Query) -> tuple[str, list]:
             params + params,
         )
     return (
-        f"SELECT rowid FROM {ACTORS.fts} WHERE {ACTORS.fts} MATCH %s UNION "
+        f"SELECT rowid AS id FROM {ACTORS.fts} WHERE {ACTORS.fts} MATCH %s UNION "
         f"SELECT actor_id FROM {ALIASES.table} WHERE id IN "
         f"(SELECT rowid FROM {ALIASES.fts} WHERE {ALIASES.fts} MATCH %s)",
         [q.fts, q.fts],
     )
 
 
-def ranked_actors(text: str | Query) -> QuerySet[Actor]:
-    """Actors whose name, description or an alias the query finds; those the query names
-    exactly first."""
+def ranked_actors(text: str | Query, *, limit: int | None = None) -> QuerySet[Actor]:
+    """Actors whose name, description or an alias the query finds (at most `limit` of
+    them, and always those the query names exactly, first)."""
     q = _as_query(text)
     if q.empty:
         return Actor.objects.none()
     sql, params = _actor_ids_sql(q)
-    marks = ", ".join("%s" for _ in q.actor_ids)
-    named = RawSQL(
-        f"CASE WHEN {ACTORS.table}.id IN ({marks}) THEN 1 ELSE 0 END" if q.actor_ids else "0",
-        list(q.actor_ids),
-    )
+    limit = RANKED["actors"] if limit is None else limit
+    bounded = f"SELECT id FROM (SELECT id FROM ({sql}) AS matched LIMIT {int(limit)}) AS found"
+    actors = Actor.objects.filter(pk__in=RawSQL(bounded, params))
+    if not q.actor_ids:
+        return actors.order_by("name", "pk")
+    # The actors the query names are always among those ranked, first.
+    named = Q(pk__in=q.actor_ids)
     return (
-        Actor.objects.filter(pk__in=RawSQL(sql, params))
-        .annotate(search_rank=named)
+        (actors | Actor.objects.filter(named))
+        .annotate(search_rank=Case(When(named, then=Value(1)), default=Value(0)))
         .order_by(F("search_rank").desc(), "name", "pk")
     )

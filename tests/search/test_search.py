@@ -261,3 +261,64 @@ def test_an_article_search_reads_through_the_index():
     else:
         plan = query.explain()
         assert "VIRTUAL TABLE INDEX" in plan
+
+
+def test_a_query_matching_more_than_is_ranked_says_so(client, writer, iran, monkeypatch):
+    """Beyond its bound a kind ranks only what it read first: the count says "N+" and the
+    page says that the order is approximate; below it, counts are exact and nothing is
+    said."""
+    from search import selectors
+
+    monkeypatch.setitem(selectors.RANKED, "claims", 3)
+    article = ArticleFactory(title="Heron report", text=BODY)
+    for i in range(4):
+        make_claim(
+            author=writer, article=article, exact="the cyberattacks", statement=f"Herons {i}."
+        )
+    results = search(user=writer, text="herons")
+    assert results.claims.capped and results.claims.count_label == "3+"
+    assert len(results.claims.hits) == 3
+    assert not results.articles.capped and results.articles.count_label == "1"
+    client.force_login(writer)
+    page = client.get(reverse("search"), {"q": "herons"}).content.decode()
+    assert 'data-testid="search-capped"' in page
+    assert "3+ claims" in page
+    page = client.get(reverse("search"), {"q": "Kanaani"}).content.decode()
+    assert 'data-testid="search-capped"' not in page
+
+
+def test_an_actor_found_by_its_links_is_ranked_within_the_bound(writer, iran, monkeypatch):
+    """The claims an actor's name finds through its links come from a bounded read of the
+    links too: with more linked claims than the bound, the bound is what is ranked."""
+    from search import selectors
+
+    monkeypatch.setitem(selectors.RANKED, "claims", 2)
+    for _ in range(3):
+        make_claim(author=writer, statement="Nothing in words.", actors=[(iran, "accused")])
+    results = search(user=writer, text="Tehran")
+    assert results.claims.capped and len(results.claims.hits) == 2
+
+
+def test_the_ranked_claims_read_through_the_indexes():
+    """The bounded read of the claims a common name finds (its words, the claimant, the
+    actor links) starts from indexes, never from a scan of the claims."""
+    from search.selectors import claim_candidates_sql
+
+    iran = ActorFactory(name="Iran", kind="state", aliases=["Tehran"])
+    q = read_query("Tehran")
+    assert q.actor_ids == (iran.pk,)
+    with connection.cursor() as cursor:
+        for scope in (None, [main_desk().pk]):
+            sql, params = claim_candidates_sql(q, scope=scope)
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("EXPLAIN " + sql, params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                assert "Seq Scan" not in plan
+                if scope is None:
+                    assert index.gin_index(index.CLAIMS) in plan
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+                assert "VIRTUAL TABLE INDEX" in plan
+                assert "SCAN annotations_claim\n" not in plan + "\n"

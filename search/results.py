@@ -16,7 +16,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from annotations.claim_presenter import may_read_note
 from annotations.models import Actor, Claim
-from annotations.selectors.articles import articles_visible_to
 from annotations.selectors.claims import claims_visible_to
 from articles.models import Article
 from projects import access
@@ -26,7 +25,7 @@ from search.selectors import (
     RANKED,
     Query,
     ranked_actors,
-    ranked_articles,
+    ranked_article_ids,
     ranked_claims,
     read_query,
 )
@@ -156,14 +155,17 @@ class Results:
         return self.articles.capped or self.claims.capped or self.actors.capped
 
 
-def _first(ranked: QuerySet, rows: QuerySet, limit: int, bound: int) -> tuple[list, int, bool]:
-    """The first `limit` of the ranked ids (`ranked` holds at most `bound`), read from
-    `rows`; how many were ranked, and whether they reached the bound. Two queries: the
-    ranked ids, and the rows shown (the ids were read through the visibility rules)."""
-    ids = list(ranked.values_list("pk", flat=True))
+def _first(ids: list[int], rows: QuerySet, limit: int, bound: int) -> tuple[list, int, bool]:
+    """The first `limit` of the ranked `ids` (at most `bound` of them), read from `rows`;
+    how many were ranked, and whether they reached the bound. The ids were read through
+    the visibility rules, so the rows shown are read by id alone."""
     shown = ids[:limit]
     found = rows.in_bulk(shown) if shown else {}
     return [found[pk] for pk in shown if pk in found], len(ids), len(ids) >= bound
+
+
+def _ids(ranked: QuerySet) -> list[int]:
+    return list(ranked.values_list("pk", flat=True))
 
 
 def _marked(text: str | None) -> bool:
@@ -179,19 +181,19 @@ def search(*, user, text: str, limit: int = 20) -> Results:
     if q.empty:
         return Results(q, Found(), Found(), Found())
     scope = None if user.is_superuser else sorted(access.project_ids(user))
-    articles = ranked_articles(articles_visible_to(user), q, scope=scope)
     claims = ranked_claims(claims_visible_to(user), q, note_reader=user, scope=scope)
+    # Articles are visible by desk alone: the scope is their visibility.
     article_rows, article_count, articles_capped = _first(
-        articles,
+        ranked_article_ids(q, scope=scope),
         Article.objects.defer("text", "raw").select_related("outlet"),
         limit,
         RANKED["articles"],
     )
     claim_rows, claim_count, claims_capped = _first(
-        claims, Claim.objects.select_related("article", "claimant"), limit, RANKED["claims"]
+        _ids(claims), Claim.objects.select_related("article", "claimant"), limit, RANKED["claims"]
     )
     actor_rows, actor_count, actors_capped = _first(
-        ranked_actors(q), Actor.objects.all(), limit, RANKED["actors"]
+        _ids(ranked_actors(q)), Actor.objects.all(), limit, RANKED["actors"]
     )
 
     article_heads = _headlines(

@@ -29,6 +29,7 @@ Two questions, two costs:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from django.db import connection
@@ -194,6 +195,27 @@ def _in(column: str, values) -> tuple[str, list]:
     return f"{column} IN ({', '.join('%s' for _ in values)})", values
 
 
+# A match is dense when the planner expects at least this share of a table to match.
+DENSE_SHARE = 0.02
+
+
+def _dense(table: str, where: str, params: list) -> bool:
+    """PostgreSQL: whether the planner expects `where` to hold for at least `DENSE_SHARE`
+    of `table` (its own estimate, from the full-text statistics; one EXPLAIN, no rows
+    read). A dense match is read newest first through the primary key, which stops after
+    a few rows per match; a sparse one from the GIN index, whose bitmap stops at the
+    `LIMIT`. Left to itself, the planner reads a dense match with a bounded but
+    sequential scan of the table."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} WHERE {where}", params)
+        value = cursor.fetchone()[0]
+        plan = (json.loads(value) if isinstance(value, str) else value)[0]["Plan"]
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        row = cursor.fetchone()
+    total = row[0] if row else 0
+    return total > 0 and plan.get("Plan Rows", 0) >= DENSE_SHARE * total
+
+
 def claim_candidates_sql(
     q: Query, *, note_reader=None, scope=None, limit: int | None = None
 ) -> tuple[str, list]:
@@ -215,13 +237,12 @@ def claim_candidates_sql(
         else:
             where = f"id IN (SELECT rowid FROM {CLAIMS.fts} WHERE {CLAIMS.fts} MATCH %s)"
             where_params = [column_filter + " : (" + q.fts_any() + ")"]
-        branches.append(
-            _first(
-                f"SELECT id FROM {CLAIMS.table} WHERE {where}{extra} AND {in_scope}",
-                f"branch{len(branches)}",
-                limit,
-            )
-        )
+        sql = f"SELECT id FROM {CLAIMS.table} WHERE {where}{extra} AND {in_scope}"
+        if pg and _dense(CLAIMS.table, where, where_params):
+            # Many claims match: walk the newest first and stop at `limit` matches (a few
+            # rows read per match), rather than let the planner scan the table for them.
+            sql += " ORDER BY id DESC"
+        branches.append(_first(sql, f"branch{len(branches)}", limit))
         params.extend([*where_params, *extra_params, *scope_params])
 
     words("{statement exact}")
@@ -299,35 +320,31 @@ def matching_articles(articles: QuerySet[Article], text: str | Query) -> QuerySe
     return articles.filter(pk__in=RawSQL(sql, params))
 
 
-def article_candidates_sql(q: Query, *, scope=None, limit: int | None = None):
-    """SQL selecting the ids of at most `limit` articles `q` finds, in the desks
-    `scope` (ids; None: every desk)."""
+def ranked_article_ids(text: str | Query, *, scope=None, limit: int | None = None) -> list[int]:
+    """Ids of at most `RANKED["articles"]` articles the query finds in the desks `scope`
+    (ids; None: every desk), best match first. They are ranked in the read that finds
+    them: the articles are read through the full-text index alone, and only those found
+    are ranked (ranking reads an article's whole index entry)."""
+    q = _as_query(text)
+    if q.empty:
+        return []
     limit = RANKED["articles"] if limit is None else limit
     in_scope, scope_params = ("1 = 1", []) if scope is None else _in("project_id", scope)
     if connection.vendor == "postgresql":
-        tsq, params = q.tsquery()
+        tsq, where_params = q.tsquery()
         where = f"search_document @@ {tsq}"
     else:
         where = f"id IN (SELECT rowid FROM {ARTICLES.fts} WHERE {ARTICLES.fts} MATCH %s)"
-        params = [q.fts_any()]
-    return (
-        f"SELECT id FROM {ARTICLES.table} WHERE {where} AND {in_scope} LIMIT {int(limit)}",
-        [*params, *scope_params],
+        where_params = [q.fts_any()]
+    rank = _article_rank(q)
+    sql = (
+        f"SELECT id FROM (SELECT id, {rank.sql} AS search_rank FROM {ARTICLES.table} "
+        f"WHERE {where} AND {in_scope} ORDER BY id DESC LIMIT {int(limit)}) AS found "
+        "ORDER BY search_rank DESC, id DESC"
     )
-
-
-def ranked_articles(articles: QuerySet[Article], text: str | Query, *, scope=None):
-    """At most `RANKED["articles"]` articles of `articles` the query finds, best
-    match first."""
-    q = _as_query(text)
-    if q.empty:
-        return articles.none()
-    sql, params = article_candidates_sql(q, scope=scope)
-    return (
-        articles.filter(pk__in=RawSQL(sql, params))
-        .annotate(search_rank=_article_rank(q))
-        .order_by(F("search_rank").desc(), "-pk")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*rank.params, *where_params, *scope_params])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _actor_ids_sql(q: Query) -> tuple[str, list]:

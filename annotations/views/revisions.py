@@ -28,6 +28,7 @@ from annotations.params import MAX_NUMBER, WholeNumberFormField, number_param, p
 from annotations.reader_html import PlacedClaim, is_placed, render_text
 from annotations.selectors import claims_visible_to
 from annotations.selectors.articles import anchor_state_counts, articles_visible_to
+from annotations.templatetags.places import place_of
 from annotations.services.revisions import (
     REATTACHABLE_STATES,
     article_revise,
@@ -366,6 +367,19 @@ class ReattachForm(forms.Form):
         return data
 
 
+def _chosen_place(form, text: str) -> str:
+    """Where the passage the form holds stands, in a reader's words ("paragraph 3 of 7,
+    41 words"), or "" when it holds none that the text has."""
+    values = form.data if form.is_bound else form.initial
+    try:
+        start, end = int(values.get("start")), int(values.get("end"))
+    except (TypeError, ValueError):
+        return ""
+    if not 0 <= start < end <= len(text):
+        return ""
+    return place_of(text, start, end)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_reattach_view(request, claim_id: int):
@@ -416,6 +430,7 @@ def claim_reattach_view(request, claim_id: int):
         request,
         "annotations/revisions/reattach.html",
         {
+            "place": _chosen_place(form, text),
             "claim": claim,
             "article": claim.article,
             "revision": revision,

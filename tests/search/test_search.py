@@ -322,3 +322,50 @@ def test_the_ranked_claims_read_through_the_indexes():
                 plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
                 assert "VIRTUAL TABLE INDEX" in plan
                 assert "SCAN annotations_claim\n" not in plan + "\n"
+
+
+@pytest.mark.parametrize("sparse_limit", [1000, 1])
+def test_the_api_q_finds_the_same_claims_however_many_match(
+    writer, reviewer, colleague, iran, monkeypatch, sparse_limit
+):
+    """Few matches narrow the list to their ids; many (here: more than one) to a test of
+    each row in the list's own order (PostgreSQL). Both find the same claims, newest
+    first: by words, by note (only for those who may read it), as claimant, by link."""
+    from annotations.services.claims import claim_submit
+    from search import selectors
+
+    monkeypatch.setattr(selectors, "SPARSE_LIMIT", sparse_limit)
+    article = ArticleFactory(title="Albania", text=BODY)
+    by_words = make_claim(
+        author=writer, article=article, exact="the cyberattacks", statement="Tehran did it."
+    )
+    by_link = make_claim(
+        author=writer,
+        article=article,
+        exact="rejected the accusation",
+        statement="Attacks happened.",
+        actors=[(iran, "accused")],
+    )
+    as_claimant = make_claim(
+        author=writer, article=article, exact="Edi Rama", statement="A denial.", claimant=iran
+    )
+    noted = make_claim(
+        author=writer, article=article, exact="foreign ministry", statement="The ministry spoke."
+    )
+    claim_update(user=writer, claim_id=noted.pk, version=noted.version, note="Tehran says so")
+    noted = claim_submit(user=writer, claim_id=noted.pk, version=noted.version + 1)
+    make_claim(author=writer, article=article, exact="speaking for", statement="Unrelated.")
+
+    def found_by(user, text):
+        api = APIClient()
+        api.force_authenticate(user)
+        answer = api.get(reverse("v1:claim-list"), {"q": text})
+        assert answer.status_code == 200, answer.content
+        return [c["id"] for c in answer.json()["results"]]
+
+    # The author sees their drafts and reads their note; the desk's reviewer sees the
+    # submitted claim and reads its note; a colleague sees it but not its note.
+    assert found_by(writer, "Tehran") == [noted.pk, as_claimant.pk, by_link.pk, by_words.pk]
+    assert found_by(reviewer, "Tehran") == [noted.pk]
+    assert found_by(colleague, "Tehran") == []
+    assert found_by(writer, "zzyzxq") == []

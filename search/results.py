@@ -49,8 +49,8 @@ def highlighted(text: str) -> SafeString:
 # A long text is highlighted in a window around the first place a word of the query
 # occurs: `ts_headline` parses all the text it is given, and twenty article bodies of
 # thousands of words each cost more than the rest of the search together.
-WINDOW = 1200
-WINDOW_BEFORE = 200
+WINDOW = 700
+WINDOW_BEFORE = 150
 LONG_COLUMNS = {"text"}
 
 

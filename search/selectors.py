@@ -300,10 +300,15 @@ def claim_candidates_sql(
         readers, reader_params = _note_readers_clause(note_reader)
         words("{note}", f" AND {readers}", reader_params)
     if q.actor_ids:
+        # Newest first: an actor in many claims is read backwards along the primary key
+        # (or the links' unique index, which starts with the claim) and stops at `limit`;
+        # one in few from its own index, sorted. The planner's estimates of a column
+        # are good enough to choose; without an order it would scan for a common one.
         by_claimant, actor_params = _in("claimant_id", q.actor_ids)
         branches.append(
             _first(
-                f"SELECT id FROM {CLAIMS.table} WHERE {by_claimant} AND {in_scope}",
+                f"SELECT id FROM {CLAIMS.table} WHERE {by_claimant} AND {in_scope} "
+                "ORDER BY id DESC",
                 "claimant",
                 limit,
             )
@@ -317,7 +322,7 @@ def claim_candidates_sql(
         branches.append(
             _first(
                 f"SELECT link.claim_id AS id FROM annotations_claimactor link{join} "
-                f"WHERE {by_link}",
+                f"WHERE {by_link} ORDER BY link.claim_id DESC",
                 "linked",
                 limit,
             )

@@ -91,14 +91,21 @@ def read_query(text: str) -> Query:
     folded = fold(text)
     if not fts or not folded:
         return Query(text=text, fts="")
-    by_alias = ActorAlias.objects.filter(folded=folded).values("actor_id")
+    # A union of two index lookups (an OR of the two would read the whole registry).
+    named = RawSQL(
+        f"SELECT id FROM {ACTORS.table} WHERE folded = %s "
+        f"UNION SELECT actor_id FROM {ALIASES.table} WHERE folded = %s",
+        [folded, folded],
+    )
     actors = list(
-        Actor.objects.filter(folded=folded).values_list("pk", flat=True)[:EXPANSION_LIMIT]
-    ) + list(Actor.objects.filter(pk__in=by_alias).values_list("pk", flat=True)[:EXPANSION_LIMIT])
-    actor_ids = tuple(sorted(set(actors)))[:EXPANSION_LIMIT]
-    if not actor_ids:
+        Actor.objects.filter(pk__in=named)
+        .order_by("pk")
+        .values_list("pk", "name")[:EXPANSION_LIMIT]
+    )
+    if not actors:
         return Query(text=text, fts=fts)
-    names = set(Actor.objects.filter(pk__in=actor_ids).values_list("name", flat=True))
+    actor_ids = tuple(pk for pk, _ in actors)
+    names = {name for _, name in actors}
     names |= set(ActorAlias.objects.filter(actor_id__in=actor_ids).values_list("name", flat=True))
     names = {name for name in names if fold(name) != folded}
     return Query(text=text, fts=fts, names=tuple(sorted(names)), actor_ids=actor_ids)
@@ -288,7 +295,9 @@ def claim_candidates_sql(
             where = f"id IN (SELECT rowid FROM {CLAIMS.fts} WHERE {CLAIMS.fts} MATCH %s)"
             where_params = [column_filter + " : (" + q.fts_any() + ")"]
         sql = f"SELECT id FROM {CLAIMS.table} WHERE {where}{extra} AND {in_scope}"
-        if pg and _dense(CLAIMS.table, where, where_params):
+        # Notes are few and read per reader (their author's, a reviewer's desks): only
+        # the statements and quotes may match densely.
+        if pg and column_filter != "{note}" and _dense(CLAIMS.table, where, where_params):
             # Many claims match: walk the newest first and stop at `limit` matches (a few
             # rows read per match), rather than let the planner scan the table for them.
             sql += " ORDER BY id DESC"

@@ -28,7 +28,6 @@ from annotations.params import MAX_NUMBER, WholeNumberFormField, number_param, p
 from annotations.reader_html import PlacedClaim, is_placed, render_text
 from annotations.selectors import claims_visible_to
 from annotations.selectors.articles import anchor_state_counts, articles_visible_to
-from annotations.templatetags.places import place_of
 from annotations.services.revisions import (
     REATTACHABLE_STATES,
     article_revise,
@@ -38,6 +37,7 @@ from annotations.services.revisions import (
     claim_reattach,
     may_reattach,
 )
+from annotations.templatetags.places import place_of
 from annotations.views.refusals import refuse_unless
 from articles.models import Article, ArticleRevision
 from claimdesk.errors import AnchorMismatch, DomainError, InvalidInput, StaleVersion

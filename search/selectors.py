@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
@@ -225,8 +225,11 @@ def matching_claims(
     if q.empty:
         return claims.none()
     if connection.vendor == "postgresql":
-        bounded, params = claim_candidates_sql(q, note_reader=note_reader, limit=SPARSE_LIMIT)
-        with connection.cursor() as cursor:
+        # The database the list reads (a replica for a lag-tolerant read) is asked too.
+        bounded, params = claim_candidates_sql(
+            q, note_reader=note_reader, limit=SPARSE_LIMIT, using=claims.db
+        )
+        with connections[claims.db].cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM ({bounded}) AS probe", params)
             found = cursor.fetchone()[0]
         if found < SPARSE_LIMIT:
@@ -256,14 +259,14 @@ def _in(column: str, values) -> tuple[str, list]:
 DENSE_SHARE = 0.02
 
 
-def _dense(table: str, where: str, params: list) -> bool:
+def _dense(table: str, where: str, params: list, using: str = DEFAULT_DB_ALIAS) -> bool:
     """PostgreSQL: whether the planner expects `where` to hold for at least `DENSE_SHARE`
     of `table` (its own estimate, from the full-text statistics; one EXPLAIN, no rows
     read). A dense match is read newest first through the primary key, which stops after
     a few rows per match; a sparse one from the GIN index, whose bitmap stops at the
     `LIMIT`. Left to itself, the planner reads a dense match with a bounded but
     sequential scan of the table."""
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} WHERE {where}", params)
         value = cursor.fetchone()[0]
         plan = (json.loads(value) if isinstance(value, str) else value)[0]["Plan"]
@@ -274,7 +277,12 @@ def _dense(table: str, where: str, params: list) -> bool:
 
 
 def claim_candidates_sql(
-    q: Query, *, note_reader=None, scope=None, limit: int | None = None
+    q: Query,
+    *,
+    note_reader=None,
+    scope=None,
+    limit: int | None = None,
+    using: str = DEFAULT_DB_ALIAS,
 ) -> tuple[str, list]:
     """SQL selecting the ids of at most `limit` claims `q` finds (what `claim_ids_sql`
     selects, bounded): each branch read from its index up to `limit` rows
@@ -297,7 +305,10 @@ def claim_candidates_sql(
         sql = f"SELECT id FROM {CLAIMS.table} WHERE {where}{extra} AND {in_scope}"
         # Notes are few and read per reader (their author's, a reviewer's desks): only
         # the statements and quotes may match densely.
-        if pg and column_filter != "{note}" and _dense(CLAIMS.table, where, where_params):
+        dense = (
+            pg and column_filter != "{note}" and _dense(CLAIMS.table, where, where_params, using)
+        )
+        if dense:
             # Many claims match: walk the newest first and stop at `limit` matches (a few
             # rows read per match), rather than let the planner scan the table for them.
             sql += " ORDER BY id DESC"
@@ -349,7 +360,7 @@ def ranked_claims(
     q = _as_query(text)
     if q.empty:
         return claims.none()
-    sql, params = claim_candidates_sql(q, note_reader=note_reader, scope=scope)
+    sql, params = claim_candidates_sql(q, note_reader=note_reader, scope=scope, using=claims.db)
     return (
         claims.filter(pk__in=RawSQL(sql, params))
         .annotate(search_rank=claim_rank(q))

@@ -241,11 +241,12 @@ def matching_claims(
     return claims.filter(pk__in=RawSQL(sql, params))
 
 
-def _first(sql: str, alias: str, limit: int) -> str:
+def _first(sql: str, alias: str, limit: int, priority: int = 0) -> str:
     # A branch of a union cut to the first `limit` rows its index yields (SQLite accepts
-    # a LIMIT in a compound SELECT only inside a subquery). No ORDER BY: an order would
-    # make the database read every match to sort them, which is what the bound avoids.
-    return f"SELECT id FROM ({sql} LIMIT {int(limit)}) AS {alias}"
+    # a LIMIT in a compound SELECT only inside a subquery), with the branch's priority.
+    # An ORDER BY there only where noted: an order makes the database read every match
+    # to sort them, which is what the bound avoids.
+    return f"SELECT id, {int(priority)} AS priority FROM ({sql} LIMIT {int(limit)}) AS {alias}"
 
 
 def _in(column: str, values) -> tuple[str, list]:
@@ -312,7 +313,7 @@ def claim_candidates_sql(
             # Many claims match: walk the newest first and stop at `limit` matches (a few
             # rows read per match), rather than let the planner scan the table for them.
             sql += " ORDER BY id DESC"
-        branches.append(_first(sql, f"branch{len(branches)}", limit))
+        branches.append(_first(sql, f"branch{len(branches)}", limit, len(branches)))
         params.extend([*where_params, *extra_params, *scope_params])
 
     words("{statement exact}")
@@ -331,6 +332,7 @@ def claim_candidates_sql(
                 "ORDER BY id DESC",
                 "claimant",
                 limit,
+                2,
             )
         )
         params += [*actor_params, *scope_params]
@@ -345,11 +347,18 @@ def claim_candidates_sql(
                 f"WHERE {by_link} ORDER BY link.claim_id DESC",
                 "linked",
                 limit,
+                3,
             )
         )
         params += [*join_params, *actor_params]
-    union = " UNION ".join(branches)
-    return f"SELECT id FROM ({union}) AS found LIMIT {int(limit)}", params
+    # The cut keeps what the words found before what only the actors found: those rank
+    # first, and a name in two claims of five would otherwise fill the bound.
+    union = " UNION ALL ".join(branches)
+    return (
+        f"SELECT id FROM ({union}) AS found GROUP BY id "
+        f"ORDER BY min(priority), id DESC LIMIT {int(limit)}",
+        params,
+    )
 
 
 def ranked_claims(

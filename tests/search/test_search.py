@@ -369,3 +369,28 @@ def test_the_api_q_finds_the_same_claims_however_many_match(
     assert found_by(reviewer, "Tehran") == [noted.pk]
     assert found_by(colleague, "Tehran") == []
     assert found_by(writer, "zzyzxq") == []
+
+
+def test_the_bound_keeps_what_the_words_found_before_what_the_actor_found(
+    writer, iran, monkeypatch
+):
+    """A name in many claims fills the bound with the claims it is linked to; those whose
+    words match, which rank first, are kept whatever their age."""
+    from search import selectors
+
+    monkeypatch.setitem(selectors.RANKED, "claims", 2)
+    article = ArticleFactory(title="Albania", text=BODY)
+    in_words = make_claim(
+        author=writer, article=article, exact="the cyberattacks", statement="Tehran denies."
+    )
+    for _ in range(3):
+        make_claim(
+            author=writer,
+            article=article,
+            exact="rejected the accusation",
+            statement="Nothing in words.",
+            actors=[(iran, "accused")],
+        )
+    results = search(user=writer, text="Tehran")
+    assert results.claims.capped
+    assert [hit.object.pk for hit in results.claims.hits][0] == in_words.pk

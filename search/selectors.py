@@ -33,7 +33,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from annotations.models import Actor, ActorAlias, Claim
@@ -456,13 +456,14 @@ def ranked_actors(text: str | Query, *, limit: int | None = None) -> QuerySet[Ac
     sql, params = _actor_ids_sql(q)
     limit = RANKED["actors"] if limit is None else limit
     bounded = f"SELECT id FROM (SELECT id FROM ({sql}) AS matched LIMIT {int(limit)}) AS found"
-    actors = Actor.objects.filter(pk__in=RawSQL(bounded, params))
     if not q.actor_ids:
-        return actors.order_by("name", "pk")
-    # The actors the query names are always among those ranked, first.
-    named = Q(pk__in=q.actor_ids)
+        return Actor.objects.filter(pk__in=RawSQL(bounded, params)).order_by("name", "pk")
+    # The actors the query names are always among those ranked, first (a union, so that
+    # both halves are read from their indexes).
+    named, named_params = _in("id", q.actor_ids)
+    bounded += f" UNION SELECT id FROM {ACTORS.table} WHERE {named}"
     return (
-        (actors | Actor.objects.filter(named))
-        .annotate(search_rank=Case(When(named, then=Value(1)), default=Value(0)))
+        Actor.objects.filter(pk__in=RawSQL(bounded, [*params, *named_params]))
+        .annotate(search_rank=Case(When(pk__in=q.actor_ids, then=Value(1)), default=Value(0)))
         .order_by(F("search_rank").desc(), "name", "pk")
     )

@@ -393,4 +393,4 @@ def test_the_bound_keeps_what_the_words_found_before_what_the_actor_found(
         )
     results = search(user=writer, text="Tehran")
     assert results.claims.capped
-    assert [hit.object.pk for hit in results.claims.hits][0] == in_words.pk
+    assert results.claims.hits[0].object.pk == in_words.pk

@@ -568,15 +568,18 @@ LIST_ENDPOINTS = (
 )
 
 
-def measure_api(bench: Bench) -> list[Figure]:
+def measure_api(bench: Bench, *, searches_only: bool = False) -> list[Figure]:
     """Latency p50/p95 over HTTP and SQL queries per request, for the read endpoints;
-    and whether each list endpoint costs the same queries for 10 rows as for 100."""
+    and whether each list endpoint costs the same queries for 10 rows as for 100.
+    `searches_only`: the searches (`q=`) alone."""
     needs_module("annotations.api.urls")
     needs_url("v1:claim-list")
     figures: list[Figure] = []
     client = bench.api_client("bench-reader")
     counter = bench.query_client("bench-reader", token=True)
     for endpoint in api_endpoints(bench):
+        if searches_only and "q=" not in endpoint.name:
+            continue
         section = f"API: {endpoint.name}"
         try:
             for name in endpoint.url_names:
@@ -600,6 +603,8 @@ def measure_api(bench: Bench) -> list[Figure]:
             Figure(section, "server CPU per request", "ms", cpus),
             *plan_figures(section, plans),
         ]
+    if searches_only:
+        return figures
     for label, name in LIST_ENDPOINTS:
         section = "API: queries by page size"
         try:
@@ -744,6 +749,60 @@ def measure_pages(bench: Bench) -> list[Figure]:
                 target,
                 note=f"{size / 1024:,.0f} KB of HTML"
                 + (f"; {named[section]}" if section in named else ""),
+            ),
+            Figure(section, "p95", "ms", p95s),
+            Figure(section, "server CPU per request", "ms", cpus),
+            *plan_figures(section, plans),
+        ]
+    return figures
+
+
+# -- search ---------------------------------------------------------------------------
+
+# What the search page is measured on: the dominant actor's name (it and its aliases
+# find two claims in five), a person's name, a phrase of the generated prose, an alias
+# ("Tehran" finds what names Iran) and a word that matches nothing.
+SEARCHES = (
+    ("the busiest actor's name", "Iran"),
+    ("a person's name", "Edi Rama"),
+    ("a phrase", '"an investigation had shown"'),
+    ("an alias", "Tehran"),
+    ("a word that matches nothing", "zzyzxq"),
+)
+SEARCH_P50 = Target("<", 50, "< 50 ms")
+
+
+def measure_search(bench: Bench) -> list[Figure]:
+    """The search page (`/search/?q=`) as a researcher of the desk: latency over HTTP,
+    SQL queries and (on PostgreSQL) their plans, for a common name, a rare one, a phrase,
+    an alias and a word that matches nothing."""
+    figures: list[Figure] = []
+    reader = "bench-reader"
+    for label, text in SEARCHES:
+        section = f"Search page, {label}"
+        try:
+            path = f"{needs_url('search')}?{urlencode({'q': text})}"
+        except NotAvailable as exc:
+            figures.append(not_available(section, "latency", str(exc)))
+            continue
+        try:
+            plans = request_plans(bench.query_client(reader, token=False), path)
+            client = bench.page_client(reader)
+            size = len(_checked(client.get(path), path).body)
+            p50s, p95s, cpus = latency_runs(
+                bench, client, lambda i, p=path: [p], requests=20, warmup=2
+            )
+        except Exception as exc:
+            figures.append(failed(section, "p50", exc, SEARCH_P50))
+            continue
+        figures += [
+            Figure(
+                section,
+                "p50",
+                "ms",
+                p50s,
+                SEARCH_P50,
+                note=f"q={text}; {size / 1024:,.0f} KB of HTML; {plans.queries} queries",
             ),
             Figure(section, "p95", "ms", p95s),
             Figure(section, "server CPU per request", "ms", cpus),
@@ -1079,6 +1138,8 @@ MEASURES: dict[str, Callable[[Bench], list[Figure]]] = {
     "floor": measure_floor,
     "api": measure_api,
     "pages": measure_pages,
+    "search": measure_search,
+    "search-api": lambda bench: measure_api(bench, searches_only=True),
     "reader-browser": measure_reader_browser,
     "export-http": measure_export_http,
     "export": measure_export_command,
@@ -1087,4 +1148,4 @@ MEASURES: dict[str, Callable[[Bench], list[Figure]]] = {
     "suggest": measure_suggest,
     "import": measure_import,
 }
-SERVER_MEASURES = {"api", "pages", "reader-browser", "export-http"}
+SERVER_MEASURES = {"api", "pages", "search", "search-api", "reader-browser", "export-http"}

@@ -13,8 +13,9 @@ tables the README shows: one run as a table, several side by side (`--targets-on
 keeps the figures that have a target; `--growth` adds the growth from the first run to
 the last, small to large).
 
-Measurements (`--only` takes these names): floor, api, pages, reader-browser,
-export-http, export, reanchor, mentions, suggest, import. One whose feature does not exist is
+Measurements (`--only` takes these names): floor, api, search-api (the API's `q=` reads
+only), pages, search (the search page), reader-browser, export-http, export, reanchor,
+mentions, suggest, import. One whose feature does not exist is
 reported as "not available"; one that fails is reported as an error and the others
 still run.
 """
@@ -48,6 +49,8 @@ SECTIONS = {
     "floor": "Export floor",
     "api": "API",
     "pages": "Pages",
+    "search": "Search page",
+    "search-api": "API",
     "reader-browser": "Reader in Chromium",
     "export-http": "Export (HTTP)",
     "export": "Export (command)",

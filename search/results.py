@@ -15,14 +15,17 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from annotations.claim_presenter import may_read_note
-from annotations.selectors.articles import articles_visible_to
+from annotations.models import Actor, Claim
 from annotations.selectors.claims import claims_visible_to
+from articles.models import Article
+from projects import access
+from search import query as parse
 from search.index import ACTORS, ARTICLES, CLAIMS, CONFIG, INDEXED
 from search.selectors import (
-    COUNT_LIMIT,
+    RANKED,
     Query,
     ranked_actors,
-    ranked_articles,
+    ranked_article_ids,
     ranked_claims,
     read_query,
 )
@@ -43,6 +46,40 @@ def highlighted(text: str) -> SafeString:
 # -- snippets ----------------------------------------------------------------------------
 
 
+# A long text is highlighted in a window around the first place a word of the query
+# occurs: `ts_headline` parses all the text it is given, and twenty article bodies of
+# thousands of words each cost more than the rest of the search together.
+WINDOW = 700
+WINDOW_BEFORE = 150
+LONG_COLUMNS = {"text"}
+
+
+def _needles(q: Query) -> list[str]:
+    """What to look for, lower-cased, to place the window: the query's words and phrases
+    and the names it expands to, a word cut before the ending that stemming ignores
+    ("sanctioned" finds "sanctions")."""
+    found = []
+    for term in parse.terms(q.text):
+        if term == "OR" or term.negated:
+            continue
+        text = term.text.lower().strip()
+        if not term.phrase and len(text) > 5:
+            text = text[: max(5, len(text) - 3)]
+        found.append(text)
+    found += [name.lower() for name in q.names]
+    return [needle for needle in found if needle][:8]
+
+
+def _windowed(column: str, needles: list[str]) -> tuple[str, list]:
+    """SQL (PostgreSQL) for the part of `column` around the first needle it holds, or
+    its start when it holds none."""
+    if not needles:
+        return f"left({column}, {WINDOW})", []
+    first = ", ".join(f"nullif(strpos(lower({column}), %s), 0)" for _ in needles)
+    start = f"greatest(coalesce(least({first}), 1) - {WINDOW_BEFORE}, 1)"
+    return f"substr({column}, {start}, {WINDOW})", list(needles)
+
+
 def _headlines(q: Query, table: str, fts: str, columns: list[str], ids: list[int]) -> dict:
     """{id: {column: highlighted text}} for the rows `ids` (one query)."""
     if not ids:
@@ -51,12 +88,17 @@ def _headlines(q: Query, table: str, fts: str, columns: list[str], ids: list[int
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             tsq, params = q.tsquery()
-            heads = ", ".join(f"ts_headline('{CONFIG}', {c}, {tsq}, %s)" for c in columns)
-            head_params = []
-            for _ in columns:
-                head_params += [*params, _HEADLINE]
+            needles = _needles(q)
+            heads, head_params = [], []
+            for column in columns:
+                source, source_params = (
+                    _windowed(column, needles) if column in LONG_COLUMNS else (column, [])
+                )
+                heads.append(f"ts_headline('{CONFIG}', {source}, {tsq}, %s)")
+                head_params += [*source_params, *params, _HEADLINE]
             cursor.execute(
-                f"SELECT id, {heads} FROM {table} WHERE id IN ({marks})", [*head_params, *ids]
+                f"SELECT id, {', '.join(heads)} FROM {table} WHERE id IN ({marks})",
+                [*head_params, *ids],
             )
         else:
             order = next(i for i in INDEXED if i.fts == fts).columns
@@ -84,12 +126,16 @@ class Hit:
 
 @dataclass
 class Found:
+    """The first hits of one kind, and how many were found: exactly, or at least `count`
+    when `capped` (the first `count` matches found were ranked; more match)."""
+
     hits: list[Hit] = field(default_factory=list)
     count: int = 0
+    capped: bool = False
 
     @property
     def count_label(self) -> str:
-        return f"{COUNT_LIMIT:,}+" if self.count > COUNT_LIMIT else f"{self.count:,}"
+        return f"{self.count:,}+" if self.capped else f"{self.count:,}"
 
 
 @dataclass
@@ -103,9 +149,23 @@ class Results:
     def total(self) -> int:
         return self.articles.count + self.claims.count + self.actors.count
 
+    @property
+    def capped(self) -> bool:
+        """Whether a kind reached its bound: its order is the best of the matches read."""
+        return self.articles.capped or self.claims.capped or self.actors.capped
 
-def _bounded_count(queryset: QuerySet) -> int:
-    return queryset.order_by()[: COUNT_LIMIT + 1].count()
+
+def _first(ids: list[int], rows: QuerySet, limit: int, bound: int) -> tuple[list, int, bool]:
+    """The first `limit` of the ranked `ids` (at most `bound` of them), read from `rows`;
+    how many were ranked, and whether they reached the bound. The ids were read through
+    the visibility rules, so the rows shown are read by id alone."""
+    shown = ids[:limit]
+    found = rows.in_bulk(shown) if shown else {}
+    return [found[pk] for pk in shown if pk in found], len(ids), len(ids) >= bound
+
+
+def _ids(ranked: QuerySet) -> list[int]:
+    return list(ranked.values_list("pk", flat=True))
 
 
 def _marked(text: str | None) -> bool:
@@ -114,19 +174,27 @@ def _marked(text: str | None) -> bool:
 
 def search(*, user, text: str, limit: int = 20) -> Results:
     """Everything `user` may read that `text` finds, by kind, best first, `limit` of each
-    with highlighted snippets and a count bounded at `COUNT_LIMIT`. A fixed number of
-    queries whatever the number of matches."""
+    with highlighted snippets; each kind ranks the first `RANKED` matches found at most and
+    says when it reached that bound. A fixed number of queries whatever the number of
+    matches."""
     q = read_query(text)
     if q.empty:
         return Results(q, Found(), Found(), Found())
-    articles = ranked_articles(articles_visible_to(user).defer("text", "raw"), q)
-    claims = ranked_claims(claims_visible_to(user), q, note_reader=user).select_related(
-        "article", "claimant"
+    scope = None if user.is_superuser else sorted(access.project_ids(user))
+    claims = ranked_claims(claims_visible_to(user), q, note_reader=user, scope=scope)
+    # Articles are visible by desk alone: the scope is their visibility.
+    article_rows, article_count, articles_capped = _first(
+        ranked_article_ids(q, scope=scope),
+        Article.objects.defer("text", "raw").select_related("outlet"),
+        limit,
+        RANKED["articles"],
     )
-    actors = ranked_actors(q)
-    article_rows = list(articles.select_related("outlet")[:limit])
-    claim_rows = list(claims[:limit])
-    actor_rows = list(actors[:limit])
+    claim_rows, claim_count, claims_capped = _first(
+        _ids(claims), Claim.objects.select_related("article", "claimant"), limit, RANKED["claims"]
+    )
+    actor_rows, actor_count, actors_capped = _first(
+        _ids(ranked_actors(q)), Actor.objects.all(), limit, RANKED["actors"]
+    )
 
     article_heads = _headlines(
         q, ARTICLES.table, ARTICLES.fts, ["title", "text"], [a.pk for a in article_rows]
@@ -167,7 +235,7 @@ def search(*, user, text: str, limit: int = 20) -> Results:
 
     return Results(
         q,
-        Found([article_hit(a) for a in article_rows], _bounded_count(articles)),
-        Found([claim_hit(c) for c in claim_rows], _bounded_count(claims)),
-        Found([actor_hit(a) for a in actor_rows], _bounded_count(actors)),
+        Found([article_hit(a) for a in article_rows], article_count, articles_capped),
+        Found([claim_hit(c) for c in claim_rows], claim_count, claims_capped),
+        Found([actor_hit(a) for a in actor_rows], actor_count, actors_capped),
     )

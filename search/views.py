@@ -10,7 +10,9 @@ from django.views.decorators.http import require_GET
 from search.query import MAX_QUERY
 from search.results import search
 
-RESULTS_PER_KIND = 20
+# The best of each kind, as a web search shows them; the claims page and the article list
+# page through every match ("All matching claims").
+RESULTS_PER_KIND = 10
 
 
 @login_required

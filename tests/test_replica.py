@@ -377,3 +377,26 @@ def test_a_workflow_transition_reads_the_primary(desk):
         )
     assert response.status_code == 200
     assert not queries.replica.captured_queries
+
+
+@needs_replica
+@through_replica
+@pytest.mark.parametrize("sparse_limit", [1000, 1])
+def test_a_claim_search_reads_from_the_replica(desk, monkeypatch, sparse_limit):
+    """`q` on the claim list: the bounded probe that chooses how to narrow, and the
+    narrowed list, both read the replica (few matches, and many)."""
+    from search import selectors
+
+    monkeypatch.setattr(selectors, "SPARSE_LIMIT", sparse_limit)
+    client = APIClient()
+    client.force_authenticate(desk["author"])
+    with Queries() as queries:
+        response = client.get(reverse("v1:claim-list"), {"q": "cyberattacks"})
+        assert response.status_code == 200
+    assert [c["id"] for c in response.json()["results"]] == [
+        desk["draft"].pk,
+        desk["approved"].pk,
+    ]
+    on_primary = [q["sql"] for q in queries.primary.captured_queries]
+    assert not [sql for sql in on_primary if "annotations_claim" in sql]
+    assert [q for q in queries.replica.captured_queries if "search_document" in q["sql"]]

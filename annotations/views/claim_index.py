@@ -4,6 +4,12 @@ filters as a form (the shared `ClaimFilter`), sortable, paged, counted.
 The count stops at `COUNT_LIMIT` ("1,000+") and pages are read with one row more than
 shown to know if there is a next one, so a desk of half a million claims costs the same
 page as a small one.
+
+The actor, claimant and source are chosen by name: a type-ahead picker (the claim form's,
+`static/claimdesk/claim_filters.js`) fills in the id; without it, or when a name is typed
+and sent without choosing, the server takes the best match of the registry's own search
+(`*_label`), or says on the field that nothing is named so. Ids in the address (links
+from actor, source and article pages) are read as before.
 """
 
 from __future__ import annotations
@@ -19,6 +25,10 @@ from django.views.decorators.http import require_GET
 from annotations.filters import ClaimFilter
 from annotations.params import page_param
 from annotations.selectors import claims_visible_to
+from annotations.selectors.actors import actor_list
+from annotations.selectors.sources import source_list
+from annotations.text import fold
+from annotations.views.pickers import picker_endpoints
 from claimdesk.replica import lag_tolerant
 
 CLAIMS_PER_PAGE = 50
@@ -30,9 +40,44 @@ SORTS = {
     "-reviewed_at": ("Recently reviewed", ("-reviewed_at", "-pk")),
     "status": ("By status", ("status", "-created", "-pk")),
 }
-# Ids are typed (or arrive from links on actor, source and article pages): a select of
-# every actor of the registry would weigh more than the page.
-ID_FIELDS = ("article", "project", "actor", "claimant", "source")
+# Ids that arrive from links on article and desk pages.
+ID_FIELDS = ("article", "project")
+# Chosen by name (a picker over the registry's search; a select of every actor of the
+# registry would weigh more than the page): the field, and what a typed name looks up.
+PICKED = {"actor": "actor", "claimant": "actor", "source": "source"}
+MAX_LABEL = 200
+
+
+def _best_match(kind: str, label: str):
+    """The registry's best match for a typed name: the actor search's first (exact name,
+    then exact alias, then names that start with it), or the source named exactly so,
+    else the first whose name, publisher or URL holds it."""
+    if kind == "actor":
+        return actor_list(filters={"q": label}).first()
+    sources = source_list(filters={"q": label})
+    folded = fold(label)
+    exact = [source for source in sources[:20] if fold(source.name) == folded]
+    return exact[0] if exact else sources.first()
+
+
+def read_picked_names(data) -> tuple[dict[str, str], dict[str, str]]:
+    """Turn the names typed in the actor, claimant and source boxes into ids in `data`
+    (a mutable QueryDict) where no id was chosen. Returns the names typed, by field, and
+    an error by field for a name that finds nothing."""
+    labels, errors = {}, {}
+    for field, kind in PICKED.items():
+        label = data.pop(f"{field}_label", [""])[-1].strip()[:MAX_LABEL]
+        if not label:
+            continue
+        labels[field] = label
+        if (data.get(field) or "").strip():
+            continue
+        found = _best_match(kind, label)
+        if found is None:
+            errors[field] = f"No {kind} is named “{label}”."
+        else:
+            data[field] = str(found.pk)
+    return labels, errors
 
 
 def filter_form(filterset: ClaimFilter):
@@ -68,6 +113,7 @@ def claim_index(request):
     """`/claims/?status=…&actor=…&q=…&sort=…&page=…`: a bad filter value is shown on its
     field and lists nothing; it is never an error page."""
     data = request.GET.copy()
+    labels, name_errors = read_picked_names(data)
     sort = data.pop("sort", ["-created"])[-1]
     if sort not in SORTS:
         sort = "-created"
@@ -79,6 +125,9 @@ def claim_index(request):
         request=SimpleNamespace(user=request.user),
     )
     rows, count, has_next = [], 0, False
+    if filterset.is_valid():  # cleans the form, so that errors can be added to it
+        for field, error in name_errors.items():
+            filterset.form.add_error(field, error)
     if filterset.is_valid():
         claims = filterset.qs.order_by(*SORTS[sort][1])
         count = claims.order_by()[: COUNT_LIMIT + 1].count()
@@ -99,7 +148,9 @@ def claim_index(request):
         "annotations/claims/index.html",
         {
             "form": filter_form(filterset),
-            "names": chosen_names(filterset),
+            "names": {**labels, **chosen_names(filterset)},
+            "picked": PICKED,
+            "pickers": picker_endpoints(),
             "rows": rows,
             "count": count,
             "count_label": f"{COUNT_LIMIT:,}+" if count > COUNT_LIMIT else f"{count:,}",

@@ -37,6 +37,7 @@ from annotations.services.revisions import (
     claim_reattach,
     may_reattach,
 )
+from annotations.templatetags.places import place_of
 from annotations.views.refusals import refuse_unless
 from articles.models import Article, ArticleRevision
 from claimdesk.errors import AnchorMismatch, DomainError, InvalidInput, StaleVersion
@@ -366,6 +367,19 @@ class ReattachForm(forms.Form):
         return data
 
 
+def _chosen_place(form, text: str) -> str:
+    """Where the passage the form holds stands, in a reader's words ("paragraph 3 of 7,
+    41 words"), or "" when it holds none that the text has."""
+    values = form.data if form.is_bound else form.initial
+    try:
+        start, end = int(values.get("start")), int(values.get("end"))
+    except (TypeError, ValueError):
+        return ""
+    if not 0 <= start < end <= len(text):
+        return ""
+    return place_of(text, start, end)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_reattach_view(request, claim_id: int):
@@ -416,6 +430,7 @@ def claim_reattach_view(request, claim_id: int):
         request,
         "annotations/revisions/reattach.html",
         {
+            "place": _chosen_place(form, text),
             "claim": claim,
             "article": claim.article,
             "revision": revision,

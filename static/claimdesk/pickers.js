@@ -92,7 +92,7 @@ function matchedAlias(entry, query) {
  * A combobox over one `.picker`: a hidden id input and a visible text input.
  * `context` gives the search and create endpoints and the passage's suggestions.
  */
-class Picker {
+export class Picker {
   constructor(root, context) {
     this.root = root;
     this.context = context;

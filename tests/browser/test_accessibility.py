@@ -12,6 +12,7 @@ import pytest
 from annotations.roles import sync_role_groups
 from annotations.services.claims import claim_submit
 from annotations.services.reviews import review_decide
+from annotations.services.revisions import article_revise
 from tests.factories import ActorFactory, ArticleFactory, SourceFactory, UserFactory, make_claim
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
@@ -54,7 +55,12 @@ def desk(transactional_db):
         comment="Which spokesman?",
     )
     make_claim(author=writer, article=article, exact="the July cyberattacks", statement="Draft.")
+    # A claim whose passage a revision removed: the re-attach page.
+    revised = ArticleFactory(title="Tirana responds", text="First paragraph.\n\nTo be cut.")
+    orphan = make_claim(author=writer, article=revised, exact="To be cut", statement="Cut.")
+    article_revise(user=writer, article_id=revised.pk, text="First paragraph.\n\nRewritten.")
     return {
+        "orphan": orphan,
         "writer": writer,
         "checker": checker,
         "article": article,
@@ -83,6 +89,8 @@ def pages(desk):
         "/sources/",
         f"/sources/{desk['source'].pk}/",
         "/claims/orphaned/",
+        f"/claims/{desk['orphan'].pk}/reattach/",
+        "/claims/?claimant_label=Edi+Rama&actor_label=Tehran",
         "/import/",
     ]
 

@@ -80,6 +80,29 @@ def test_the_claims_page_filters(page, login, desk):
     no_sideways_scroll(page)
 
 
+def test_the_claims_page_chooses_an_actor_by_name(page, login, desk):
+    """Nobody types an id: the claimant box offers the registry's matches for a name or
+    an alias, chosen by keyboard, and the page lists that actor's claims."""
+    login(desk["writer"])
+    page.goto("/claims/")
+    expect(page.locator("[data-testid=claim-row]")).to_have_count(2)
+    box = page.locator("[data-testid=pick-claimant]")
+    expect(box).to_have_attribute("role", "combobox")
+    box.fill("Tehr")
+    option = page.locator(".picker-option", has_text="Iran")
+    expect(option).to_be_visible()
+    expect(option).to_contain_text("Tehran")
+    box.press("Enter")
+    expect(box).to_have_value("Iran")
+    page.click("text=Show claims")
+    expect(page.locator("[data-testid=claim-row]")).to_have_count(1)
+    expect(page.locator("[data-testid=claim-row]")).to_contain_text(
+        "The foreign ministry denies it."
+    )
+    assert "claimant=" in page.url and "claimant=&" not in page.url
+    expect(page.locator("[data-testid=pick-claimant]")).to_have_value("Iran")
+
+
 def test_a_claim_sent_back_leads_to_its_edit_and_the_unread_count_changes(page, login, desk):
     claim = desk["accusation"]
     review_decide(

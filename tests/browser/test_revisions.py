@@ -8,6 +8,7 @@ connection, without the serialized data), so `roles` puts them back itself.
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from annotations.models import AnchorState, Claim, EventKind
 from annotations.roles import sync_role_groups
@@ -92,6 +93,13 @@ def test_researcher_reattaches_an_orphaned_claim_by_selecting_text(
     )
     assert page.input_value("#id_end") == str(expected_start + len(NEW_PASSAGE))
     assert page.input_value("#id_exact") == NEW_PASSAGE
+    # Where it stands is said in paragraphs and words; the offsets stay folded away.
+    paragraph = REVISED.count("\n\n", 0, expected_start) + 1
+    words = len(NEW_PASSAGE.split())
+    expect(page.get_by_test_id("reattach-place")).to_have_text(
+        f"Chosen: Paragraph {paragraph} of {REVISED.count(chr(10) * 2) + 1}, {words} words."
+    )
+    assert not page.is_visible("#id_start")
     page.get_by_test_id("reattach-submit").click()
     page.wait_for_url(f"**{reverse('claim_detail', args=[orphaned_claim.pk])}")
 
@@ -110,7 +118,9 @@ def test_typed_offsets_show_the_quote_they_select(
     page.goto(reverse("claim_reattach", args=[orphaned_claim.pk]))
     page.wait_for_selector("#reattach-text[data-ready]")
     start = REVISED.index("Tehran denied")
+    page.click("text=Type the position instead")
     page.fill("#id_start", str(start))
     page.fill("#id_end", str(start + len("Tehran denied")))
     assert page.input_value("#id_exact") == "Tehran denied"
+    expect(page.get_by_test_id("reattach-place")).to_contain_text(", 2 words.")
     assert page.js_errors == []

@@ -261,3 +261,136 @@ def test_an_article_search_reads_through_the_index():
     else:
         plan = query.explain()
         assert "VIRTUAL TABLE INDEX" in plan
+
+
+def test_a_query_matching_more_than_is_ranked_says_so(client, writer, iran, monkeypatch):
+    """Beyond its bound a kind ranks only what it read first: the count says "N+" and the
+    page says that the order is approximate; below it, counts are exact and nothing is
+    said."""
+    from search import selectors
+
+    monkeypatch.setitem(selectors.RANKED, "claims", 3)
+    article = ArticleFactory(title="Heron report", text=BODY)
+    for i in range(4):
+        make_claim(
+            author=writer, article=article, exact="the cyberattacks", statement=f"Herons {i}."
+        )
+    results = search(user=writer, text="herons")
+    assert results.claims.capped and results.claims.count_label == "3+"
+    assert len(results.claims.hits) == 3
+    assert not results.articles.capped and results.articles.count_label == "1"
+    client.force_login(writer)
+    page = client.get(reverse("search"), {"q": "herons"}).content.decode()
+    assert 'data-testid="search-capped"' in page
+    assert "3+ claims" in page
+    page = client.get(reverse("search"), {"q": "Kanaani"}).content.decode()
+    assert 'data-testid="search-capped"' not in page
+
+
+def test_an_actor_found_by_its_links_is_ranked_within_the_bound(writer, iran, monkeypatch):
+    """The claims an actor's name finds through its links come from a bounded read of the
+    links too: with more linked claims than the bound, the bound is what is ranked."""
+    from search import selectors
+
+    monkeypatch.setitem(selectors.RANKED, "claims", 2)
+    for _ in range(3):
+        make_claim(author=writer, statement="Nothing in words.", actors=[(iran, "accused")])
+    results = search(user=writer, text="Tehran")
+    assert results.claims.capped and len(results.claims.hits) == 2
+
+
+def test_the_ranked_claims_read_through_the_indexes():
+    """The bounded read of the claims a common name finds (its words, the claimant, the
+    actor links) starts from indexes, never from a scan of the claims."""
+    from search.selectors import claim_candidates_sql
+
+    iran = ActorFactory(name="Iran", kind="state", aliases=["Tehran"])
+    q = read_query("Tehran")
+    assert q.actor_ids == (iran.pk,)
+    with connection.cursor() as cursor:
+        for scope in (None, [main_desk().pk]):
+            sql, params = claim_candidates_sql(q, scope=scope)
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("EXPLAIN " + sql, params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                assert "Seq Scan" not in plan
+                if scope is None:
+                    assert index.gin_index(index.CLAIMS) in plan
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+                assert "VIRTUAL TABLE INDEX" in plan
+                assert "SCAN annotations_claim\n" not in plan + "\n"
+
+
+@pytest.mark.parametrize("sparse_limit", [1000, 1])
+def test_the_api_q_finds_the_same_claims_however_many_match(
+    writer, reviewer, colleague, iran, monkeypatch, sparse_limit
+):
+    """Few matches narrow the list to their ids; many (here: more than one) to a test of
+    each row in the list's own order (PostgreSQL). Both find the same claims, newest
+    first: by words, by note (only for those who may read it), as claimant, by link."""
+    from annotations.services.claims import claim_submit
+    from search import selectors
+
+    monkeypatch.setattr(selectors, "SPARSE_LIMIT", sparse_limit)
+    article = ArticleFactory(title="Albania", text=BODY)
+    by_words = make_claim(
+        author=writer, article=article, exact="the cyberattacks", statement="Tehran did it."
+    )
+    by_link = make_claim(
+        author=writer,
+        article=article,
+        exact="rejected the accusation",
+        statement="Attacks happened.",
+        actors=[(iran, "accused")],
+    )
+    as_claimant = make_claim(
+        author=writer, article=article, exact="Edi Rama", statement="A denial.", claimant=iran
+    )
+    noted = make_claim(
+        author=writer, article=article, exact="foreign ministry", statement="The ministry spoke."
+    )
+    claim_update(user=writer, claim_id=noted.pk, version=noted.version, note="Tehran says so")
+    noted = claim_submit(user=writer, claim_id=noted.pk, version=noted.version + 1)
+    make_claim(author=writer, article=article, exact="speaking for", statement="Unrelated.")
+
+    def found_by(user, text):
+        api = APIClient()
+        api.force_authenticate(user)
+        answer = api.get(reverse("v1:claim-list"), {"q": text})
+        assert answer.status_code == 200, answer.content
+        return [c["id"] for c in answer.json()["results"]]
+
+    # The author sees their drafts and reads their note; the desk's reviewer sees the
+    # submitted claim and reads its note; a colleague sees it but not its note.
+    assert found_by(writer, "Tehran") == [noted.pk, as_claimant.pk, by_link.pk, by_words.pk]
+    assert found_by(reviewer, "Tehran") == [noted.pk]
+    assert found_by(colleague, "Tehran") == []
+    assert found_by(writer, "zzyzxq") == []
+
+
+def test_the_bound_keeps_what_the_words_found_before_what_the_actor_found(
+    writer, iran, monkeypatch
+):
+    """A name in many claims fills the bound with the claims it is linked to; those whose
+    words match, which rank first, are kept whatever their age."""
+    from search import selectors
+
+    monkeypatch.setitem(selectors.RANKED, "claims", 2)
+    article = ArticleFactory(title="Albania", text=BODY)
+    in_words = make_claim(
+        author=writer, article=article, exact="the cyberattacks", statement="Tehran denies."
+    )
+    for _ in range(3):
+        make_claim(
+            author=writer,
+            article=article,
+            exact="rejected the accusation",
+            statement="Nothing in words.",
+            actors=[(iran, "accused")],
+        )
+    results = search(user=writer, text="Tehran")
+    assert results.claims.capped
+    assert results.claims.hits[0].object.pk == in_words.pk

@@ -115,3 +115,16 @@ def test_a_rejection_needs_a_comment_at_every_door(client):
     assert "Tell the author why, in a comment." in response.content.decode()
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED
+
+
+def test_the_review_form_says_the_rating_feeds_claimreview(client):
+    """A reviewer reads, beside the rating, that an approval without one is left out of
+    the ClaimReview export (the export page counts those it leaves out)."""
+    writer = UserFactory(username="writer", roles=["researcher"])
+    checker = UserFactory(username="checker", roles=["reviewer"])
+    claim = make_claim(author=writer)
+    claim_submit(user=writer, claim_id=claim.pk, version=claim.version)
+    client.force_login(checker)
+    page = client.get(reverse("review_queue")).content.decode()
+    assert 'name="rating_value"' in page
+    assert "An approval with a rating is published in the ClaimReview export" in page

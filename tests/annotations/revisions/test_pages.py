@@ -303,3 +303,25 @@ def test_orphaned_page_narrows_to_one_article(as_user, researcher, submitted_cla
         .content.decode()
     )
     assert claim.statement in body and "Elsewhere." not in body
+
+
+def test_reattach_page_speaks_of_paragraphs_and_words_not_offsets(
+    as_user, researcher, submitted_claim
+):
+    """The old passage and the chosen one are placed in paragraphs and words; the
+    code-point positions are only in the folded "type the position" part."""
+    claim, text = delete_passage(researcher, submitted_claim)
+    client = as_user(researcher)
+    page = client.get(reverse("claim_reattach", args=[claim.pk])).content.decode()
+    assert re.search(r"Its passage in revision 1, paragraph \d+ of \d+, \d+ words?:", page)
+    assert "Offsets count characters" not in page
+    assert "<summary>Type the position instead</summary>" in page
+    passage = "Iran had never attacked Albania"
+    start = text.index(passage)
+    refused = client.post(
+        reverse("claim_reattach", args=[claim.pk]),
+        {"version": claim.version + 5, "start": start, "end": start + len(passage)},
+    ).content.decode()
+    paragraph = text.count("\n\n", 0, start) + 1
+    total = text.count("\n\n") + 1
+    assert f"Chosen: Paragraph {paragraph} of {total}, 5 words." in refused

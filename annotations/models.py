@@ -518,8 +518,10 @@ class AccusationCount(models.Model):
                 name="accusation_count_unique",
             ),
         ]
+        # The pairs of an actor with the most claims in a status come first, from these.
         indexes = [
-            models.Index(fields=["accused", "project", "status"], name="accusation_accused_idx"),
+            models.Index(fields=["claimant", "status", "claims"], name="accusation_claimant_idx"),
+            models.Index(fields=["accused", "status", "claims"], name="accusation_accused_idx"),
         ]
 
     def __str__(self) -> str:

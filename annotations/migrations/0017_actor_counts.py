@@ -114,7 +114,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='accusationcount',
-            index=models.Index(fields=['accused', 'project', 'status'], name='accusation_accused_idx'),
+            index=models.Index(fields=['claimant', 'status', 'claims'], name='accusation_claimant_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='accusationcount',
+            index=models.Index(fields=['accused', 'status', 'claims'], name='accusation_accused_idx'),
         ),
         migrations.AddConstraint(
             model_name='accusationcount',

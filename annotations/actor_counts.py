@@ -10,8 +10,9 @@ claimants in bulk, an article moved to another desk, a restore), on SQLite and
 PostgreSQL alike. Three tables:
 
 - `ActorClaimCount` (actor, role, project, status → claims): `role` is a role of
-  `ActorRole` (link rows, one per claim by the link's uniqueness), `claimant`, or
-  `involved`: the claims that name the actor at all, each once.
+  `ActorRole` (link rows, one per claim by the link's uniqueness), `claimant`,
+  `involved`: the claims that name the actor at all, each once, or `linked`: the claims
+  that link it in any role, each once.
 - `ActorInvolvement` (claim, actor → as claimant 0/1, links): how often a claim names an
   actor. `involved` counts a claim when this reaches one and stops when it falls to zero,
   so a claim naming Iran as its claimant and as accused counts once, whatever order the
@@ -44,6 +45,7 @@ TABLES = (CLAIMS, LINKS)
 # The pseudo-roles of `ActorClaimCount.role` beside those of `ActorRole`.
 CLAIMANT = "claimant"
 INVOLVEMENT = "involved"
+LINKED = "linked"
 
 TRIGGER_NAMES = {
     "sqlite": (
@@ -82,6 +84,9 @@ def _claim_side(row: str, sign: str) -> list[str]:
         f"(SELECT actor_id, role FROM {LINKS} WHERE claim_id = {row}.id)",
         f"UPDATE {COUNTS} SET claims = claims {sign} 1 WHERE {where} AND role = '{INVOLVEMENT}' "
         f"AND actor_id IN (SELECT actor_id FROM {INVOLVED} WHERE claim_id = {row}.id)",
+        f"UPDATE {COUNTS} SET claims = claims {sign} 1 WHERE {where} AND role = '{LINKED}' "
+        f"AND actor_id IN (SELECT actor_id FROM {INVOLVED} WHERE claim_id = {row}.id "
+        "AND links > 0)",
         f"UPDATE {PAIRS} SET claims = claims {sign} 1 WHERE claimant_id = {row}.claimant_id "
         f"AND {where} AND accused_id IN "
         f"(SELECT actor_id FROM {LINKS} WHERE claim_id = {row}.id AND role = 'accused')",
@@ -110,6 +115,10 @@ def _claim_side(row: str, sign: str) -> list[str]:
             select=f"SELECT actor_id, '{INVOLVEMENT}', {values} FROM {INVOLVED} "
             f"WHERE claim_id = {row}.id"
         ),
+        _ENSURE_COUNT.format(
+            select=f"SELECT actor_id, '{LINKED}', {values} FROM {INVOLVED} "
+            f"WHERE claim_id = {row}.id AND links > 0"
+        ),
         _ENSURE_PAIR.format(
             select=f"SELECT {row}.claimant_id, actor_id, {values} FROM {LINKS} "
             f"WHERE claim_id = {row}.id AND role = 'accused'"
@@ -126,6 +135,7 @@ def _link_side(row: str, sign: str) -> list[str]:
     this = f"claim_id = {row}.claim_id AND actor_id = {row}.actor_id"
     # The claim names the actor exactly once (+: for the first time; -: no longer).
     boundary = "as_claimant + links = 1" if sign == "+" else "as_claimant + links = 0"
+    linked_boundary = "links = 1" if sign == "+" else "links = 0"
     counted = [
         f"UPDATE {COUNTS} SET claims = claims {sign} 1 WHERE actor_id = {row}.actor_id "
         f"AND role = {row}.role AND (project_id, status) = {claim}",
@@ -133,6 +143,9 @@ def _link_side(row: str, sign: str) -> list[str]:
         f"UPDATE {COUNTS} SET claims = claims {sign} 1 WHERE actor_id = {row}.actor_id "
         f"AND role = '{INVOLVEMENT}' AND (project_id, status) = {claim} "
         f"AND EXISTS (SELECT 1 FROM {INVOLVED} WHERE {this} AND {boundary})",
+        f"UPDATE {COUNTS} SET claims = claims {sign} 1 WHERE actor_id = {row}.actor_id "
+        f"AND role = '{LINKED}' AND (project_id, status) = {claim} "
+        f"AND EXISTS (SELECT 1 FROM {INVOLVED} WHERE {this} AND {linked_boundary})",
         f"UPDATE {PAIRS} SET claims = claims {sign} 1 WHERE {row}.role = 'accused' "
         f"AND accused_id = {row}.actor_id AND (claimant_id, project_id, status) = {pair_claim}",
     ]
@@ -145,6 +158,9 @@ def _link_side(row: str, sign: str) -> list[str]:
         ),
         _ENSURE_COUNT.format(
             select=f"SELECT {row}.actor_id, '{INVOLVEMENT}', c.project_id, c.status, 0 {of_claim}"
+        ),
+        _ENSURE_COUNT.format(
+            select=f"SELECT {row}.actor_id, '{LINKED}', c.project_id, c.status, 0 {of_claim}"
         ),
         f"INSERT INTO {INVOLVED} (claim_id, actor_id, as_claimant, links) "
         f"SELECT {row}.claim_id, {row}.actor_id, 0, 0 {of_claim} "
@@ -297,6 +313,11 @@ UNION ALL
 SELECT i.actor_id, '{INVOLVEMENT}', c.project_id, c.status, COUNT(*)
 FROM ({FRESH_INVOLVED}) i
 JOIN {CLAIMS} c ON c.id = i.claim_id
+GROUP BY i.actor_id, c.project_id, c.status
+UNION ALL
+SELECT i.actor_id, '{LINKED}', c.project_id, c.status, COUNT(*)
+FROM ({FRESH_INVOLVED}) i
+JOIN {CLAIMS} c ON c.id = i.claim_id WHERE i.links > 0
 GROUP BY i.actor_id, c.project_id, c.status"""
 FRESH_PAIRS = f"""SELECT c.claimant_id, l.actor_id, c.project_id, c.status, COUNT(*)
 FROM {LINKS} l JOIN {CLAIMS} c ON c.id = l.claim_id WHERE l.role = 'accused'

@@ -470,8 +470,9 @@ class ProjectClaimCount(models.Model):
 class ActorClaimCount(models.Model):
     """How many claims of a project, in a status, name an actor in a role, kept by
     database triggers in the transaction of every change (see
-    `annotations.actor_counts`). `role` is a role of `ActorRole`, or `claimant`, or
-    `involved` (the claims that name the actor at all, each counted once). Read, never
+    `annotations.actor_counts`). `role` is a role of `ActorRole`, `claimant`,
+    `involved` (the claims that name the actor at all, each counted once) or `linked`
+    (the claims that link it in any role, each once). Read, never
     written, by the application."""
 
     actor = models.ForeignKey(

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
+from annotations.actor_counts import CLAIMANT
 from annotations.error_contract import answers_json
 from annotations.models import Actor, ActorAlias, ActorKind
 from annotations.params import MAX_NUMBER, number_param, page_param
@@ -161,11 +162,16 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     streams = actor_claim_streams(user=request.user, actor_ids=actor_ids)
     subjects = set(actor_ids)
 
+    # The kept counts give the sizes of two lists; denials are counted by walking them.
+    known = {"made": claims.role_counts[CLAIMANT], "about": claims.linked, "denials": None}
+
     def listed(name: str, with_roles: bool = False) -> ClaimPage:
         page = _keyset_page(
             request,
             name,
-            lambda **cursor: claim_page(streams[name], size=CLAIMS_PAGE_SIZE, **cursor),
+            lambda **cursor: claim_page(
+                streams[name], size=CLAIMS_PAGE_SIZE, count=known[name], **cursor
+            ),
         )
         return _with_roles_of(page, subjects) if with_roles else page
 

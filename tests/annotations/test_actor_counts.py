@@ -174,12 +174,13 @@ def test_a_claim_naming_an_actor_twice_counts_once_for_it(db):
     )
     rows = ActorClaimCount.objects.filter(actor=iran, project=main, status=ClaimStatus.DRAFT)
     counts = {row.role: row.claims for row in rows}
-    assert counts == {"involved": 1, "claimant": 1, "accused": 1, "denier": 1}
+    assert counts == {"involved": 1, "linked": 1, "claimant": 1, "accused": 1, "denier": 1}
     submit(writer, claim)
     decide(reviewer, claim, "approve")
     rows = ActorClaimCount.objects.filter(actor=iran, project=main, claims__gt=0)
     assert {(row.role, row.status) for row in rows} == {
-        (role, ClaimStatus.APPROVED) for role in ("involved", "claimant", "accused", "denier")
+        (role, ClaimStatus.APPROVED)
+        for role in ("involved", "linked", "claimant", "accused", "denier")
     }
     assert ActorInvolvement.objects.get(claim=claim, actor=iran).links == 2
     assert_counts_fresh()

@@ -53,10 +53,10 @@ def _claim_rows(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         .prefetch_related(
             Prefetch(
                 "actor_links",
-                queryset=ClaimActor.objects.select_related("actor").only(
-                    "id", "claim_id", "role", "actor__id", "actor__name"
-                ),
-            )
+                queryset=ClaimActor.objects.only("id", "claim_id", "role", "actor_id"),
+            ),
+            # Read by id apart: joined, the planner hashed the whole registry of actors.
+            Prefetch("actor_links__actor", queryset=Actor.objects.only("id", "name")),
         )
         .order_by("-pk")
     )

@@ -15,11 +15,13 @@ from django_filters.fields import IsoDateTimeField
 from annotations.models import (
     Actor,
     ActorAlias,
+    ActorInvolvement,
     ActorKind,
     ActorRole,
     AnchorState,
     Certainty,
     Claim,
+    ClaimActor,
     ClaimRelation,
     ClaimStatus,
 )
@@ -107,12 +109,16 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_actor(self, queryset, name, value):
         if not value:
             return queryset
+        # Claims naming the actor, each once, from the kept involvements (or its links
+        # in the role): a join on links OR the claimant needed a DISTINCT over every
+        # column, and the planner walked a whole desk for an actor of a few claims (2 s
+        # at 501,000 claims).
         role = self.form.cleaned_data.get("role")
-        links = Q(actor_links__actor=value)
         if role:
-            links &= Q(actor_links__role=role)
-            return queryset.filter(links).distinct()
-        return queryset.filter(links | Q(claimant=value)).distinct()
+            named = ClaimActor.objects.filter(actor=value, role=role)
+        else:
+            named = ActorInvolvement.objects.filter(actor=value)
+        return queryset.filter(pk__in=named.values("claim_id"))
 
     def filter_role(self, queryset, name, value):
         # With `actor`, the role narrows that actor's links (see filter_actor);

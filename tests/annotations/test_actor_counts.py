@@ -256,3 +256,21 @@ def test_the_migration_counts_the_claims_already_there_then_keeps_counting():
     )
     accused.refresh_from_db()
     assert accused.claims == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_is_counted_at_its_end_and_then_kept():
+    writer, _, _, (main, _), (iran, rama, *_) = _world()
+    with actor_counts.counted_afterwards(connection):
+        assert actor_counts.installed_triggers(connection) == set()
+        make_claim(
+            author=writer,
+            article=ArticleFactory(project=main),
+            claimant=rama,
+            actors=[(iran, ActorRole.ACCUSED)],
+        )
+    assert actor_counts.installed_triggers(connection) == set(
+        actor_counts.TRIGGER_NAMES[connection.vendor]
+    )
+    assert_counts_fresh()
+    assert ActorClaimCount.objects.get(actor=iran, role="accused", status="draft").claims == 1

@@ -187,8 +187,106 @@ def _block(statements: list[str]) -> str:
     return "; ".join(statements)
 
 
+def _pg_add(table: str, columns: str, values: str, delta: str) -> str:
+    """Add `delta` to the row of `table` with the key `values` (made when missing): one
+    statement that finds its row through the table's unique index, whatever the
+    planner's statistics say (a fresh table has none)."""
+    return (
+        f"INSERT INTO {table} ({columns}, claims) VALUES ({values}, {delta}) "
+        f"ON CONFLICT ({columns}) DO UPDATE SET claims = {table}.claims + EXCLUDED.claims"
+    )
+
+
+def _pg_count(actor: str, role: str, where: str, delta: str) -> str:
+    return _pg_add(COUNTS, "actor_id, role, project_id, status", f"{actor}, {role}, {where}", delta)
+
+
+def _pg_pair(claimant: str, accused: str, where: str, delta: str) -> str:
+    return _pg_add(
+        PAIRS,
+        "claimant_id, accused_id, project_id, status",
+        f"{claimant}, {accused}, {where}",
+        delta,
+    )
+
+
+def _pg_claim_side(row: str, delta: str) -> str:
+    """PL/pgSQL counting the claim `row` with its links in (+1) or out (-1): a loop over
+    the claim's own links and involvements, each count found by its key."""
+    where = f"{row}.project_id, {row}.status"
+    loops = f"""
+        {_pg_count(f"{row}.claimant_id", f"'{CLAIMANT}'", where, delta)};
+        FOR r IN SELECT actor_id, role FROM {LINKS} WHERE claim_id = {row}.id LOOP
+            {_pg_count("r.actor_id", "r.role", where, delta)};
+            IF r.role = 'accused' THEN
+                {_pg_pair(f"{row}.claimant_id", "r.actor_id", where, delta)};
+            END IF;
+        END LOOP;
+        FOR r IN SELECT actor_id, links FROM {INVOLVED} WHERE claim_id = {row}.id LOOP
+            {_pg_count("r.actor_id", f"'{INVOLVEMENT}'", where, delta)};
+            IF r.links > 0 THEN {_pg_count("r.actor_id", f"'{LINKED}'", where, delta)}; END IF;
+        END LOOP;"""
+    if delta == "-1":
+        # Counted out while the claimant still names it; then the claimant's reason goes.
+        return f"""{loops}
+        UPDATE {INVOLVED} SET as_claimant = 0 WHERE claim_id = {row}.id
+            AND actor_id = {row}.claimant_id;
+        DELETE FROM {INVOLVED} WHERE claim_id = {row}.id AND as_claimant + links = 0;"""
+    return f"""
+        INSERT INTO {INVOLVED} (claim_id, actor_id, as_claimant, links)
+            VALUES ({row}.id, {row}.claimant_id, 1, 0)
+            ON CONFLICT (claim_id, actor_id) DO UPDATE SET as_claimant = 1;
+        {loops}"""
+
+
+def _pg_link_side(row: str, delta: str) -> str:
+    """PL/pgSQL counting the link `row` in (+1) or out (-1) of its claim's counts;
+    nothing when its claim is gone (the claim's deletion counted its links out)."""
+    where = "c.project_id, c.status"
+    named = (
+        f"INSERT INTO {INVOLVED} (claim_id, actor_id, as_claimant, links) "
+        f"VALUES ({row}.claim_id, {row}.actor_id, 0, 1) ON CONFLICT (claim_id, actor_id) "
+        f"DO UPDATE SET links = {INVOLVED}.links + 1 RETURNING as_claimant, links INTO k"
+        if delta == "1"
+        else f"UPDATE {INVOLVED} SET links = links - 1 WHERE claim_id = {row}.claim_id "
+        f"AND actor_id = {row}.actor_id RETURNING as_claimant, links INTO k"
+    )
+    # The claim names the actor exactly once (+: for the first time; -: no longer).
+    edge = "1" if delta == "1" else "0"
+    gone = (
+        ""
+        if delta == "1"
+        else f"DELETE FROM {INVOLVED} WHERE claim_id = {row}.claim_id "
+        f"AND actor_id = {row}.actor_id AND as_claimant + links = 0;"
+    )
+    return f"""
+        SELECT project_id, status, claimant_id INTO c FROM {CLAIMS} WHERE id = {row}.claim_id;
+        IF FOUND THEN
+            {_pg_lock("c.project_id")};
+            {_pg_count(f"{row}.actor_id", f"{row}.role", where, delta)};
+            IF {row}.role = 'accused' THEN
+                {_pg_pair("c.claimant_id", f"{row}.actor_id", where, delta)};
+            END IF;
+            {named};
+            IF FOUND THEN
+                IF k.links = {edge} THEN
+                    {_pg_count(f"{row}.actor_id", f"'{LINKED}'", where, delta)};
+                END IF;
+                IF k.as_claimant + k.links = {edge} THEN
+                    {_pg_count(f"{row}.actor_id", f"'{INVOLVEMENT}'", where, delta)};
+                END IF;
+            END IF;
+            {gone}
+        END IF;"""
+
+
 def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
-    """(statements creating the triggers, statements dropping them) for `vendor`."""
+    """(statements creating the triggers, statements dropping them) for `vendor`.
+
+    SQLite runs each trigger row by row with set statements over the claim's links; on
+    PostgreSQL the same counting is written as PL/pgSQL that finds every count by its
+    key (`_pg_add`), since plans made before the tables have statistics (a bulk load
+    into a new database) may scan them otherwise."""
     remove_claim, add_claim = _claim_side("OLD", "-"), _claim_side("NEW", "+")
     forget = f"DELETE FROM {INVOLVED} WHERE claim_id = OLD.id"
     remove_link, add_link = _link_side("OLD", "-"), _link_side("NEW", "+")
@@ -208,32 +306,27 @@ def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
             f"INSERT INTO {PROJECT_COUNTS} (project_id, {columns}) VALUES (NEW.project_id, "
             f"{zeros}) ON CONFLICT (project_id) DO NOTHING"
         )
-        link_project = f"SELECT project_id FROM {CLAIMS} WHERE id = {{row}}.claim_id"
         create = [
             f"""CREATE OR REPLACE FUNCTION annotations_actor_count_claim() RETURNS trigger
             LANGUAGE plpgsql AS $$
+            DECLARE r record;
             BEGIN
                 IF TG_OP = 'INSERT' THEN {ensure_project}; {_pg_lock("NEW.project_id")};
                 ELSIF TG_OP = 'UPDATE' THEN {ensure_project};
                     {_pg_lock("OLD.project_id, NEW.project_id")};
                 ELSE {_pg_lock("OLD.project_id")};
                 END IF;
-                IF TG_OP IN ('UPDATE', 'DELETE') THEN {_block(remove_claim)}; END IF;
+                IF TG_OP IN ('UPDATE', 'DELETE') THEN {_pg_claim_side("OLD", "-1")} END IF;
                 IF TG_OP = 'DELETE' THEN {forget}; END IF;
-                IF TG_OP IN ('INSERT', 'UPDATE') THEN {_block(add_claim)}; END IF;
+                IF TG_OP IN ('INSERT', 'UPDATE') THEN {_pg_claim_side("NEW", "1")} END IF;
                 RETURN NULL;
             END $$""",
             f"""CREATE OR REPLACE FUNCTION annotations_actor_count_link() RETURNS trigger
             LANGUAGE plpgsql AS $$
+            DECLARE c record; k record;
             BEGIN
-                IF TG_OP IN ('UPDATE', 'DELETE') THEN
-                    {_pg_lock(link_project.format(row="OLD"))};
-                    {_block(remove_link)};
-                END IF;
-                IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                    {_pg_lock(link_project.format(row="NEW"))};
-                    {_block(add_link)};
-                END IF;
+                IF TG_OP IN ('UPDATE', 'DELETE') THEN {_pg_link_side("OLD", "-1")} END IF;
+                IF TG_OP IN ('INSERT', 'UPDATE') THEN {_pg_link_side("NEW", "1")} END IF;
                 RETURN NULL;
             END $$""",
             f"""CREATE TRIGGER {claim_change} AFTER INSERT OR DELETE ON {CLAIMS}

@@ -131,11 +131,13 @@ def _step(world, step: str, pick: int) -> None:
     elif step == "bulk_claimant":
         Claim.objects.filter(pk=claim.pk).update(claimant=three)
     elif step == "bulk_link_role":
-        # Every link of the claim at once: PostgreSQL fires the row triggers after the
-        # whole statement, SQLite row by row.
-        ClaimActor.objects.filter(claim=claim).exclude(role=ActorRole.MENTIONED).update(
-            actor=one
-        ) if not ClaimActor.objects.filter(claim=claim, actor=one).exists() else None
+        # Every link of one actor of the claim to an actor it does not link, at once:
+        # PostgreSQL fires the row triggers after the whole statement, SQLite row by row.
+        linked = list(ClaimActor.objects.filter(claim=claim).values_list("actor_id", flat=True))
+        spare = [actor for actor in actors if actor.pk not in linked]
+        if linked and spare:
+            moved = max(set(linked), key=linked.count)
+            ClaimActor.objects.filter(claim=claim, actor_id=moved).update(actor=spare[0])
     elif step == "bulk_delete":
         ClaimActor.objects.filter(claim=claim).delete()
         Claim.objects.filter(pk=claim.pk, status=ClaimStatus.DRAFT).delete()

@@ -139,7 +139,7 @@ def _ids(stream: Stream, *, before=None, after=None, limit: int) -> list[int]:
         chunk = list(chunk.values_list(column, flat=True)[:wanted])
         found = list(dict.fromkeys(chunk))
         if stream.visible is not None and found:
-            seen = set(stream.visible.filter(pk__in=found).values_list("pk", flat=True))
+            seen = set(stream.visible.filter(pk__in=found).order_by().values_list("pk", flat=True))
             found = [pk for pk in found if pk in seen]
         ids += [pk for pk in found if not ids or pk != ids[-1]]
         if len(chunk) < wanted:

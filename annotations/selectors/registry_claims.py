@@ -76,6 +76,7 @@ class ClaimPage:
 
     claims: list[Claim]
     count: int
+    ids: list[int] = field(default_factory=list)
     older: int | None = None
     newer: int | None = None
     previous_query: str | None = None
@@ -158,12 +159,14 @@ def claim_page(
     before: int | None = None,
     after: int | None = None,
     count: int | None = None,
+    load: bool = True,
 ) -> ClaimPage:
     """The page of the claims of any of `streams`, newest first: the `size` claims
     before the id `before` (the first page without either) or after the id `after`.
     `count` is the list's size when the caller knows it (from kept counts); otherwise
     the streams are counted up to `COUNT_LIMIT` + 1, which gives the first page too. A
-    few queries a stream and two for the rows, whatever the number of claims."""
+    few queries a stream and three for the rows (none with `load` off: see
+    `load_claims`), whatever the number of claims."""
     found: set[int] = set()
     first_page_read = False
     if count is None:
@@ -187,13 +190,19 @@ def claim_page(
         ids = ids[:size]
         older = ids[-1] if more else None
         newer = ids[0] if before is not None and ids else None
+    page = ClaimPage(claims=[], count=count, ids=ids, older=older, newer=newer)
+    if load:
+        load_claims([page])
+    return page
+
+
+def load_claims(pages: list[ClaimPage]) -> None:
+    """Read the rows of the pages' claims, for all of them at once (a page of the actor
+    page's three lists costs the same three queries as one)."""
+    ids = {pk for page in pages for pk in page.ids}
     rows = {claim.pk: claim for claim in _claim_rows(Claim.objects.filter(pk__in=ids))}
-    return ClaimPage(
-        claims=[rows[pk] for pk in ids if pk in rows],
-        count=count,
-        older=older,
-        newer=newer,
-    )
+    for page in pages:
+        page.claims = [rows[pk] for pk in page.ids if pk in rows]
 
 
 # -- an actor's claims ---------------------------------------------------------------------

@@ -36,6 +36,7 @@ from annotations.selectors.registry_claims import (
     actor_claim_streams,
     actor_claims,
     claim_page,
+    load_claims,
     source_claim_page,
 )
 from annotations.selectors.sources import source_list as list_sources
@@ -165,15 +166,17 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The kept counts give the sizes of two lists; denials are counted by walking them.
     known = {"made": claims.role_counts[CLAIMANT], "about": claims.linked, "denials": None}
 
-    def listed(name: str, with_roles: bool = False) -> ClaimPage:
-        page = _keyset_page(
+    lists = {
+        name: _keyset_page(
             request,
             name,
-            lambda **cursor: claim_page(
-                streams[name], size=CLAIMS_PAGE_SIZE, count=known[name], **cursor
+            lambda name=name, **cursor: claim_page(
+                streams[name], size=CLAIMS_PAGE_SIZE, count=known[name], load=False, **cursor
             ),
         )
-        return _with_roles_of(page, subjects) if with_roles else page
+        for name in ("made", "about", "denials")
+    }
+    load_claims(list(lists.values()))
 
     return render(
         request,
@@ -184,9 +187,9 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "include_children": include_children,
             "family_size": len(actor_ids),
             "claims": claims,
-            "made": listed("made"),
-            "about": listed("about", with_roles=True),
-            "denials": listed("denials", with_roles=True),
+            "made": lists["made"],
+            "about": _with_roles_of(lists["about"], subjects),
+            "denials": _with_roles_of(lists["denials"], subjects),
             "pair_limit": PAIR_LIMIT,
             "count_limit": COUNT_LIMIT,
             "can_manage": can_update_actor(request.user),

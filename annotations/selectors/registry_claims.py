@@ -71,17 +71,18 @@ class ClaimPage:
 
     `older` is the id to ask the claims before (`?<list>_before=`), `newer` the id to ask
     the claims after (`?<list>_after=`), None when there is no such page. `count` is the
-    list's size counted up to `COUNT_LIMIT` (`count_label` says "1,000+" beyond it).
+    list's size: `exact` when it came from kept counts, else counted up to `COUNT_LIMIT`
+    (`count_label` says "1,000+" beyond it).
     """
 
     claims: list[Claim]
     count: int
+    exact: bool = False
     ids: list[int] = field(default_factory=list)
     older: int | None = None
     newer: int | None = None
     previous_query: str | None = None
     next_query: str | None = None
-    subject_ids: set[int] = field(default_factory=set)
 
     def __iter__(self):
         return iter(self.claims)
@@ -94,7 +95,7 @@ class ClaimPage:
 
     @property
     def capped(self) -> bool:
-        return self.count > COUNT_LIMIT
+        return not self.exact and self.count > COUNT_LIMIT
 
     @property
     def count_label(self) -> str:
@@ -169,6 +170,7 @@ def claim_page(
     `load_claims`), whatever the number of claims."""
     found: set[int] = set()
     first_page_read = False
+    exact = count is not None
     if count is None:
         for stream in streams:
             found.update(_ids(stream, limit=COUNT_LIMIT + 1))
@@ -190,7 +192,7 @@ def claim_page(
         ids = ids[:size]
         older = ids[-1] if more else None
         newer = ids[0] if before is not None and ids else None
-    page = ClaimPage(claims=[], count=count, ids=ids, older=older, newer=newer)
+    page = ClaimPage(claims=[], count=count, exact=exact, ids=ids, older=older, newer=newer)
     if load:
         load_claims([page])
     return page

@@ -160,6 +160,9 @@ def test_a_list_counted_past_its_limit_says_so(
     assert "(2+)" in html and 'data-testid="capped-note"' in html
     actor = client.get(reverse("actor_detail", args=[actors.iran.pk]))
     assert actor.context["denials"].count_label in ("0", "1", "2", "2+")
+    # The claims made and about are counted by the kept counts, never capped.
+    about = actor.context["about"]
+    assert about.count > 2 and about.count_label == str(about.count)
 
 
 def test_only_the_pairs_with_most_verified_claims_are_shown_past_the_limit(

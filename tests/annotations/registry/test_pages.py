@@ -183,8 +183,12 @@ def test_actor_page_includes_childrens_claims_on_request(client, reader, actors,
     alone = client.get(url).context
     assert example_claims["sanctions"].pk not in [c.pk for c in alone["about"]]
 
-    family = client.get(url, {"include_children": "1"}).context
+    response = client.get(url, {"include_children": "1"})
+    family = response.context
     assert family["include_children"]
+    # Summed over Iran and its part, and the page says so.
+    assert 'data-testid="summed-note"' in response.content.decode()
+    assert 'data-testid="summed-note"' not in client.get(url).content.decode()
     assert example_claims["sanctions"].pk in [c.pk for c in family["about"]]
     pairs = {(p["claimant"], p["accused"]) for p in family["claims"].accusations}
     assert pairs == {("Edi Rama", "Iran"), ("United States", "Iran's Ministry of Intelligence")}

@@ -113,14 +113,16 @@ def installed_triggers(connection) -> set[str]:
         return {row[0] for row in cursor.fetchall()} & set(TRIGGER_NAMES[connection.vendor])
 
 
-def fresh_counts(project_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
+def fresh_counts(
+    project_ids: Iterable[int] | None = None, *, using: str = "default"
+) -> dict[int, dict[str, int]]:
     """The counts as a fresh count of every claim makes them (what the triggers keep;
     for filling the table and for tests)."""
     from django.db.models import Count
 
     from annotations.models import Claim
 
-    claims = Claim.objects.all()
+    claims = Claim.objects.using(using).all()
     if project_ids is not None:
         claims = claims.filter(project_id__in=list(project_ids))
     counts: dict[int, dict[str, int]] = {}
@@ -128,6 +130,23 @@ def fresh_counts(project_ids: Iterable[int] | None = None) -> dict[int, dict[str
     for project_id, status, n in rows:
         counts.setdefault(project_id, dict.fromkeys(STATUSES, 0))[status] = n
     return counts
+
+
+def rebuild(connection) -> None:
+    """Count every project's claims afresh (`manage.py rebuild_claim_counts`), while no
+    claim changes: PostgreSQL locks the claims against writes for the transaction."""
+    from django.db import transaction
+
+    with transaction.atomic(using=connection.alias):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {CLAIMS} IN SHARE MODE")
+        rows = ProjectClaimCount.objects.using(connection.alias)
+        rows.all().delete()
+        rows.bulk_create(
+            ProjectClaimCount(project_id=project_id, **by_status)
+            for project_id, by_status in fresh_counts(using=connection.alias).items()
+        )
 
 
 def kept_counts(project_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:

@@ -226,6 +226,9 @@ class Claim(models.Model):
             models.Index(fields=["article", "created", "id"], name="claim_article_created_idx"),
             models.Index(fields=["article", "start"], name="claim_article_start_idx"),
             models.Index(fields=["claimant", "status"], name="claim_claimant_status_idx"),
+            # The actor pages list an actor's claims newest first, page by page.
+            models.Index(fields=["claimant", "id"], name="claim_claimant_id_idx"),
+            models.Index(fields=["claimant", "certainty", "id"], name="claim_claimant_denied_idx"),
             models.Index(fields=["anchor_state"], name="claim_anchor_state_idx"),
             models.Index(fields=["certainty"], name="claim_certainty_idx"),
             models.Index(fields=["created"], name="claim_created_idx"),
@@ -269,7 +272,10 @@ class ClaimActor(models.Model):
             ),
             models.CheckConstraint(condition=Q(role__in=ActorRole.values), name="claim_role_valid"),
         ]
-        indexes = [models.Index(fields=["actor", "role"], name="claimactor_actor_role_idx")]
+        indexes = [
+            # An actor's claims in a role, newest first (the actor pages' denials).
+            models.Index(fields=["actor", "role", "claim"], name="claimactor_role_claim_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor} ({self.role})"
@@ -290,6 +296,8 @@ class ClaimSource(models.Model):
                 fields=["claim", "source", "locator"], name="claim_source_locator_unique"
             ),
         ]
+        # A source's claims newest first (the source page), page by page.
+        indexes = [models.Index(fields=["source", "claim"], name="claimsource_source_claim_idx")]
 
     def __str__(self) -> str:
         return f"{self.source} {self.locator}".strip()
@@ -488,6 +496,97 @@ class ProjectClaimCount(models.Model):
 
     def __str__(self) -> str:
         return f"claims of project {self.project_id}"
+
+
+class ActorClaimCount(models.Model):
+    """How many claims of a project, in a status, name an actor in a role, kept by
+    database triggers in the transaction of every change (see
+    `annotations.actor_counts`). `role` is a role of `ActorRole`, `claimant`,
+    `involved` (the claims that name the actor at all, each counted once) or `linked`
+    (the claims that link it in any role, each once). Read, never
+    written, by the application."""
+
+    actor = models.ForeignKey(
+        Actor, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    role = models.CharField(max_length=16)
+    status = models.CharField(max_length=20)
+    claims = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "role", "project", "status"], name="actor_count_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claims} {self.status} claims of actor {self.actor_id} as {self.role}"
+
+
+class AccusationCount(models.Model):
+    """How many claims of a project, in a status, by `claimant` accuse `accused`: the
+    actor pages' "who accuses whom", kept by the triggers of `annotations.actor_counts`."""
+
+    claimant = models.ForeignKey(
+        Actor, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    accused = models.ForeignKey(
+        Actor, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    status = models.CharField(max_length=20)
+    claims = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claimant", "accused", "project", "status"],
+                name="accusation_count_unique",
+            ),
+        ]
+        # The pairs of an actor with the most claims in a status come first, from these.
+        indexes = [
+            models.Index(fields=["claimant", "status", "claims"], name="accusation_claimant_idx"),
+            models.Index(fields=["accused", "status", "claims"], name="accusation_accused_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claimant_id} accuses {self.accused_id}: {self.claims} {self.status}"
+
+
+class ActorInvolvement(models.Model):
+    """That a claim names an actor, and how often: as its claimant (0 or 1) and in how
+    many links. Kept by the triggers of `annotations.actor_counts`, which count a claim
+    once for an actor however many times it names it; the actor pages list the claims
+    "about" an actor through its (actor, claim) index."""
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.DO_NOTHING, db_constraint=False, related_name="involvements"
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    as_claimant = models.IntegerField(default=0)
+    links = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "actor"], name="involvement_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["actor", "claim"], condition=Q(links__gt=0), name="involvement_linked_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} names actor {self.actor_id}"
 
 
 # Registered with this app; the module says how keys make a write sent twice happen once.

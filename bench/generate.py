@@ -943,7 +943,10 @@ def ensure_dataset(size: str, *, seed: int = 1, force: bool = False, log=print) 
             last[0] = now
             log(f"  {done:>9,} / {total:,} claims  ({now - started:6.1f} s)")
 
-    counts = populate(SPECS[size], seed=seed, progress=progress)
+    from annotations.actor_counts import counted_afterwards
+
+    with counted_afterwards(connection):
+        counts = populate(SPECS[size], seed=seed, progress=progress)
     seconds = time.perf_counter() - started
     if connection.vendor == "postgresql":
         # What autovacuum soon does after a bulk insert: give the planner the tables'

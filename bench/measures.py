@@ -100,6 +100,8 @@ class Bench:
     log: Callable[[str], None] = print
     workers: int = 4
     formats: tuple[str, ...] = exporting.FORMATS
+    # Words naming the pages to measure (`--pages actor,source`); empty: every page.
+    pages: tuple[str, ...] = ()
     work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="claimdesk-bench-")))
     _server: Gunicorn | None = None
     _floor_rate: float | None = None
@@ -723,6 +725,8 @@ def measure_pages(bench: Bench) -> list[Figure]:
         "Actor page of the busiest actor, with its parts": actor.name,
         "Source page of the most cited source": source.name,
     }
+    if bench.pages:
+        pages = [page for page in pages if any(word in page[0].lower() for word in bench.pages)]
     figures: list[Figure] = []
     for section, url_name, args, query, username, target in pages:
         try:

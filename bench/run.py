@@ -121,6 +121,8 @@ def run(args) -> Path:
         selected = [name for name in selected if name in wanted]
 
     bench = measures.Bench(size=args.size, runs=args.runs, log=log, workers=args.workers)
+    if args.pages:
+        bench.pages = tuple(word.strip().lower() for word in args.pages.split(",") if word.strip())
     if args.formats:
         bench.formats = tuple(name.strip() for name in args.formats.split(",") if name.strip())
     figures: list[Figure] = []
@@ -222,6 +224,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", help="Comma-separated measurements to run (default: all).")
     parser.add_argument("--formats", help="Comma-separated export formats (default: all four).")
+    parser.add_argument(
+        "--pages",
+        help="With pages: comma-separated words; only the pages whose name holds one "
+        "(e.g. actor,source) are measured.",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
     parser.add_argument("--regenerate", action="store_true", help="Generate the dataset again.")

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
+from annotations.actor_counts import CLAIMANT
 from annotations.error_contract import answers_json
 from annotations.models import Actor, ActorAlias, ActorKind
 from annotations.params import MAX_NUMBER, number_param, page_param
@@ -28,7 +29,16 @@ from annotations.selectors.actors import actor_list as list_actors
 from annotations.selectors.actors import suggest_actors
 from annotations.selectors.articles import articles_visible_to
 from annotations.selectors.duplicates import likely_duplicates
-from annotations.selectors.registry_claims import actor_claims, source_claims
+from annotations.selectors.registry_claims import (
+    COUNT_LIMIT,
+    PAIR_LIMIT,
+    ClaimPage,
+    actor_claim_streams,
+    actor_claims,
+    claim_page,
+    load_claims,
+    source_claim_page,
+)
 from annotations.selectors.sources import source_list as list_sources
 from annotations.services.actors import (
     actor_create,
@@ -73,6 +83,28 @@ def _page(request: HttpRequest, items, *, param: str = "page", size: int = PAGE_
         if has():
             params = request.GET.copy()
             params[param] = getattr(page, number)()
+            query = "?" + params.urlencode()
+        setattr(page, attribute, query)
+    return page
+
+
+def _keyset_page(request: HttpRequest, param: str, fetch) -> ClaimPage:
+    """A page of claims newest first, after `?<param>_after=` or before `?<param>_before=`
+    a claim id (the first page without either), with `previous_query` and `next_query`
+    pointing at its neighbours (other parameters kept). `fetch(before=, after=)` reads it."""
+    before_name, after_name = f"{param}_before", f"{param}_after"
+    before = number_param(request.GET, before_name)
+    after = None if before is not None else number_param(request.GET, after_name)
+    page = fetch(before=before, after=after)
+    for attribute, cursor, name, other in (
+        ("previous_query", page.newer, after_name, before_name),
+        ("next_query", page.older, before_name, after_name),
+    ):
+        query = None
+        if cursor is not None:
+            params = request.GET.copy()
+            params.pop(other, None)
+            params[name] = cursor
             query = "?" + params.urlencode()
         setattr(page, attribute, query)
     return page
@@ -128,7 +160,24 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if include_children:
         actor_ids += descendant_ids(actor.pk)
     claims = actor_claims(user=request.user, actor_ids=actor_ids)
+    streams = actor_claim_streams(user=request.user, actor_ids=actor_ids)
     subjects = set(actor_ids)
+
+    # The kept counts give the sizes of two lists; denials are counted by walking them.
+    known = {"made": claims.role_counts[CLAIMANT], "about": claims.linked, "denials": None}
+
+    lists = {
+        name: _keyset_page(
+            request,
+            name,
+            lambda name=name, **cursor: claim_page(
+                streams[name], size=CLAIMS_PAGE_SIZE, count=known[name], load=False, **cursor
+            ),
+        )
+        for name in ("made", "about", "denials")
+    }
+    load_claims(list(lists.values()))
+
     return render(
         request,
         "annotations/registry/actor_detail.html",
@@ -138,13 +187,11 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "include_children": include_children,
             "family_size": len(actor_ids),
             "claims": claims,
-            "made": _page(request, claims.made, param="made", size=CLAIMS_PAGE_SIZE),
-            "about": _with_roles_of(
-                _page(request, claims.about, param="about", size=CLAIMS_PAGE_SIZE), subjects
-            ),
-            "denials": _with_roles_of(
-                _page(request, claims.denials, param="denials", size=CLAIMS_PAGE_SIZE), subjects
-            ),
+            "made": lists["made"],
+            "about": _with_roles_of(lists["about"], subjects),
+            "denials": _with_roles_of(lists["denials"], subjects),
+            "pair_limit": PAIR_LIMIT,
+            "count_limit": COUNT_LIMIT,
             "can_manage": can_update_actor(request.user),
             "can_merge": can_merge_actor(request.user),
         },
@@ -316,7 +363,14 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "annotations/registry/source_detail.html",
         {
             "source": source,
-            "claims": _page(request, source_claims(user=request.user, source=source)),
+            "claims": _keyset_page(
+                request,
+                "claims",
+                lambda **cursor: source_claim_page(
+                    user=request.user, source=source, size=PAGE_SIZE, **cursor
+                ),
+            ),
+            "count_limit": COUNT_LIMIT,
             "article_count": articles_visible_to(request.user).filter(outlet=source).count(),
             "can_manage": can_change_source(request.user),
         },

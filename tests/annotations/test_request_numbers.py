@@ -64,12 +64,13 @@ PAGE_PARAMETERS = [
     ("review_queue", None, "focus"),
     ("review_queue", None, "page"),
     ("actor_list", None, "page"),
-    ("actor_detail", "actor", "made"),
-    ("actor_detail", "actor", "about"),
-    ("actor_detail", "actor", "denials"),
+    ("actor_detail", "actor", "made_before"),
+    ("actor_detail", "actor", "about_after"),
+    ("actor_detail", "actor", "denials_before"),
     ("actor_duplicates", None, "page"),
     ("source_list", None, "page"),
-    ("source_detail", "source", "page"),
+    ("source_detail", "source", "claims_before"),
+    ("source_detail", "source", "claims_after"),
 ]
 
 JSON_PAGE_PARAMETERS = [

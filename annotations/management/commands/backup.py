@@ -49,8 +49,16 @@ from projects.models import Project
 BACKUP_APPS = ["auth", "projects", "articles", "annotations", "publishing"]
 # Rows of those apps a backup leaves out: a day's record of retried writes, which a
 # restored database does not need (a client retrying across a restore writes anew), and
-# the kept claim counts, which the database's triggers make again as the claims load.
-TRANSIENT_MODELS = {"annotations.IdempotencyKey", "annotations.ProjectClaimCount"}
+# the kept claim counts (per project, per actor, the accusation pairs and the
+# involvements they are kept from), which the database's triggers make again as the
+# claims and their links load.
+TRANSIENT_MODELS = {
+    "annotations.IdempotencyKey",
+    "annotations.ProjectClaimCount",
+    "annotations.ActorClaimCount",
+    "annotations.AccusationCount",
+    "annotations.ActorInvolvement",
+}
 AUTH_MODELS = {"group", "user"}
 SUFFIXES = (".json", ".json.gz", ".json.bz2", ".json.xz", ".json.lzma")
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".lzma": lzma.open}

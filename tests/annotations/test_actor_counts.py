@@ -236,7 +236,7 @@ def test_the_migration_counts_the_claims_already_there_then_keeps_counting():
 
     leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
-        migrate([("annotations", "0015_relation_removed_event")])
+        migrate([("annotations", "0016_claim_cue_source_mention")])
         assert actor_counts.installed_triggers(connection) == set()
         for project in (main, partner, partner):
             make_claim(

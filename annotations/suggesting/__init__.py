@@ -5,7 +5,9 @@ pass the text and the actor registry's `MentionIndex` (with each actor's kind, s
 pronoun resolves only to a compatible actor) and get `Suggestion`s back; storing,
 counting, dismissing and accepting them is the callers' business (services and jobs).
 
-`suggest` is the entry point; `types` holds the shapes every caller shares.
+`suggest` is the entry point; `types` holds the shapes every caller shares. The modules
+import each other by their full names (`import annotations.suggesting.lexicon as
+lexicon`), never through this package, which imports the engine: no circle.
 """
 
 from annotations.suggesting.engine import suggest

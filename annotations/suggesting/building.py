@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import bisect
 
-from annotations.suggesting import lexicon, pronouns
+import annotations.suggesting.lexicon as lexicon
+import annotations.suggesting.pronouns as pronouns
 from annotations.suggesting.patterns import (
     Found,
     chars,

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from annotations.suggesting import lexicon, pronouns
+import annotations.suggesting.lexicon as lexicon
+import annotations.suggesting.pronouns as pronouns
 from annotations.suggesting.segments import ABBREVIATIONS, Tokens
 from annotations.suggesting.words import wordset
 

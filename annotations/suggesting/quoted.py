@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 
-from annotations.suggesting import lexicon
+import annotations.suggesting.lexicon as lexicon
 from annotations.suggesting.patterns import (
     SENTENCE_END,
     TRAILING,

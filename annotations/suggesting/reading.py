@@ -7,8 +7,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Mapping
 
+import annotations.suggesting.lexicon as lexicon
 from annotations.mentions import MentionIndex
-from annotations.suggesting import lexicon
 from annotations.suggesting.patterns import (
     Found,
     is_word,

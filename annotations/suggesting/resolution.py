@@ -12,8 +12,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Mapping
 
+import annotations.suggesting.pronouns as pronouns
 from annotations.mentions import Mention
-from annotations.suggesting import pronouns
 
 
 class Mentions:

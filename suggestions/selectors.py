@@ -72,17 +72,18 @@ COUNT_NAMES = ("shown", "accepted_as_suggested", "accepted_after_edits", "dismis
 def project_counts(project_id: int) -> dict[str, int]:
     """How useful the suggestions are to the desk, in one query: how many were shown to
     a researcher, accepted as they were, accepted after edits, and dismissed."""
+    # The aggregates are named apart from the model's fields (`accepted_as_suggested`).
     counts = SuggestionOutcome.objects.filter(project_id=project_id).aggregate(
-        shown=Count("pk", filter=Q(shown_at__isnull=False)),
-        accepted_as_suggested=Count(
+        n_shown=Count("pk", filter=Q(shown_at__isnull=False)),
+        n_accepted_as_suggested=Count(
             "pk", filter=Q(accepted_at__isnull=False, accepted_as_suggested=True)
         ),
-        accepted_after_edits=Count(
+        n_accepted_after_edits=Count(
             "pk", filter=Q(accepted_at__isnull=False, accepted_as_suggested=False)
         ),
-        dismissed=Count("pk", filter=Q(dismissed_at__isnull=False)),
+        n_dismissed=Count("pk", filter=Q(dismissed_at__isnull=False)),
     )
-    return {name: counts[name] or 0 for name in COUNT_NAMES}
+    return {name: counts[f"n_{name}"] or 0 for name in COUNT_NAMES}
 
 
 def latest_project_job(project_id: int) -> Job | None:

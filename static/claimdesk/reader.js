@@ -8,6 +8,7 @@
 // markup adds is ever counted.
 import { codePoints, collapsedAt, selectedOffsets, utf16Offset } from "./offsets.js";
 import { initClaimForm } from "./pickers.js";
+import { initSuggestions } from "./reader_suggestions.js";
 
 const textEl = document.getElementById("reader-text");
 const layout = document.getElementById("reader");
@@ -115,8 +116,10 @@ function schedule() {
 
 const claimForm = form ? initClaimForm(form) : null;
 
-function openPanel(chosen) {
+function openPanel(chosen, { suggestion = "" } = {}) {
   if (!panel || !chosen) return;
+  // A form filled from a suggestion names it; a passage chosen by hand names none.
+  if (form.elements.suggestion) form.elements.suggestion.value = suggestion;
   form.elements.start.value = String(chosen.start);
   form.elements.end.value = String(chosen.end);
   form.elements.exact.value = chosen.exact;
@@ -498,6 +501,8 @@ if (panel && !panel.hidden && form) {
     claimForm.loadSuggestions(start, end);
   }
 }
+
+initSuggestions({ textEl, rangeFor, openPanel, claimForm, form, points, readerData, hidePopover });
 
 const selected = new URL(window.location.href).searchParams.get("claim");
 if (selected && claims.has(selected)) {

@@ -8,6 +8,7 @@ counting, dismissing and accepting them is the callers' business (services and j
 `suggest` is the entry point; `types` holds the shapes every caller shares.
 """
 
+from annotations.suggesting.engine import suggest
 from annotations.suggesting.types import Span, SuggestedActor, Suggestion
 
-__all__ = ["Span", "SuggestedActor", "Suggestion"]
+__all__ = ["Span", "SuggestedActor", "Suggestion", "suggest"]

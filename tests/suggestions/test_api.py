@@ -189,9 +189,7 @@ def test_project_counts_are_for_its_managers_and_editors(article, stored, resear
     assert refused.status_code == 403
     outsider = UserFactory(username="olga")
     assert (
-        client_for(outsider)
-        .get(f"/api/v1/projects/{article.project_id}/suggestions/")
-        .status_code
+        client_for(outsider).get(f"/api/v1/projects/{article.project_id}/suggestions/").status_code
         == 404
     )
 

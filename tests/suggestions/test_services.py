@@ -62,9 +62,7 @@ def _accept(user, article, row, **changes):
         "actors": [ActorLink(actor_id=a, role=r) for a, r in data["actors"]],
     }
     arguments.update(changes)
-    return claim_create_from_suggestion(
-        user=user, article=article, suggestion=row.key, **arguments
-    )
+    return claim_create_from_suggestion(user=user, article=article, suggestion=row.key, **arguments)
 
 
 def test_listing_leaves_out_a_dismissed_suggestion_unless_asked(article, stored, researcher):

@@ -74,8 +74,6 @@ def test_a_revision_computes_the_new_texts_suggestions(
 def test_an_import_rolled_back_queues_nothing(
     researcher, actors, django_capture_on_commit_callbacks
 ):
-    from django.db import transaction
-
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         article_import(user=researcher, title="Rama", text=RAMA)
         transaction.set_rollback(True)

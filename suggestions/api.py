@@ -17,6 +17,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from annotations.api import schema
+from annotations.api.serializers.fields import ActorRefSerializer
 from annotations.api.views.base import ApiView
 from annotations.selectors.articles import articles_visible_to
 from articles.models import Article
@@ -37,11 +38,6 @@ class SpanSerializer(serializers.Serializer):
     start = serializers.IntegerField(help_text="Code-point offset into the current text.")
     end = serializers.IntegerField(help_text="Code-point offset, exclusive.")
     exact = serializers.CharField(help_text="The text between them.")
-
-
-class ActorRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 class SuggestedActorSerializer(serializers.Serializer):

@@ -102,3 +102,30 @@ def test_accept_a_suggestion_with_the_keyboard_and_dismiss_another(demo, page, l
     )
     assert dismissed_quote not in remaining and len(remaining) == shown - 2
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("width", (1280, 390))
+def test_suggestions_pass_axe_and_fit_the_screen(demo, page, login, width):
+    from tests.browser.test_accessibility import serious_violations
+
+    page.set_viewport_size({"width": width, "height": 900})
+    login(get_user_model().objects.get(username="rita"), password=PASSWORD)
+    page.goto(f"/articles/{demo.pk}/")
+    page.get_by_test_id("suggestions-toggle").click()
+    page.get_by_role("button", name=re.compile("^Next")).click()
+    expect(page.get_by_test_id("suggestion-card")).to_be_visible()
+    problems = [f"reader: {v}" for v in serious_violations(page)]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+    # A manager starts the project's job from the project page and follows it.
+    login(get_user_model().objects.get(username="edith"), password=PASSWORD)
+    page.goto(f"/projects/{demo.project.slug}/")
+    problems += [f"project: {v}" for v in serious_violations(page)]
+    page.get_by_test_id("compute-suggestions").click()
+    bar = page.get_by_test_id("job-bar")
+    expect(bar).to_have_attribute("aria-valuenow", "100")
+    expect(page.get_by_test_id("job-status")).to_contain_text("Done")
+    problems += [f"job: {v}" for v in serious_violations(page)]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    assert not problems, "\n".join(problems)
+    assert page.js_errors == []

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 
 from articles.models import Article, ArticleRevision
 from suggestions.compute import claimed_passages, fresh_suggestions
-from suggestions.models import Job, StoredSuggestion, SuggestionOutcome
+from suggestions.models import Job, JobKind, StoredSuggestion, SuggestionOutcome
 
 
 @dataclass
@@ -88,4 +88,4 @@ def project_counts(project_id: int) -> dict[str, int]:
 
 def latest_project_job(project_id: int) -> Job | None:
     """The project's most recent whole-project job, if any."""
-    return Job.objects.filter(project_id=project_id, kind="project_suggestions").first()
+    return Job.objects.filter(project_id=project_id, kind=JobKind.PROJECT).first()

@@ -84,18 +84,27 @@ export function initSuggestions({ textEl, rangeFor, openPanel, claimForm, form, 
     say(n ? `${n} suggested claim${n === 1 ? "" : "s"}: G for the next` : "No suggested claims left");
   }
 
-  async function load() {
-    if (suggestions) return;
+  let loading = null;
+
+  /** Fetch the suggestions once; a step pressed meanwhile waits for them. */
+  function load() {
+    if (!loading) loading = fetchSuggestions();
+    return loading;
+  }
+
+  async function fetchSuggestions() {
     say("Loading suggestions…");
     try {
       const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
       const data = await response.json();
       if (!response.ok) {
+        loading = null;
         say(data.detail || "The suggestions could not be loaded.");
         return;
       }
       suggestions = data.results;
     } catch {
+      loading = null;
       say("The suggestions could not be loaded. Try again.");
     }
   }
@@ -104,6 +113,7 @@ export function initSuggestions({ textEl, rangeFor, openPanel, claimForm, form, 
     on = value;
     remember(on);
     toggle.setAttribute("aria-pressed", String(on));
+    for (const id of ["suggestion-prev", "suggestion-next"]) document.getElementById(id).hidden = !on;
     if (legend) legend.hidden = !on;
     if (on) {
       await load();
@@ -115,7 +125,9 @@ export function initSuggestions({ textEl, rangeFor, openPanel, claimForm, form, 
     showCard();
   }
 
-  function go(step) {
+  async function go(step) {
+    if (!on) return;
+    await load();
     if (!on || !suggestions || !suggestions.length) return;
     hidePopover();
     current = current === -1 ? (step > 0 ? 0 : suggestions.length - 1) : (current + step + suggestions.length) % suggestions.length;

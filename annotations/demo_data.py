@@ -219,6 +219,32 @@ ARTICLES = [
             "minister Yair Lapid, and the two spoke of working together on cyber defence."
         ),
     },
+    {
+        # The running example of the suggestion engine: every way news text announces an
+        # attribution, once (see tests/annotations/suggesting/test_running_example.py).
+        "key": "suggestions",
+        "url": "https://demo.claimdesk.example/rama-blames-iran-tehran-rejects",
+        "title": "Rama blames Iran for the cyberattack; Tehran rejects the charges",
+        "byline": "Claimdesk demo desk",
+        "published": "2022-09-10",
+        "text": (
+            "Albanian Prime Minister Edi Rama accused Iran of orchestrating the July "
+            "cyberattack on the country's public services.\n\n"
+            "\u201cThe attack was meant to paralyse our services and to steal data from the "
+            "state,\u201d Rama said in a video message. He added that the investigation had "
+            "left no doubt about who was responsible.\n\n"
+            "\u201cIsrael stands with Albania against these attacks,\u201d said Yair Lapid. "
+            "The attackers had been inside Albanian networks for more than a year, said "
+            "Microsoft.\n\n"
+            "Washington imposed sanctions on Iran's Ministry of Intelligence for its alleged "
+            "role in the attack.\n\n"
+            "Tehran rejected the charges as baseless. Nasser Kanaani mentioned that Iran "
+            "itself had often been a target of cyberattacks.\n\n"
+            "Kanaani told reporters in Tehran: \u201cAlbania hosts a group that plots against "
+            "the Islamic Republic, and these accusations serve that group.\n\n"
+            "\u201cWe will answer any aggression in a measured and lawful way.\u201d"
+        ),
+    },
 ]
 
 # Each claim: article key, exact quote, statement, claimant, certainty, actors (name, role),

@@ -43,6 +43,11 @@ PAGE_100_P50 = Target("<", 50, "< 50 ms")
 READER_P50 = Target("<", 200, "< 200 ms")
 REANCHOR = Target("<", 1.0, "< 1 s")
 MENTIONS = Target("<", 0.5, "< 0.5 s")
+SUGGEST_P50 = Target("<", 30, "< 30 ms")
+SUGGEST_DEV = Target("<", 3.0, "< 3 s")
+ATTRIBUTION_F1 = Target(">=", 60, "≥ 60")
+ATTRIBUTION_PRECISION = Target(">=", 75, "≥ 75")
+CONTENT_MATCH_F1 = Target(">=", 70, "≥ 70")
 SAME_QUERIES = Target("==", 0, "constant")
 
 HOT_ARTICLE_TITLE = "The cyberattacks on Albania: the full investigation"
@@ -873,6 +878,66 @@ def measure_mentions(bench: Bench) -> list[Figure]:
     ]
 
 
+# -- suggestions -------------------------------------------------------------------------
+
+
+def measure_suggest(bench: Bench) -> list[Figure]:
+    """The suggestion engine: one 6,000-character article against 5,000 actors, the 84
+    dev articles of the shared corpus in one process, and the engine's figures there
+    (attribution and content match, scored as the corpus's scorer does)."""
+    needs_attribute("annotations.suggesting", "suggest")
+    from bench import suggest_bench
+
+    section = "Suggestions"
+    p50s, totals = [], []
+    found = 0
+    texts = suggest_bench.dev_articles()
+    for _ in range(max(bench.runs, 3)):
+        p50, found = suggest_bench.article_p50(5_000, 6_000, 50)
+        p50s.append(p50 * 1000)
+        if texts:
+            totals.append(suggest_bench.dev_total(texts))
+    figures = [
+        Figure(
+            section,
+            "one 6,000-character article, 5,000 actors (p50)",
+            "ms",
+            p50s,
+            SUGGEST_P50,
+            note=f"{found} suggestions; the mention index is built once per registry change",
+        )
+    ]
+    if not texts:
+        return [
+            *figures,
+            not_available(section, "dev articles", "no ../shared/corpora/polnear-dev"),
+        ]
+    result = suggest_bench.dev_quality()
+    metrics = result.metrics
+    attribution, content = metrics["attribution"], metrics["content_match"]
+    return [
+        *figures,
+        Figure(section, f"{len(texts)} dev articles, one process", "s", totals, SUGGEST_DEV),
+        Figure(
+            section,
+            "attribution precision (dev)",
+            "%",
+            [100 * attribution["precision"]],
+            ATTRIBUTION_PRECISION,
+            note=f"{result.predicted_attributions} suggested",
+        ),
+        Figure(
+            section,
+            "attribution recall (dev)",
+            "%",
+            [100 * attribution["recall"]],
+            note=f"{result.gold_attributions} annotated",
+        ),
+        Figure(section, "attribution F1 (dev)", "%", [100 * attribution["f1"]], ATTRIBUTION_F1),
+        Figure(section, "content match F1 (dev)", "%", [100 * content["f1"]], CONTENT_MATCH_F1),
+    ]
+
+
 # -- import ------------------------------------------------------------------------------
 
 
@@ -1019,6 +1084,7 @@ MEASURES: dict[str, Callable[[Bench], list[Figure]]] = {
     "export": measure_export_command,
     "reanchor": measure_reanchor,
     "mentions": measure_mentions,
+    "suggest": measure_suggest,
     "import": measure_import,
 }
 SERVER_MEASURES = {"api", "pages", "reader-browser", "export-http"}

@@ -14,7 +14,7 @@ keeps the figures that have a target; `--growth` adds the growth from the first 
 the last, small to large).
 
 Measurements (`--only` takes these names): floor, api, pages, reader-browser,
-export-http, export, reanchor, mentions, import. One whose feature does not exist is
+export-http, export, reanchor, mentions, suggest, import. One whose feature does not exist is
 reported as "not available"; one that fails is reported as an error and the others
 still run.
 """
@@ -53,6 +53,7 @@ SECTIONS = {
     "export": "Export (command)",
     "reanchor": "Re-anchoring",
     "mentions": "Mention detection",
+    "suggest": "Suggestions",
     "import": "Import",
 }
 

@@ -19,8 +19,10 @@ from collections.abc import Iterable, Mapping
 from annotations.mentions import MentionIndex
 from annotations.suggesting import lexicon, pronouns
 from annotations.suggesting.patterns import (
+    SENTENCE_END,
     TRAILING,
     Found,
+    abbreviation,
     after_is_trailing,
     capitalised,
     chars,
@@ -29,6 +31,7 @@ from annotations.suggesting.patterns import (
     right_phrase,
     skip_left,
     speaker_like,
+    subject_phrase,
     trim_content,
 )
 from annotations.suggesting.quotes import Quote, find_quotes
@@ -40,27 +43,36 @@ from annotations.suggesting.words import wordset
 ACCUSED, DENIER = "accused", "denier"
 
 # How much each shape adds to (or takes from) the cue's own weight.
-QUOTE_AFTER, QUOTE_BEFORE, QUOTE_CONTINUED = 0.95, 0.9, 0.75
+QUOTE_AFTER, QUOTE_BEFORE, QUOTE_CONTINUED, QUOTE_ORPHAN = 0.95, 0.9, 0.75, 0.55
 PREPOSED, POSTPOSED, INVERTED, ACCORDING, PASSIVE, ADJECTIVE = 0.85, 0.9, 0.9, 0.95, 0.8, 0.5
-BASE_FORM, PRONOUN_SOURCE = 0.85, 0.95
+BASE_FORM, PRONOUN_SOURCE, HEADLINE = 0.85, 0.95, 0.8
 
 _PASSIVE_AUX = frozenset({"was", "were", "been", "is", "are", "being", "be"})
 _ADDRESSEES = wordset(
     """reporters me him her them us you the a an audience crowd supporters voters
     journalists host viewers listeners members lawmakers congress"""
 )
-# Third-person forms that are also plural nouns ("media reports said", "his claims").
-_NOUNISH = wordset(
-    """reports claims charges states notes comments shows finds fears hopes answers points
-    voices remarks stresses counters guesses tweets promises pledges vows statements
-    estimates"""
-)
 _DETERMINERS = wordset(
     """the a an his her its their our my your these those this that new recent media news
     such any some many several"""
 )
 _NOT_PLURAL = frozenset({"his", "its", "this", "was", "is", "has", "us", "as", "does", "yes"})
+# After a plural noun rather than a verb: "reports of", "claims about", "charges and".
+_NOT_AFTER_VERB = wordset("of about and or from by to for , . were are have")
+QUOTE_MARKS = frozenset({"\u201c", "\u201d", '"', "'"})
+_DASHES = frozenset({"\u2015", "\u2014", "\u2013"})
+_BEFORE_BASE = lexicon.HEDGES | {"will", "did", "does", "do"}
+_EDITORIAL = wordset("correction clarification update note editor's related watch read photo video")
+# "X issued a statement saying …", "X tweeted on Monday saying …".
+_BEFORE_GERUND = wordset(
+    """statement statements tweet tweets post posts letter release video interview remarks
+    speech message memo email ad ads monday tuesday wednesday thursday friday saturday
+    sunday morning afternoon evening night week weekend"""
+)
+_COLLECTIVE = wordset("police people staff media public military personnel")
+_TITLE_SMALL = wordset("a an the of for to in on at by and or but as with from")
 _MIN_QUOTE_WORDS = 3
+_ORPHAN_WORDS = 5
 
 
 def suggest(
@@ -82,6 +94,7 @@ def suggest(
     finder = _Finder(text, index, kinds)
     finder.quotes()
     finder.sentences()
+    finder.orphan_quotes()
     finder.adjectives()
     excluded = sorted(
         (s.start, s.end) if isinstance(s, Span) else (int(s[0]), int(s[1])) for s in exclude
@@ -108,6 +121,8 @@ class _Finder:
             for a, b in self.sentence_spans
         ]
         self.sentence_starts = [a for a, _ in self.sentence_tokens]
+        self.paragraph_starts = [a for a, _ in self.paragraphs]
+        self.orphans: list[Quote] = []
         self.paragraph_tokens = [
             (bisect.bisect_left(starts, a), bisect.bisect_left(starts, b))
             for a, b in self.paragraphs
@@ -132,6 +147,13 @@ class _Finder:
         k = bisect.bisect_right(self.sentence_starts, token) - 1
         return self.sentence_tokens[max(k, 0)]
 
+    def _paragraph_of(self, position: int) -> int:
+        return bisect.bisect_right(self.paragraph_starts, position) - 1
+
+    def _starts_sentence(self, token: int) -> bool:
+        k = bisect.bisect_left(self.sentence_starts, token)
+        return k < len(self.sentence_starts) and self.sentence_starts[k] == token
+
     def _cue_at(self, i: int, ceiling: int) -> tuple[lexicon.Cue, int] | None:
         """The cue starting at token `i` and the token after it, if any."""
         low = self.tokens.lower[i]
@@ -149,9 +171,18 @@ class _Finder:
         j, _ = skip_left(self.tokens, i, floor)
         if j < floor:
             return False
+        if any(self.tokens.lower[k] in _BEFORE_BASE for k in range(j + 1, i)):
+            return True  # "Rama might say", "Iran did deny"
         low = self.tokens.lower[j]
-        if low in {"they", "we", "you"}:
+        if low in {"they", "we", "you"} or low in _COLLECTIVE:
             return True
+        phrase = left_phrase(self.tokens, j, floor)
+        if (
+            phrase is not None
+            and phrase[0] - 1 >= floor
+            and self.tokens.lower[phrase[0] - 1] == "and"
+        ):
+            return True  # "Mr. Grassley and Mr. Leahy say"
         return (
             low.endswith("s")
             and not low.endswith("'s")
@@ -162,7 +193,6 @@ class _Finder:
     # ------------------------------------------------------------------ quotes
 
     def quotes(self) -> None:
-        tokens = self.tokens
         previous: Found | None = None
         previous_quote: Quote | None = None
         skip: set[int] = set()
@@ -193,10 +223,53 @@ class _Finder:
                     entry=previous.entry,
                     confidence=QUOTE_CONTINUED,
                 )
+            if (
+                found is None
+                and previous is not None
+                and previous_quote is not None
+                and q.paragraph == previous_quote.paragraph
+                and self._starts_sentence(open_token)
+            ):
+                # “…,” Mr. Clarke said. “…” The next quotation is still his.
+                found = Found(
+                    content=[(q.inner_start, q.inner_end)],
+                    cue=previous.cue,
+                    source=previous.source,
+                    entry=previous.entry,
+                    confidence=QUOTE_CONTINUED,
+                )
             if found is not None:
                 self.found.append(found)
+            elif q.words(self.text) >= _ORPHAN_WORDS and self._starts_sentence(open_token):
+                self.orphans.append(q)
             previous, previous_quote = found, q
-        del tokens
+
+    def orphan_quotes(self) -> None:
+        """A quotation standing as a sentence of its own, with no speaker near: the last
+        speaker of this paragraph or the one before is the likeliest."""
+        if not self.orphans:
+            return
+        spoken = sorted(
+            (f.content[-1][1], n) for n, f in enumerate(self.found) if f.source is not None
+        )
+        ends = [end for end, _ in spoken]
+        for q in self.orphans:
+            k = bisect.bisect_right(ends, q.open) - 1
+            if k < 0:
+                continue
+            last = self.found[spoken[k][1]]
+            paragraph = self._paragraph_of(last.source[0])
+            if q.paragraph - paragraph > 1:
+                continue
+            self.found.append(
+                Found(
+                    content=[(q.inner_start, q.inner_end)],
+                    cue=last.cue,
+                    source=last.source,
+                    entry=last.entry,
+                    confidence=QUOTE_ORPHAN,
+                )
+            )
 
     def _speaker_after(self, q, close_token, p_end, number, skip) -> Found | None:
         """“…,” said Lapid / “…,” he said / “…,” Lapid told reporters, “…”."""
@@ -211,6 +284,8 @@ class _Finder:
         sentence_end = self._sentence_of(k)[1] if k < len(tokens) else p_end
         ceiling = min(p_end, max(sentence_end, k + 12))
         cue = self._cue_at(k, ceiling)
+        if tokens.words[k] in _DASHES:
+            cue = (lexicon.DASH, k + 1)
         source = None
         if cue is not None and tokens.lower[k] not in lexicon.BASE_FORMS:
             entry, after = cue
@@ -220,22 +295,35 @@ class _Finder:
             cue_range = (k, after)
             end = source[1]
         else:
-            m = k
-            while m < ceiling and m - k <= 8 and is_word(tokens.words[m]):
+            # “…,” Mr. Clarke said / “…,” Scott Pruitt, the attorney general, said
+            m, hit, depth = k, None, 0
+            while m < min(ceiling, k + 30):
+                word = tokens.words[m]
+                depth += (word == "(") - (word == ")")
+                if (
+                    word in SENTENCE_END
+                    and not depth
+                    and not (m > k and abbreviation(tokens.words[m - 1]))
+                ):
+                    return None
+                if word in QUOTE_MARKS:
+                    return None
                 hit = self._cue_at(m, ceiling)
-                if hit is not None and tokens.lower[m] not in _NOUNISH - {"says"} and m > k:
+                if (
+                    hit is not None
+                    and m > k
+                    and tokens.lower[m] not in lexicon.NOUNISH - {"says"}
+                    and not capitalised(word)
+                ):
                     break
                 m += 1
             else:
                 return None
-            if m >= ceiling or not is_word(tokens.words[m]):
-                return None
-            entry, after = self._cue_at(m, ceiling)
+            entry, after = hit
             j, _ = skip_left(tokens, m, k)
-            if j < k:
-                return None
-            source = (k, j + 1)
-            if not speaker_like(tokens, source, -1):
+            source = left_phrase(tokens, j, k)
+            # Right after a quotation, "the mayor said" needs no capital to be a speaker.
+            if source is None or not speaker_like(tokens, source, -1, lenient=True):
                 return None
             cue_range = (m, after)
             end = after
@@ -279,7 +367,7 @@ class _Finder:
             if self.in_quote[c]:
                 return None
             hit = self._cue_at(c, open_token)
-            if hit is not None and tokens.lower[c] not in _NOUNISH:
+            if hit is not None and tokens.lower[c] not in lexicon.NOUNISH:
                 break
             c -= 1
         else:
@@ -331,21 +419,31 @@ class _Finder:
         if low == "according" and i + 1 < b and tokens.lower[i + 1] == "to":
             self._according(i, a, b)
             return i + 2
+        if (
+            low in lexicon.GERUNDS
+            and i > a + 1
+            and (tokens.words[i - 1] == "," or tokens.lower[i - 1] in _BEFORE_GERUND)
+        ):
+            self._gerund(i, a, b)
+            return i + 1
+        if i == a and low not in lexicon.CUES:
+            self._headline(a, b)
         hit = self._cue_at(i, b)
         if hit is None:
             return i + 1
         entry, after = hit
+        if i > a and capitalised(tokens.words[i]) and not self._title_case(a, b, i):
+            return after  # "the United States", a headline's "CLAIMS"
         if i > a and tokens.lower[i - 1] == "to":
             return after  # "declined to say", "wants to deny"
+        if i > a and tokens.lower[i - 1].endswith("'s"):
+            return after  # "Trump's comments", "Russia's suspected role"
         if low in lexicon.BASE_FORMS and low == entry.lemma and not self._base_form_ok(i, a):
             return after
-        if low in _NOUNISH:
+        if low in lexicon.NOUNISH:
             prev = tokens.lower[i - 1] if i > a else ""
-            if (
-                i == a
-                or prev in _DETERMINERS
-                or not (capitalised(tokens.words[i - 1]) or pronouns.is_pronoun(prev))
-            ):
+            nxt = tokens.lower[after] if after < b else ""
+            if i == a or prev in _DETERMINERS or not is_word(prev) or nxt in _NOT_AFTER_VERB:
                 return after
         j, hedged = skip_left(tokens, i, a)
         if j >= a and tokens.lower[j] in _PASSIVE_AUX | {"been"}:
@@ -357,9 +455,17 @@ class _Finder:
             and self._inverted(i, after, j, entry, a, b)
         ):
             return after
+        if j > a and tokens.lower[j] == "and":
+            # "Schultz … and said he did not support Mr. Trump": the sentence's subject.
+            source = self._subject(a, j)
+            if source is not None:
+                self._preposed(i, after, source, entry, hedged, a, b)
+            return after
         source = left_phrase(tokens, j, a)
         if source is None or not speaker_like(tokens, source, a):
             return after
+        if low in lexicon.NOUNISH and any(tokens.lower[k].endswith("'s") for k in range(*source)):
+            return after  # "Trump's early-morning tweets"
         before = source[0] - 1
         if (
             before > a
@@ -373,9 +479,57 @@ class _Finder:
         self._preposed(i, after, source, entry, hedged, a, b)
         return after
 
-    def _add(self, content, cue_range, source, entry, shape, hedged=False, accused=()):
+    def _title_case(self, a: int, b: int, i: int) -> bool:
+        """A headline written in title case ("New Poll Shows …", "Graham Says …"), where a
+        capitalised cue is still a cue; never "the United States"."""
         tokens = self.tokens
-        if any(self.in_quote[k] for k in range(*content)) and all(
+        if tokens.words[i].isupper() or tokens.lower[i - 1] == "united":
+            return False
+        words = [tokens.words[k] for k in range(a, b) if is_word(tokens.words[k])]
+        if len(words) < 4:
+            return False
+        capitals = sum(1 for w in words if capitalised(w) or w.lower() in _TITLE_SMALL)
+        return capitals == len(words) and i + 1 < b
+
+    def _subject(self, a: int, limit: int) -> tuple[int, int] | None:
+        """The speaker a sentence starts with, if it starts with one."""
+        source = subject_phrase(self.tokens, a, limit)
+        if source is None or not speaker_like(self.tokens, source, a):
+            return None
+        return source
+
+    def _gerund(self, i: int, a: int, b: int) -> None:
+        """ "Trump tweeted on Monday, saying that …": the subject speaks on."""
+        source = self._subject(a, i)
+        if source is None:
+            return
+        entry = lexicon.GERUNDS[self.tokens.lower[i]]
+        self._preposed(i, i + 1, source, entry, False, a, b)
+
+    def _headline(self, a: int, b: int) -> None:
+        """ "Poll: Wealthy Voters Abandon …", a transcript's "WALLACE: …"."""
+        tokens = self.tokens
+        while a < b and tokens.words[a] in QUOTE_MARKS:
+            a += 1  # a transcript's line may be quoted whole
+        colon = next((k for k in range(a, min(b, a + 5)) if tokens.words[k] == ":"), None)
+        if colon is None or colon == a:
+            return
+        if not all(
+            is_word(tokens.words[k]) and capitalised(tokens.words[k]) for k in range(a, colon)
+        ):
+            return
+        if tokens.lower[a] in _EDITORIAL:
+            return  # "Correction: …" is the paper speaking of itself
+        content = trim_content(tokens, colon + 1, b)
+        if content is None or content[1] - content[0] < 3:
+            return
+        self._add(content, (colon, colon + 1), (a, colon), lexicon.COLON, HEADLINE, quoted=True)
+
+    def _add(
+        self, content, cue_range, source, entry, shape, hedged=False, accused=(), quoted=False
+    ):
+        tokens = self.tokens
+        if not quoted and all(
             self.in_quote[k] or not is_word(tokens.words[k]) for k in range(*content)
         ):
             return  # a quotation the first pass could not give a speaker
@@ -422,7 +576,11 @@ class _Finder:
         if content is None:
             return
         words = sum(1 for k in range(*content) if is_word(tokens.words[k]))
-        if words < 2 or after_is_trailing(tokens, c, b):
+        if words < 2:
+            return
+        if after_is_trailing(tokens, c, b) and not (
+            capitalised(tokens.words[i]) and self._title_case(a, b, i)
+        ):
             return
         self._add(content, (i, after), source, entry, PREPOSED, hedged, accused)
 
@@ -456,6 +614,8 @@ class _Finder:
         content = trim_content(tokens, source[1], b)
         if content is None:
             return
+        if entry.behaviour != lexicon.ACCUSE and tokens.lower[source[1]] != "that":
+            return  # "It was first declared by Nixon in the 1970s": nothing reported
         if subject is not None and entry.behaviour == lexicon.ACCUSE:
             content = (start, content[1])
         self._add(content, (aux, after + 1), source, entry, PASSIVE, False, accused)
@@ -463,7 +623,7 @@ class _Finder:
     def _according(self, i, a, b) -> None:
         tokens = self.tokens
         source = right_phrase(tokens, i + 2, b)
-        if source is None or not speaker_like(tokens, source, -1):
+        if source is None or not speaker_like(tokens, source, -1, lenient=True):
             return
         leading = all(
             not is_word(tokens.words[k]) or tokens.lower[k] in TRAILING for k in range(a, i)
@@ -501,8 +661,8 @@ class _Finder:
                     continue
                 if not is_word(tokens.words[i + 1]) or capitalised(tokens.words[i + 1]):
                     continue
-                source = right_phrase(tokens, a, b, limit=6)
-                if source is None or not capitalised(tokens.words[a]):
+                source = subject_phrase(tokens, a, b)
+                if source is None:
                     break
                 if not speaker_like(tokens, source, -1) or source[1] >= i:
                     break

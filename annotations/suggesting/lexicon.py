@@ -166,7 +166,22 @@ _VERBS: dict[str, tuple[str, str, float, str | None, str | None]] = {
     "expound": (ASSERTED, SPEECH, 0.7, None, None),
     "verify": (CONFIRMED, SPEECH, 0.7, None, None),
     "corroborate": (CONFIRMED, SPEECH, 0.7, None, None),
-    "refuse": (DENIED, DENY, 0.0, None, None),  # "refused to" is not a denial of a claim
+    "refuse": (DENIED, DENY, 0.0, None, None),
+    # stances announced without a reporting verb proper
+    "call": (ASSERTED, SPEECH, 0.5, None, None),
+    "cite": (ASSERTED, SPEECH, 0.5, None, None),
+    "criticize": (ASSERTED, SPEECH, 0.5, None, None),
+    "criticise": (ASSERTED, SPEECH, 0.5, None, None),
+    "condemn": (ASSERTED, SPEECH, 0.5, None, None),
+    "blast": (ASSERTED, SPEECH, 0.5, None, None),
+    "describe": (ASSERTED, SPEECH, 0.4, None, None),
+    "question": (SPECULATED, SPEECH, 0.4, None, None),
+    "demand": (ASSERTED, SPEECH, 0.5, None, None),
+    "want": (ASSERTED, SPEECH, 0.4, None, None),
+    "plan": (ASSERTED, SPEECH, 0.4, "planned", None),
+    "propose": (ASSERTED, SPEECH, 0.5, None, None),
+    "oppose": (ASSERTED, SPEECH, 0.4, None, None),
+    "know": (ASSERTED, SPEECH, 0.4, "knew", None),  # "refused to" is not a denial of a claim
 }
 
 # Words that, in front of a cue, make the report a guess.
@@ -183,6 +198,17 @@ for _lemma, (_certainty, _behaviour, _weight, _past, _third) in _VERBS.items():
         CUES.setdefault(_form, Cue(_lemma, _certainty, _behaviour, _weight))
     BASE_FORMS.add(_lemma)
 
+# Present participles that continue a sentence's subject's speech: "…, saying that …".
+GERUNDS: dict[str, Cue] = {}
+for _lemma in wordset(
+    """say add argue claim note insist warn cite call explain ask suggest accuse blame deny
+    promise pledge vow write tell stress predict complain allege declare reject dismiss
+    acknowledge admit contend assert describe"""
+):
+    _ing = _lemma[:-1] + "ing" if _lemma.endswith("e") else _lemma + "ing"
+    _certainty, _behaviour, _weight, _, _ = _VERBS[_lemma]
+    GERUNDS[_ing] = Cue(_lemma, _certainty, _behaviour, _weight * 0.9)
+
 # Phrases of several words: the words after the first, lower case.
 PHRASES: dict[str, list[tuple[tuple[str, ...], Cue]]] = {
     "pointed": [(("out",), Cue("point out", ASSERTED, SPEECH, 0.85))],
@@ -193,8 +219,19 @@ PHRASES: dict[str, list[tuple[tuple[str, ...], Cue]]] = {
     "went": [(("on", "to", "say"), Cue("go on to say", ASSERTED, SPEECH, 0.9))],
 }
 
+# Third-person forms that are also plural nouns ("media reports said", "his claims").
+NOUNISH = wordset(
+    """reports claims charges states notes comments shows finds fears hopes answers points
+    voices remarks stresses counters guesses tweets promises pledges vows statements
+    estimates"""
+)
+
 # "according to X", "as reported by X", "in the words of X": the source follows the cue.
 ACCORDING = Cue("according to", ASSERTED, SPEECH, 0.95)
+# "Poll: …" (a headline or a transcript names its speaker before a colon) and
+# "“…” ― Pamela Padilla" (a dash after a quotation names who said it).
+COLON = Cue(":", ASSERTED, SPEECH, 0.8)
+DASH = Cue("\u2015", ASSERTED, SPEECH, 0.85)
 
 # Nouns that ask for denial or accusation rather than a refused bill or a dismissed case:
 # "rejected the charges", "dismissed the allegations", "disputed the report".

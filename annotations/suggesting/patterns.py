@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from annotations.suggesting import lexicon, pronouns
-from annotations.suggesting.segments import Tokens
+from annotations.suggesting.segments import ABBREVIATIONS, Tokens
 from annotations.suggesting.words import wordset
 
 Range = tuple[int, int]  # token indices, end exclusive
@@ -32,7 +32,7 @@ SKIP_BEFORE_CUE = (
     categorically strongly openly angrily bluntly simply just even never"""
     )
     | lexicon.HEDGES
-    | {"will", "did", "does", "do", "had", "is", "was", "were", "are"}
+    | {"will", "did", "does", "do", "had"}
 )
 
 # Words a speaker phrase does not cross going left.
@@ -81,6 +81,16 @@ TRAILING = wordset(
     conference news release radio television tv cnn fox abc nbc cbs msnbc"""
 )
 
+# Capitalised at the start of a sentence without being a name.
+NOT_SPEAKERS = wordset(
+    """it this that there what which who the a an and but so yet or if when while as then
+    having let
+    now here also however still instead meanwhile yesterday today tomorrow earlier later
+    last next some such many most more less one no not all every each both either neither
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december"""
+)
+
 SENTENCE_END = frozenset({".", "!", "?", "\u2026"})
 CLOSING = frozenset({"\u201d", '"', "\u2019", "'", ")"})
 OPENING = frozenset({"\u201c", '"', "\u2018", "("})
@@ -108,8 +118,9 @@ def capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def speaker_like(tokens: Tokens, span: Range, sentence_start: int) -> bool:
-    """Whether the phrase `span` can name who speaks."""
+def speaker_like(tokens: Tokens, span: Range, sentence_start: int, lenient: bool = False) -> bool:
+    """Whether the phrase `span` can name who speaks. `lenient` takes any noun phrase that
+    is not a pronoun other than a personal one (a quotation's speaker: "the mayor said")."""
     a, b = span
     if b <= a:
         return False
@@ -120,13 +131,18 @@ def speaker_like(tokens: Tokens, span: Range, sentence_start: int) -> bool:
         return head != "i"  # "I said" is inside a quotation, whose speaker is elsewhere
     if head in SPEAKER_NOUNS:
         return True
-    if head in {"it", "this", "that", "there", "what", "which", "who"}:
+    if lenient and head not in NOT_SPEAKERS and b - a <= 6:
+        return True
+    if head == "who":
+        # "Trump, who said …": the relative pronoun after a comma names the speaker.
+        return b - a == 1 and a > 0 and tokens.words[a - 1] == ","
+    if head in NOT_SPEAKERS:
         return False
-    # A name: a capitalised word that is not merely the first of the sentence, or a
-    # capitalised phrase of several words.
+    # A name: a capitalised word; the first word of a sentence only when it is not one of
+    # the words that start sentences anyway.
     for k in range(a, b):
         word = tokens.words[k]
-        if capitalised(word) and (k != sentence_start or b - a > 1):
+        if capitalised(word) and (k != sentence_start or tokens.lower[k] not in NOT_SPEAKERS):
             return True
     return False
 
@@ -136,11 +152,16 @@ def left_phrase(tokens: Tokens, j: int, floor: int, limit: int = 7) -> Range | N
     `floor`. "Clinton, the Democratic nominee, said": the name before the apposition."""
     if j < floor:
         return None
+    if tokens.lower[j] == "who" and j > floor and tokens.words[j - 1] == ",":
+        return j, j + 1  # "Trump, who said …"
     if tokens.words[j] == ",":
         # An apposition between commas: take the phrase before the first comma.
         k = j - 1
-        while k >= floor and j - k <= 14 and tokens.words[k] not in {",", ";", ":"}:
-            if tokens.lower[k] in lexicon.CUES and tokens.lower[k] not in lexicon.BASE_FORMS:
+        while k >= floor and j - k <= 32 and tokens.words[k] not in {",", ";", ":"}:
+            if (
+                tokens.lower[k] in lexicon.CUES
+                and tokens.lower[k] not in lexicon.BASE_FORMS | lexicon.NOUNISH
+            ):
                 return None
             k -= 1
         if k < floor or tokens.words[k] != ",":
@@ -150,9 +171,17 @@ def left_phrase(tokens: Tokens, j: int, floor: int, limit: int = 7) -> Range | N
     k = j
     while k >= floor and end - k <= limit:
         word, low = tokens.words[k], tokens.lower[k]
-        if word == "." and k > floor and len(tokens.words[k - 1]) == 1:
-            k -= 1  # "U.S."
+        if word == "." and k > floor and abbreviation(tokens.words[k - 1]):
+            k -= 1  # "U.S.", "Mr."
             continue
+        if word == ")" and k == j:
+            # "Sen. David Perdue (R-Ga.) said": pass over the parenthesis.
+            opening = k - 1
+            while opening > floor and k - opening < 8 and tokens.words[opening] != "(":
+                opening -= 1
+            if tokens.words[opening] != "(" or opening - 1 < floor:
+                return None
+            return left_phrase(tokens, opening - 1, floor, limit)
         if not is_word(word) and word not in {"&", "-"}:
             break
         if low in LEFT_STOPS and not (capitalised(word) and k == j):
@@ -168,14 +197,19 @@ def left_phrase(tokens: Tokens, j: int, floor: int, limit: int = 7) -> Range | N
     return start, end
 
 
+def abbreviation(word: str) -> bool:
+    return len(word) == 1 or word.lower() in ABBREVIATIONS
+
+
 def right_phrase(tokens: Tokens, i: int, ceiling: int, limit: int = 10) -> Range | None:
     """The speaker phrase starting at token `i`: "said Lapid", "according to the Roper
     Center for Public Opinion Research"."""
     k = i
     last_word = None
+    named = False
     while k < ceiling and k - i < limit:
         word, low = tokens.words[k], tokens.lower[k]
-        if word == "." and last_word is not None and len(tokens.words[last_word]) == 1:
+        if word == "." and last_word is not None and abbreviation(tokens.words[last_word]):
             k += 1
             continue
         if not is_word(word) and word not in {"&", "-"}:
@@ -186,13 +220,54 @@ def right_phrase(tokens: Tokens, i: int, ceiling: int, limit: int = 10) -> Range
             break
         if low in INNER and (k + 1 >= ceiling or not is_word(tokens.words[k + 1])):
             break
+        if named and low not in INNER and not capitalised(word):
+            break  # "by Albania of hosting …": a name ends at its first common word
+        if named and low in INNER and not _name_follows(tokens, k + 1, ceiling):
+            break
         if low not in INNER:
             last_word = k
+            named = named or capitalised(word)
         k += 1
     if last_word is None:
         return None
     # A trailing connector never ends the phrase.
     return i, last_word + 1
+
+
+def _name_follows(tokens: Tokens, k: int, ceiling: int) -> bool:
+    """Whether a name goes on after a connector: "Center for Public …", "of the Sierra …"."""
+    while k < ceiling and tokens.lower[k] in INNER:
+        k += 1
+    return k < ceiling and capitalised(tokens.words[k])
+
+
+def subject_phrase(tokens: Tokens, a: int, ceiling: int) -> Range | None:
+    """The name a sentence starts with ("Washington", "The Roper Center for Public
+    Opinion Research", "Sen. Perdue"), or a short common-noun speaker ("the campaign",
+    "top officials"), without the verb after it."""
+    k = a
+    if k < ceiling and tokens.lower[k] == "the":
+        k += 1
+    if k < ceiling and tokens.lower[k] in LEFT_STOPS | NOT_SPEAKERS:
+        return None  # "In …", "After …": the sentence starts with something else
+    start, last = k, None
+    while k < ceiling and k - start < 8:
+        word = tokens.words[k]
+        if is_word(word) and capitalised(word):
+            last = k
+        elif last != k - 1 or not (
+            (word == "." and abbreviation(tokens.words[k - 1])) or tokens.lower[k] in INNER
+        ):
+            break
+        k += 1
+    if last is not None:
+        return a, last + 1
+    for k in range(start, min(ceiling, start + 3)):
+        if not is_word(tokens.words[k]):
+            return None
+        if tokens.lower[k] in SPEAKER_NOUNS:
+            return a, k + 1
+    return None
 
 
 def chars(tokens: Tokens, span: Range) -> tuple[int, int]:
@@ -228,7 +303,12 @@ def skip_left(tokens: Tokens, i: int, floor: int) -> tuple[int, bool]:
 def after_is_trailing(tokens: Tokens, i: int, b: int) -> bool:
     """Whether the words from `i` to the sentence end only say when or where ("on
     Monday", "in a statement", "told reporters")."""
-    words = [k for k in range(i, b) if is_word(tokens.words[k])]
-    if len(words) > 6:
-        return False
-    return all(tokens.lower[k] in TRAILING or capitalised(tokens.words[k]) for k in words)
+    count = 0
+    for k in range(i, b):
+        word = tokens.words[k]
+        if not word[:1].isalnum():
+            continue
+        count += 1
+        if count > 10 or not (tokens.lower[k] in TRAILING or word[:1].isupper()):
+            return False
+    return True

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MARKS = re.compile('[\u201c\u201d\u201e"]')
+# Curly and straight double quotes, and two apostrophes standing for one ('' … '').
+_MARKS = re.compile("[\u201c\u201d\u201e\"]|''")
 _WORD = re.compile(r"\w+")
 
 
@@ -40,7 +41,7 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
             mark = match.group()
             at = match.start()
             if opened is None:
-                if mark == "\u201d":
+                if mark == "\u201d" and not _opens(text, at, p_start, p_end):
                     continue  # a stray closing mark
                 opened, opened_with = at, mark
                 continue
@@ -49,17 +50,24 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
                 _add(found, text, opened, at, at, number, p_start, continues=False)
                 opened, opened_with = at, mark
                 continue
-            if opened_with == '"' and mark != '"':
+            if opened_with in {'"', "''"} and mark != opened_with:
                 continue
-            _add(found, text, opened, at + 1, at, number, p_start, continues=False)
+            _add(found, text, opened, match.end(), at, number, p_start, continues=False)
             opened = None
         if opened is not None:
             _add(found, text, opened, p_end, p_end, number, p_start, continues=True)
     return found
 
 
+def _opens(text: str, at: int, p_start: int, p_end: int) -> bool:
+    """A closing mark typed where an opening one belongs: at a word's start."""
+    before = text[at - 1] if at > p_start else " "
+    after = text[at + 1] if at + 1 < p_end else " "
+    return before.isspace() and after.isalnum()
+
+
 def _add(found, text, open_at, close, inner_end, paragraph, p_start, *, continues):
-    inner_start = open_at + 1
+    inner_start = open_at + (2 if text.startswith("''", open_at) else 1)
     while inner_start < inner_end and text[inner_start].isspace():
         inner_start += 1
     while inner_end > inner_start and (text[inner_end - 1].isspace() or text[inner_end - 1] == ","):

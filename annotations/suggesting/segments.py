@@ -42,14 +42,14 @@ class Tokens:
 
 
 def tokenize(text: str) -> Tokens:
-    starts: list[int] = []
-    ends: list[int] = []
-    words: list[str] = []
-    for match in _TOKEN.finditer(text):
-        starts.append(match.start())
-        ends.append(match.end())
-        words.append(match.group())
-    return Tokens(starts, ends, words, [w.lower().replace("\u2019", "'") for w in words])
+    matches = list(_TOKEN.finditer(text))
+    words = [m.group() for m in matches]
+    return Tokens(
+        [m.start() for m in matches],
+        [m.end() for m in matches],
+        words,
+        [w.lower().replace("\u2019", "'") for w in words],
+    )
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:

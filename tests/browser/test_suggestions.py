@@ -1,4 +1,4 @@
-"""Suggested claims in real Chromium, on the demo desk's story of the cyberattacks: a
+"""Suggested claims in real Chromium, on the demo desk's article about the attack: a
 researcher turns suggestions on, accepts one with the keyboard, corrects the claimant
 and saves (the claim exists and the acceptance is counted as after edits); dismisses
 another and reloads: it stays dismissed, and the toggle stayed on."""
@@ -19,21 +19,18 @@ from annotations.roles import sync_role_groups
 from articles.models import Article
 from suggestions.models import SuggestionOutcome
 from suggestions.selectors import project_counts
-from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo desk, and its first story again without its claims: the demo's claims
-    already cover the passages suggestions would find."""
+    """The demo desk's article written for the suggestions ("Rama blames Iran…"), whose
+    suggestions `seed_demo` computed when it created the article."""
     sync_role_groups()
     call_command("seed_demo", stdout=io.StringIO())
-    ties = Article.objects.get(url=ARTICLES[0]["url"])
-    return ArticleFactory(
-        title="Albania cuts ties (to annotate)", text=ties.text, project=ties.project
-    )
+    url = next(article["url"] for article in ARTICLES if article["key"] == "suggestions")
+    return Article.objects.get(url=url)
 
 
 def test_accept_a_suggestion_with_the_keyboard_and_dismiss_another(demo, page, login):

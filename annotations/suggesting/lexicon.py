@@ -181,7 +181,59 @@ _VERBS: dict[str, tuple[str, str, float, str | None, str | None]] = {
     "plan": (ASSERTED, SPEECH, 0.4, "planned", None),
     "propose": (ASSERTED, SPEECH, 0.5, None, None),
     "oppose": (ASSERTED, SPEECH, 0.4, None, None),
-    "know": (ASSERTED, SPEECH, 0.4, "knew", None),  # "refused to" is not a denial of a claim
+    "know": (ASSERTED, SPEECH, 0.4, "knew", None),
+    "support": (ASSERTED, SPEECH, 0.4, None, None),
+    "defend": (ASSERTED, SPEECH, 0.4, None, None),
+    "praise": (ASSERTED, SPEECH, 0.4, None, None),
+    "slam": (ASSERTED, SPEECH, 0.5, "slammed", None),
+    "attack": (ASSERTED, SPEECH, 0.3, None, None),
+    "endorse": (ASSERTED, SPEECH, 0.4, None, None),
+    "recommend": (ASSERTED, SPEECH, 0.5, None, None),
+    "encourage": (ASSERTED, SPEECH, 0.4, None, None),
+    "doubt": (SPECULATED, SPEECH, 0.6, None, None),
+    "worry": (SPECULATED, SPEECH, 0.6, None, None),
+    "disagree": (ASSERTED, SPEECH, 0.5, None, None),
+    "recognize": (CONFIRMED, SPEECH, 0.5, None, None),
+    "realize": (ASSERTED, SPEECH, 0.4, None, None),
+    "assume": (SPECULATED, SPEECH, 0.5, None, None),
+    "imply": (SPECULATED, SPEECH, 0.6, None, None),
+    "signal": (SPECULATED, SPEECH, 0.5, "signaled", None),
+    "threaten": (ASSERTED, SPEECH, 0.5, None, None),
+    "label": (ASSERTED, SPEECH, 0.5, "labeled", None),
+    "brand": (ASSERTED, SPEECH, 0.5, None, None),
+    "dub": (ASSERTED, SPEECH, 0.5, "dubbed", None),
+    "characterize": (ASSERTED, SPEECH, 0.6, None, None),
+    "liken": (ASSERTED, SPEECH, 0.6, None, None),
+    "intend": (ASSERTED, SPEECH, 0.4, None, None),
+    "decide": (ASSERTED, SPEECH, 0.3, None, None),
+    "refer": (ASSERTED, SPEECH, 0.3, "referred", None),
+    "highlight": (ASSERTED, SPEECH, 0.4, None, None),
+    "reiterate": (ASSERTED, SPEECH, 0.8, None, None),
+    "repeat": (ASSERTED, SPEECH, 0.5, None, None),
+    "confess": (CONFIRMED, SPEECH, 0.7, None, None),
+    "lament": (ASSERTED, SPEECH, 0.7, None, None),
+    "applaud": (ASSERTED, SPEECH, 0.5, None, None),
+    "hail": (ASSERTED, SPEECH, 0.4, None, None),
+    "denounce": (ASSERTED, SPEECH, 0.6, None, None),
+    "decry": (ASSERTED, SPEECH, 0.6, None, None),
+    "lambaste": (ASSERTED, SPEECH, 0.6, None, None),
+    "scold": (ASSERTED, SPEECH, 0.6, None, None),
+    "rebuke": (ASSERTED, SPEECH, 0.6, None, None),
+    "mock": (ASSERTED, SPEECH, 0.5, None, None),
+    "ridicule": (ASSERTED, SPEECH, 0.5, None, None),
+    "fault": (ALLEGED, SPEECH, 0.5, None, None),
+    "challenge": (ASSERTED, SPEECH, 0.3, None, None),
+    "concur": (ASSERTED, SPEECH, 0.6, "concurred", None),
+    "advocate": (ASSERTED, SPEECH, 0.5, None, None),
+    "regard": (ASSERTED, SPEECH, 0.3, None, None),
+    "deem": (ASSERTED, SPEECH, 0.5, None, None),
+    "understand": (ASSERTED, SPEECH, 0.3, "understood", None),
+    "remember": (ASSERTED, SPEECH, 0.4, None, None),
+    "imagine": (SPECULATED, SPEECH, 0.4, None, None),
+    "offer": (ASSERTED, SPEECH, 0.3, None, None),
+    "accept": (CONFIRMED, SPEECH, 0.3, None, None),
+    "discuss": (ASSERTED, SPEECH, 0.3, None, None),
+    "raise": (ASSERTED, SPEECH, 0.3, None, None),  # "refused to" is not a denial of a claim
 }
 
 # Words that, in front of a cue, make the report a guess.
@@ -197,17 +249,34 @@ for _lemma, (_certainty, _behaviour, _weight, _past, _third) in _VERBS.items():
     for _form in _forms(_lemma, _past, _third):
         CUES.setdefault(_form, Cue(_lemma, _certainty, _behaviour, _weight))
     BASE_FORMS.add(_lemma)
+# Forms read far more often as plural nouns than as verbs ("the states", "his claims").
+for _form in ("states", "claims", "tweets"):
+    del CUES[_form]
+
 
 # Present participles that continue a sentence's subject's speech: "…, saying that …".
+def _ing(lemma: str, past: str | None) -> str:
+    """The present participle: "saying", "arguing", "admitting"."""
+    if past and past.endswith("ed") and len(past) > 4 and past[-3] == past[-4] != lemma[-2:-1]:
+        return past[:-2] + "ing"  # admitted, planned: the consonant doubles
+    if lemma.endswith("e") and not lemma.endswith("ee"):
+        return lemma[:-1] + "ing"
+    return lemma + "ing"
+
+
+# "Fowler is calling for …", "Democrats are warning that …": the progressive forms.
+PROGRESSIVE: dict[str, Cue] = {
+    _ing(_lemma, _past): Cue(_lemma, _certainty, _behaviour, _weight * 0.9)
+    for _lemma, (_certainty, _behaviour, _weight, _past, _third) in _VERBS.items()
+    if _weight > 0
+}
 GERUNDS: dict[str, Cue] = {}
 for _lemma in wordset(
     """say add argue claim note insist warn cite call explain ask suggest accuse blame deny
     promise pledge vow write tell stress predict complain allege declare reject dismiss
     acknowledge admit contend assert describe"""
 ):
-    _ing = _lemma[:-1] + "ing" if _lemma.endswith("e") else _lemma + "ing"
-    _certainty, _behaviour, _weight, _, _ = _VERBS[_lemma]
-    GERUNDS[_ing] = Cue(_lemma, _certainty, _behaviour, _weight * 0.9)
+    GERUNDS[_ing(_lemma, _VERBS[_lemma][3])] = PROGRESSIVE[_ing(_lemma, _VERBS[_lemma][3])]
 
 # Phrases of several words: the words after the first, lower case.
 PHRASES: dict[str, list[tuple[tuple[str, ...], Cue]]] = {
@@ -223,15 +292,25 @@ PHRASES: dict[str, list[tuple[tuple[str, ...], Cue]]] = {
 NOUNISH = wordset(
     """reports claims charges states notes comments shows finds fears hopes answers points
     voices remarks stresses counters guesses tweets promises pledges vows statements
-    estimates"""
+    estimates questions attacks supports"""
 )
 
 # "according to X", "as reported by X", "in the words of X": the source follows the cue.
 ACCORDING = Cue("according to", ASSERTED, SPEECH, 0.95)
+# The phrase and what synonym spinners put in its place, by first word.
+ACCORDING_PHRASES: dict[str, list[tuple[str, ...]]] = {
+    "according": [("according", "to")],
+    "in": [("in", "accordance", "with"), ("in", "the", "words", "of")],
+    "as": [("as", "per")],
+}
 # "Poll: …" (a headline or a transcript names its speaker before a colon) and
 # "“…” ― Pamela Padilla" (a dash after a quotation names who said it).
 COLON = Cue(":", ASSERTED, SPEECH, 0.8)
 DASH = Cue("\u2015", ASSERTED, SPEECH, 0.85)
+
+# Verbs whose subject is evidence rather than a person: "the poll shows", "the study
+# found", "the data suggest".
+EVIDENCE = wordset("show find indicate suggest reveal estimate conclude confirm predict")
 
 # Nouns that ask for denial or accusation rather than a refused bill or a dismissed case:
 # "rejected the charges", "dismissed the allegations", "disputed the report".

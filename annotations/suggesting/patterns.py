@@ -69,7 +69,17 @@ SPEAKER_NOUNS = wordset(
     historians strategist strategists consultant consultants operative operatives
     surrogate surrogates allies ally associates associate colleagues colleague sister
     brother son daughter wife husband family officials' polling numbers results survey
-    groups organizations agencies"""
+    groups organizations agencies
+    union unions mayor board panel bank banks firm firms network outlet outlets magazine
+    institute center centre foundation coalition alliance army navy regime embassy assembly
+    commissioner chancellor premier king queen prince pope bishop priest imam rabbi doctor
+    doctors physician physicians nurse nurses teacher teachers student students worker workers
+    employee employees farmer farmers neighbor neighbors neighbour neighbours witness
+    witnesses victim victims survivor survivors parent parents mom dad fans users customers
+    consumers investors traders jury regulator regulators inspector inspectors auditor
+    auditors proponents advocates detractors skeptics sceptics defenders commentators pundits
+    bloggers readers viewers listeners organizers organisers campaigners volunteers troops
+    soldiers veterans agents detectives"""
 )
 
 # Words after a cue that do not start the content ("said on Monday", "said in a statement").
@@ -84,7 +94,7 @@ TRAILING = wordset(
 # Capitalised at the start of a sentence without being a name.
 NOT_SPEAKERS = wordset(
     """it this that there what which who the a an and but so yet or if when while as then
-    having let
+    having let its his her their our my your whose
     now here also however still instead meanwhile yesterday today tomorrow earlier later
     last next some such many most more less one no not all every each both either neither
     monday tuesday wednesday thursday friday saturday sunday january february march april
@@ -135,7 +145,7 @@ def speaker_like(tokens: Tokens, span: Range, sentence_start: int, lenient: bool
         return True
     if head == "who":
         # "Trump, who said …": the relative pronoun after a comma names the speaker.
-        return b - a == 1 and a > 0 and tokens.words[a - 1] == ","
+        return b - a == 1 and a > 0 and (tokens.words[a - 1] == "," or is_word(tokens.words[a - 1]))
     if head in NOT_SPEAKERS:
         return False
     # A name: a capitalised word; the first word of a sentence only when it is not one of
@@ -152,8 +162,12 @@ def left_phrase(tokens: Tokens, j: int, floor: int, limit: int = 7) -> Range | N
     `floor`. "Clinton, the Democratic nominee, said": the name before the apposition."""
     if j < floor:
         return None
-    if tokens.lower[j] == "who" and j > floor and tokens.words[j - 1] == ",":
-        return j, j + 1  # "Trump, who said …"
+    if (
+        tokens.lower[j] == "who"
+        and j > floor
+        and (tokens.words[j - 1] == "," or is_word(tokens.words[j - 1]))
+    ):
+        return j, j + 1  # "Trump, who said …", "an architect who said …"
     if tokens.words[j] == ",":
         # An apposition between commas: take the phrase before the first comma.
         k = j - 1

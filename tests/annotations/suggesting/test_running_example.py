@@ -166,6 +166,16 @@ def test_certainty_follows_the_cue(text, certainty, cue):
             "The attackers used ransomware",
         ),
         (
+            "In accordance with the FBI, the attackers used ransomware.",
+            "the FBI",
+            "the attackers used ransomware",
+        ),
+        (
+            "The attackers used ransomware, as per the FBI.",
+            "the FBI",
+            "The attackers used ransomware",
+        ),
+        (
             "Iran was accused by Albania of hosting the attackers.",
             "Albania",
             "Iran was accused by Albania of hosting the attackers",
@@ -205,6 +215,7 @@ def test_the_blame_goes_to_who_was_behind():
         "The Senate rejected the bill on Tuesday.",  # a refused bill is no denial
         "He declined to say more.",
         "Media reports of the attack spread quickly.",
+        "The repair cost five dollars per person.",
         "",
         "   \n\n ",
     ],

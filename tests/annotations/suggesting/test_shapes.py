@@ -55,6 +55,14 @@ def only(text):
             ("Sen. Ana Brun", "said", "It was a test"),
         ),
         (
+            "Video of the outage shows the servers failing one by one.",
+            ("Video of the outage", "shows", "the servers failing one by one"),
+        ),
+        (
+            "The ministry is calling for a new inquiry into the outage.",
+            ("The ministry", "calling", "for a new inquiry into the outage"),
+        ),
+        (
             "Marta Kola, the head of the agency, said the backups were intact.",
             ("Marta Kola", "said", "the backups were intact"),
         ),
@@ -126,3 +134,25 @@ def test_quotes_pair_within_paragraphs_and_stay_open_across_them():
     ]
     assert [q.continues for q in quotes] == [False, False, True, False]
     assert [q.opens_paragraph for q in quotes] == [False, False, True, True]
+
+
+def test_who_stands_for_the_phrase_before_it():
+    text = "Rama met an engineer who said the backups were intact. Lapid, who said little, left."
+    found = suggest(text, None)
+    assert [(s.source.of(text), s.claimant_text) for s in found] == [
+        ("who", "an engineer"),
+        ("who", "Lapid"),
+    ]
+
+
+def test_a_participle_goes_on_with_the_speaker_of_its_sentence():
+    text = (
+        "\u201cWe see no link to the outage,\u201d the mayor said, "
+        "adding that the servers were safe."
+    )
+    found = suggest(text, None)
+    assert [(s.source.of(text), s.cue.of(text)) for s in found] == [
+        ("the mayor", "said"),
+        ("the mayor", "adding"),
+    ]
+    assert found[1].content[0].of(text) == "the servers were safe"

@@ -176,6 +176,10 @@ class ClaimForm(forms.Form):
     actors = forms.Field(required=False, widget=forms.HiddenInput)
     sources = forms.Field(required=False, widget=forms.HiddenInput)
     relations = forms.Field(required=False, widget=forms.HiddenInput)
+    # The key of the suggestion the reader filled this form from (creating only).
+    suggestion = forms.RegexField(
+        regex=r"^[0-9a-f]{1,64}$", required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, instance=None, **kwargs):
         self.instance = instance

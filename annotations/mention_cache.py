@@ -16,6 +16,7 @@ either calls `registry_changed` after commit or is caught by the fingerprint, an
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterable
 
@@ -53,6 +54,13 @@ def _registry_key() -> tuple:
         aliases["count"],
         aliases["last"],
     )
+
+
+def registry_version() -> str:
+    """A short name of the registry as it is now (the key `mention_index` checks): two
+    equal names mean the same actors, names and aliases. Stored suggestions keep it to
+    know when the registry they were computed with has changed."""
+    return hashlib.sha256(repr(_registry_key()).encode()).hexdigest()[:32]
 
 
 def _index_entries() -> Iterable[tuple[int, str]]:

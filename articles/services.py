@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from articles import text_listeners
 from articles.cleaning import CleanResult, clean_field, clean_text, normalise_text
 from articles.models import Article, ArticleRevision, Source, SourceKind, text_sha256
 from claimdesk import characters
@@ -145,6 +146,7 @@ def article_create(
         note=note or "First version",
         cleaning_report=cleaning_report or {},
     )
+    text_listeners.new_text(article.pk)
     return article
 
 

@@ -1,8 +1,8 @@
 """Claimdesk settings: one module, driven by environment variables.
 
 Variables: DATABASE_URL, DATABASE_REPLICA_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS,
-REQUIRED_APPROVALS, REDIS_URL, EMAIL_URL-free console mail in development,
-DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT, SITE_URL, CLAIMREVIEW_PUBLISHER(_URL).
+REQUIRED_APPROVALS, REDIS_URL, CELERY_BROKER_URL, CELERY_QUEUE, EMAIL_URL-free console mail
+in development, DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT, SITE_URL, CLAIMREVIEW_PUBLISHER(_URL).
 Nothing else in the project reads the environment.
 """
 
@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "publishing",
     "search",
     "worklist",
+    "suggestions",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,16 @@ else:
             "LOCATION": "claimdesk_cache",
         }
     }
+
+# Background jobs (suggestions): on Celery workers when a broker is named, e.g.
+# `redis://127.0.0.1:6379/1` or `amqp://user:pass@rabbit:5672//`; without one they run in
+# the process that starts them, so a single machine needs nothing more.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "claimdesk")
+CELERY_TASK_IGNORE_RESULT = True  # a job's progress is in its `Job` row
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # chunks are long: spread them over the workers
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

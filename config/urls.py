@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("publishing.editorial")),
     path("", include("search.urls")),
     path("", include("worklist.urls")),
+    path("", include("suggestions.views")),
 ]
 
 # Unhandled errors: JSON under /api/, a plain page elsewhere, 503 when the database is gone.

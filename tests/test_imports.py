@@ -10,7 +10,7 @@ PACKAGES = ("claimdesk", "articles", "annotations")
 LAYER = {name: number for number, name in enumerate(PACKAGES)}
 # Apps beside the layers (annotations calls into them and they read annotations): no
 # circles through them either.
-BESIDE = ("search", "worklist")
+BESIDE = ("search", "worklist", "suggestions")
 
 
 def _modules(packages=PACKAGES) -> dict[str, Path]:

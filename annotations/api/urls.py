@@ -8,6 +8,7 @@ from annotations.api.views import annotations, articles, claims, exports, projec
 from annotations.api.views import relations as claim_relations
 from annotations.api.views.index import ApiRootView
 from publishing import api as publishing
+from suggestions import api as suggestions
 
 v1_patterns = [
     path("", ApiRootView.as_view(), name="api-root"),
@@ -30,6 +31,16 @@ v1_patterns = [
         "articles/<int:pk>/revisions/<int:number>/",
         articles.ArticleRevisionDetailView.as_view(),
         name="article-revision-detail",
+    ),
+    path(
+        "articles/<int:pk>/suggestions/",
+        suggestions.ArticleSuggestionListView.as_view(),
+        name="article-suggestions",
+    ),
+    path(
+        "articles/<int:pk>/suggestions/<str:key>/dismiss/",
+        suggestions.SuggestionDismissView.as_view(),
+        name="article-suggestion-dismiss",
     ),
     path("claims/", claims.ClaimListView.as_view(), name="claim-list"),
     path("claims/<int:pk>/", claims.ClaimDetailView.as_view(), name="claim-detail"),
@@ -66,6 +77,17 @@ v1_patterns = [
         annotations.ProjectAnnotationContainerView.as_view(),
         name="project-annotation-list",
     ),
+    path(
+        "projects/<int:pk>/suggestions/",
+        suggestions.ProjectSuggestionsView.as_view(),
+        name="project-suggestions",
+    ),
+    path(
+        "projects/<int:pk>/suggestion-jobs/",
+        suggestions.ProjectSuggestionJobView.as_view(),
+        name="project-suggestion-jobs",
+    ),
+    path("jobs/<int:pk>/", suggestions.JobDetailView.as_view(), name="job-detail"),
     path(
         "projects/<int:pk>/members/",
         projects.ProjectMemberListView.as_view(),

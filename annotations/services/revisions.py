@@ -41,6 +41,7 @@ from annotations.selectors.articles import anchor_state_counts
 from annotations.services.claims import lock_claim, save_transition
 from annotations.services.events import record_event
 from annotations.services.rounds import review_round_start
+from articles import text_listeners
 from articles.cleaning import normalise_text
 from articles.models import Article, ArticleRevision
 from articles.services import check_article_text
@@ -165,6 +166,7 @@ def article_revise(
     touched, resubmitted, counts = _reanchor_claims(
         article=article, old_text=old_text, revision=revision, user=author
     )
+    text_listeners.new_text(article.pk)
     return RevisionResult(
         article=article,
         revision=revision,

@@ -241,6 +241,10 @@ def reader_context(request, article: Article, *, form: ClaimForm | None = None) 
             "article": article.pk,
             "revision": revision.pk if revision else None,
             "claims": reader_data_claims(items, request.user),
+            # The suggested attributions are fetched in one request when shown.
+            "suggestions_url": (
+                reverse("v1:article-suggestions", args=[article.pk]) if annotate else ""
+            ),
         },
         "pickers": picker_context(request.user, suggest=reverse("actor_suggest")),
         "role_choices": ActorRole.choices,

@@ -7,6 +7,8 @@ people's drafts); a visible claim the user may not change is a 403.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -44,6 +46,7 @@ from annotations.views.refusals import refuse_unless, run_posted_change
 from claimdesk.errors import DomainError, IdempotencyKeyReused, NotAllowed
 from claimdesk.outcome import follow, saving
 from config.security import bad_parameter
+from suggestions.services import claim_create_from_suggestion
 
 TIMELINE_TEMPLATES = ["annotations/_timeline.html", "annotations/claims/_events.html"]
 
@@ -135,9 +138,12 @@ def _create_once(request, form, *, article, key: str | None):
             found = idempotency.claim_key(user=request.user, key=key, fingerprint=digest, wait=True)
             if found is not None:
                 return None, found.location
+        suggestion = data.get("suggestion")
         claim = _save_form(
             form,
-            claim_create,
+            partial(claim_create_from_suggestion, suggestion=suggestion)
+            if suggestion
+            else claim_create,
             user=request.user,
             article=article,
             revision=data["revision"],

@@ -629,7 +629,8 @@ const FOUND_IN = {
 };
 
 /**
- * Enhance a claim form. Returns `{ loadSuggestions(start, end) }` for the reader.
+ * Enhance a claim form. Returns `{ loadSuggestions(start, end), fill(values) }` for the
+ * reader.
  */
 export function initClaimForm(form) {
   let suggestions = [];
@@ -676,6 +677,35 @@ export function initClaimForm(form) {
 
   let suggestionRequest = 0;
   return {
+    /**
+     * Fill the form from a suggested attribution for the researcher to correct: the
+     * statement, the claimant (or its words typed in the picker, which then offers to
+     * create the actor), the certainty and the further actors in their roles.
+     */
+    fill({ statement = "", claimant = null, claimantText = "", certainty = "", actors = [] }) {
+      form.elements.statement.value = statement;
+      const claimantPicker = form.querySelector('.picker[data-picker="actor"]');
+      if (claimant) {
+        claimantPicker.picker.pick(claimant);
+      } else {
+        const input = claimantPicker.querySelector(".picker-input");
+        claimantPicker.querySelector(".picker-id").value = "";
+        claimantPicker.classList.remove("is-picked");
+        input.value = claimantText;
+      }
+      const choice = form.querySelector(`input[name=certainty][value="${CSS.escape(certainty)}"]`);
+      if (choice) choice.checked = true;
+      const fieldset = form.querySelector('[data-rows="actor"]');
+      if (fieldset) {
+        const list = fieldset.querySelector("[data-row-list]");
+        list.querySelectorAll(".link-row").forEach((row) => row.remove());
+        for (const { actor, role } of actors) {
+          const row = addRow(list, fieldset.querySelector("template[data-row-template]"), context);
+          row.querySelector(".picker").picker.pick(actor);
+          row.querySelector("select[name=role]").value = role;
+        }
+      }
+    },
     async loadSuggestions(start, end) {
       const url = form.dataset.suggestUrl;
       suggestions = [];

@@ -9,6 +9,7 @@
 import { codePoints, collapsedAt, selectedOffsets, utf16Offset } from "./offsets.js";
 import { initClaimForm } from "./pickers.js";
 import { initMarkedSpans } from "./marked_spans.js";
+import { initSuggestions } from "./reader_suggestions.js";
 
 const textEl = document.getElementById("reader-text");
 const layout = document.getElementById("reader");
@@ -153,8 +154,10 @@ function showClaimSpans(claim) {
   }
 }
 
-function openPanel(chosen) {
+function openPanel(chosen, { suggestion = "" } = {}) {
   if (!panel || !chosen) return;
+  // A form filled from a suggestion names it; a passage chosen by hand names none.
+  if (form.elements.suggestion) form.elements.suggestion.value = suggestion;
   form.elements.start.value = String(chosen.start);
   form.elements.end.value = String(chosen.end);
   form.elements.exact.value = chosen.exact;
@@ -595,6 +598,8 @@ if (panel && !panel.hidden && form) {
   }
   markedSpans?.refresh((a, b) => points.slice(a, b).join(""));
 }
+
+initSuggestions({ textEl, rangeFor, openPanel, claimForm, form, points, readerData, hidePopover });
 
 const selected = new URL(window.location.href).searchParams.get("claim");
 if (selected && claims.has(selected)) {

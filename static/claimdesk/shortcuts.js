@@ -1,6 +1,6 @@
 // "?" opens a list of every keyboard shortcut (Escape closes it), on every page, unless
 // the user is typing. The list is built here, in one place, from what the pages' scripts
-// handle (reader.js, find.js, review.js).
+// handle (reader.js, reader_suggestions.js, find.js, review.js).
 
 const SHORTCUTS = [
   ["Everywhere", [["?", "Show this list"], ["Tab", "The first stop skips to the content"]]],
@@ -11,6 +11,10 @@ const SHORTCUTS = [
       ["N", "New claim from the selected passage"],
       ["C / S", "In the claim form: mark the selected words as the cue / the source mention"],
       ["J / K", "Next / previous claim"],
+      ["S", "Show or hide suggested claims"],
+      ["G / Shift + G", "Next / previous suggested claim"],
+      ["A", "Accept the suggested claim: the claim form opens filled in"],
+      ["D", "Dismiss the suggested claim"],
       ["Enter / Shift + Enter", "Next / previous match in Find in the article"],
       ["Esc", "Close the claim panel or the popover"],
     ],

@@ -81,8 +81,40 @@ def _notice(w: World):
     )[0]
 
 
+def _suggestion(w: World) -> dict:
+    """A suggestion stored, fresh, for the world's article (the engine is not asked)."""
+    from annotations.suggesting import Span, Suggestion
+    from tests.suggestions.helpers import store
+
+    text = w.article.revisions.order_by("-number").first().text
+    start = text.index("Edi Rama")
+    suggestion = Suggestion(
+        content=(Span(start, start + len("Edi Rama")),),
+        cue=None,
+        source=None,
+        claimant_id=w.actor.pk,
+        claimant_text="",
+        certainty="asserted",
+        actors=(),
+        confidence=0.5,
+    )
+    store(w.article, [suggestion])
+    return {"pk": w.article.pk, "key": suggestion.key(text)}
+
+
+def _job(w: World) -> dict:
+    from suggestions.models import Job, JobKind
+
+    job = Job.objects.filter(project=w.project).first() or Job.objects.create(
+        kind=JobKind.PROJECT, project=w.project
+    )
+    return {"pk": job.pk, "job_id": job.pk}
+
+
 TARGETS = {
     "": lambda w: {},
+    "suggestion": _suggestion,
+    "job": _job,
     "article": lambda w: {"article_id": w.article.pk, "pk": w.article.pk, "number": 1},
     "draft": _claim("draft"),
     "submitted": _claim("submitted"),
@@ -549,6 +581,24 @@ TABLE: dict[str, dict[str, str]] = {
         "POST": "login 403 403 403 403 302 302 404 404",
     },
     "v1:api-root": {"GET": "401 200 200 200 200 200 200 200 200"},
+    # -- suggestions: for those who create claims; counts and jobs for managers, editors --
+    "v1:article-suggestions[article]": {"GET": "401 200 200 403 403 403 200 404 404"},
+    "v1:article-suggestion-dismiss[suggestion]": {
+        "GET": "401 405 405 405 405 405 405 405 405",
+        "POST": "401 200 200 403 403 403 200 404 404",
+    },
+    "v1:project-suggestions[project]": {"GET": "401 403 403 403 200 200 200 404 404"},
+    "v1:project-suggestion-jobs[project]": {
+        "GET": "401 405 405 405 405 405 405 405 405",
+        "POST": "401 403 403 403 403 202 202 404 404",
+    },
+    "v1:job-detail[job]": {"GET": "401 403 403 403 200 200 200 404 404"},
+    "suggestion_project_job[project]": {
+        "GET": "login 405 405 405 405 405 405 405 405",
+        "POST": "login 403 403 403 403 302 302 404 404",
+    },
+    "suggestion_job[job]": {"GET": "login 403 403 403 200 200 200 404 404"},
+    "suggestion_job_progress[job]": {"GET": "login 403 403 403 200 200 200 404 404"},
     # -- pages: search, the claims page, My work, export -----------------------------------
     "search": {"GET": "login 200 200 200 200 200 200 200 200"},
     "claim_index": {"GET": "login 200 200 200 200 200 200 200 200"},

@@ -200,6 +200,13 @@ class ClaimCreateInputSerializer(_ClaimFieldsMixin):
         default=False,
         help_text="Send the new claim to review at once (one step: both happen or neither).",
     )
+    suggestion = serializers.RegexField(
+        r"^[0-9a-f]{1,64}$",
+        required=False,
+        help_text="The `key` of the suggestion this claim accepts (see "
+        "`GET /api/v1/articles/{id}/suggestions/`): it is counted as accepted, as it was or "
+        "after edits.",
+    )
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

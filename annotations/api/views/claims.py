@@ -45,6 +45,7 @@ from annotations.services.claims import (
 from annotations.services.reviews import check_decide, review_decide
 from claimdesk.errors import AnchorMismatch
 from claimdesk.replica import lag_tolerant
+from suggestions.services import claim_create_from_suggestion
 
 
 def _claim_out(request, claim_id: int) -> dict:
@@ -146,9 +147,14 @@ class ClaimListView(ApiView):
             revision = fields.get("revision") or fields["article"].current_revision
             return revision.text if revision is not None else ""
 
-        claim = claim_create(
-            user=request.user, **_service_arguments(_code_points(fields, revision_text))
-        )
+        suggestion = fields.pop("suggestion", None)
+        arguments = _service_arguments(_code_points(fields, revision_text))
+        if suggestion:
+            claim = claim_create_from_suggestion(
+                user=request.user, suggestion=suggestion, **arguments
+            )
+        else:
+            claim = claim_create(user=request.user, **arguments)
         return Response(_claim_out(request, claim.pk), status=status.HTTP_201_CREATED)
 
 

@@ -49,7 +49,7 @@ def _v1_routes() -> set[str]:
 
     walk(get_resolver().url_patterns, "/")
     return {
-        re.sub(r"<int:(\w+)>", r"{\1}", route.replace("<int:pk>", "{id}"))
+        re.sub(r"<(?:int|str):(\w+)>", r"{\1}", route.replace("<int:pk>", "{id}"))
         for route in routes
         if route.startswith("/api/v1/")
     }

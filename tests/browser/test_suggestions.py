@@ -75,7 +75,9 @@ def test_accept_a_suggestion_with_the_keyboard_and_dismiss_another(demo, page, l
     assert claim.claimant == Actor.objects.get(name="Albania")
     outcome = SuggestionOutcome.objects.get(key=key)
     assert outcome.claim == claim and outcome.accepted_as_suggested is False
-    assert "claimant" in outcome.edited_fields
+    # Only the claimant was corrected: the cue and source mention came with the suggestion.
+    assert outcome.edited_fields == ["claimant"]
+    assert claim.cue_exact and claim.source_mention_exact
     assert project_counts(demo.project_id)["accepted_after_edits"] == 1
 
     # The toggle is remembered; the accepted suggestion is a claim now, not suggested.

@@ -137,6 +137,11 @@ def test_creating_a_claim_with_a_suggestion_accepts_it(article, stored, research
         "actors": [{"actor": actors["iran"].pk, "role": "accused"}],
         "suggestion": row.key,
     }
+    text = article.revisions.get().text
+    for name, field in (("cue", "cue"), ("source_mention", "source")):
+        if row.data.get(field):
+            start, end = row.data[field][:2]
+            body[name] = {"start": start, "end": end, "exact": text[start:end]}
     client = client_for(researcher)
     response = client.post("/api/v1/claims/", body, format="json")
 

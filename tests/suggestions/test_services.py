@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.models import ActorRole, Certainty
-from annotations.services.claims import ActorLink
+from annotations.services.claims import ActorLink, MarkedSpan
 from claimdesk.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
 from suggestions.models import SuggestionOutcome
 from suggestions.selectors import article_suggestions, project_counts
@@ -60,6 +60,9 @@ def _accept(user, article, row, **changes):
         "claimant_id": data["claimant_id"],
         "certainty": data["certainty"],
         "actors": [ActorLink(actor_id=a, role=r) for a, r in data["actors"]],
+        # The cue and source mention the suggestion found, as the reader's form sends them.
+        "cue": MarkedSpan(*data["cue"]) if data.get("cue") else None,
+        "source_mention": MarkedSpan(*data["source"]) if data.get("source") else None,
     }
     arguments.update(changes)
     return claim_create_from_suggestion(user=user, article=article, suggestion=row.key, **arguments)

@@ -42,8 +42,8 @@ format: install ## Format the code with ruff
 bench: install ## Benchmark (SIZE=small|large; DATABASE_URL for PostgreSQL)
 	$(PY) bench/run.py --size $(SIZE)
 
-loadtest: install ## Load test: locust against gunicorn on PostgreSQL (LOAD_USERS, LOAD_SECONDS)
-	$(PY) bench/loadtest.py --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
+loadtest: install ## Load test: locust against gunicorn on PostgreSQL (LOAD_USERS, LOAD_SECONDS, SIZE)
+	$(PY) bench/loadtest.py --users $(LOAD_USERS) --seconds $(LOAD_SECONDS) --size $(SIZE)
 
 clean: ## Remove the virtualenv and local databases
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -734,31 +734,38 @@ def measure_pages(bench: Bench) -> list[Figure]:
         except NotAvailable as exc:
             figures.append(not_available(section, "latency", str(exc)))
             continue
-        try:
-            plans = request_plans(bench.query_client(username, token=False), path)
-            client = bench.page_client(username)
-            size = len(_checked(client.get(path), path).body)
-            p50s, p95s, cpus = latency_runs(
-                bench, client, lambda i, p=path: [p], requests=15, warmup=2
-            )
-        except Exception as exc:
-            figures.append(failed(section, "p50", exc, target))
-            continue
-        figures += [
-            Figure(
-                section,
-                "p50",
-                "ms",
-                p50s,
-                target,
-                note=f"{size / 1024:,.0f} KB of HTML"
-                + (f"; {named[section]}" if section in named else ""),
+        figures += page_figures(
+            bench,
+            section,
+            path,
+            username,
+            target,
+            requests=15,
+            note=lambda size, plans, s=section: (
+                f"{size / 1024:,.0f} KB of HTML" + (f"; {named[s]}" if s in named else "")
             ),
-            Figure(section, "p95", "ms", p95s),
-            Figure(section, "server CPU per request", "ms", cpus),
-            *plan_figures(section, plans),
-        ]
+        )
     return figures
+
+
+def page_figures(bench, section, path, username, target, *, requests, note) -> list[Figure]:
+    """One page as `username` over HTTP: p50 (with `note(size, plans)`), p95, server
+    CPU and, on PostgreSQL, its plans; a failed figure when it cannot be read."""
+    try:
+        plans = request_plans(bench.query_client(username, token=False), path)
+        client = bench.page_client(username)
+        size = len(_checked(client.get(path), path).body)
+        p50s, p95s, cpus = latency_runs(
+            bench, client, lambda i, p=path: [p], requests=requests, warmup=2
+        )
+    except Exception as exc:
+        return [failed(section, "p50", exc, target)]
+    return [
+        Figure(section, "p50", "ms", p50s, target, note=note(size, plans)),
+        Figure(section, "p95", "ms", p95s),
+        Figure(section, "server CPU per request", "ms", cpus),
+        *plan_figures(section, plans),
+    ]
 
 
 # -- search ---------------------------------------------------------------------------
@@ -789,29 +796,17 @@ def measure_search(bench: Bench) -> list[Figure]:
         except NotAvailable as exc:
             figures.append(not_available(section, "latency", str(exc)))
             continue
-        try:
-            plans = request_plans(bench.query_client(reader, token=False), path)
-            client = bench.page_client(reader)
-            size = len(_checked(client.get(path), path).body)
-            p50s, p95s, cpus = latency_runs(
-                bench, client, lambda i, p=path: [p], requests=20, warmup=2
-            )
-        except Exception as exc:
-            figures.append(failed(section, "p50", exc, SEARCH_P50))
-            continue
-        figures += [
-            Figure(
-                section,
-                "p50",
-                "ms",
-                p50s,
-                SEARCH_P50,
-                note=f"q={text}; {size / 1024:,.0f} KB of HTML; {plans.queries} queries",
+        figures += page_figures(
+            bench,
+            section,
+            path,
+            reader,
+            SEARCH_P50,
+            requests=20,
+            note=lambda size, plans, t=text: (
+                f"q={t}; {size / 1024:,.0f} KB of HTML; {plans.queries} queries"
             ),
-            Figure(section, "p95", "ms", p95s),
-            Figure(section, "server CPU per request", "ms", cpus),
-            *plan_figures(section, plans),
-        ]
+        )
     return figures
 
 

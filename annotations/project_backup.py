@@ -10,6 +10,7 @@ of another desk. So it keeps:
 - the audit trail of its claims, and of its drafts that were deleted (the `deleted`
   event names the article: such events go with that article's project);
 - the publications of its claims' reviews and its publishing settings;
+- what its researchers did with the suggestions (shown, dismissed, accepted);
 - what those rows point to and that belongs to no desk: the users they name (members,
   authors, reviewers, whoever an event records; with their natural keys, as in a full
   backup), the role groups, and the shared registry of actors, aliases and sources
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import IntegerField, Model, Q, QuerySet
@@ -63,6 +65,8 @@ def project_scope(project: Project, database: str) -> Callable[[type[Model]], Qu
     def rows(model: type[Model]) -> QuerySet:
         return model._base_manager.using(database)
 
+    # Looked up by name: the suggestions app builds on annotations, not the reverse.
+    outcomes = apps.get_model("suggestions", "SuggestionOutcome")
     articles = rows(Article).filter(project=project)
     claims = rows(Claim).filter(project=project)
     claim_ids = claims.values("pk")
@@ -91,6 +95,7 @@ def project_scope(project: Project, database: str) -> Callable[[type[Model]], Qu
         ),
         Publication: rows(Publication).filter(claim__project=project),
         DeskPublishing: rows(DeskPublishing).filter(project=project),
+        outcomes: rows(outcomes).filter(project=project),
     }
     for model in SHARED:
         scoped[model] = rows(model)

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from annotations import actor_counts
 from annotations.models import (
@@ -37,6 +38,7 @@ from articles.models import Article, ArticleRevision, Source
 from projects.models import Membership, Project, ProjectEvent
 from publishing.models import DeskPublishing, Publication
 from publishing.services import claim_publish
+from suggestions.models import SuggestionOutcome
 from tests.factories import ActorFactory, make_claim
 from tests.security.world import ensure_roles
 
@@ -71,6 +73,10 @@ def desk_rows(project: Project, *, gone: list[int]) -> dict[str, list[dict]]:
         *Publication.objects.filter(claim__project=project).values_list(
             "published_by_id", flat=True
         ),
+        *SuggestionOutcome.objects.filter(project=project).values_list(
+            "dismissed_by_id", flat=True
+        ),
+        *SuggestionOutcome.objects.filter(project=project).values_list("accepted_by_id", flat=True),
     }
     querysets = {
         "auth.Group": Group.objects.all(),
@@ -93,6 +99,7 @@ def desk_rows(project: Project, *, gone: list[int]) -> dict[str, list[dict]]:
         "annotations.ClaimEvent": events,
         "publishing.Publication": Publication.objects.filter(claim__project=project),
         "publishing.DeskPublishing": DeskPublishing.objects.filter(project=project),
+        "suggestions.SuggestionOutcome": SuggestionOutcome.objects.filter(project=project),
     }
     return {label: serialized(queryset) for label, queryset in querysets.items()}
 
@@ -135,6 +142,28 @@ def two_desks(transactional_db):
     )
     ClaimRelation.objects.create(
         from_claim=first, to_claim=elsewhere, kind=RelationKind.REPEATS, created_by=oscar
+    )
+    # What researchers did with suggestions: a dismissal in each desk, an acceptance in
+    # Balkans (by a member of Balkans whom nothing else of the desk names).
+    for project, key in ((main, "a" * 32), (balkans, "b" * 32)):
+        SuggestionOutcome.objects.create(
+            project=project,
+            article=Article.objects.filter(project=project).first(),
+            key=key,
+            shown_at=timezone.now(),
+            dismissed_at=timezone.now(),
+            dismissed_by=oscar,
+        )
+    SuggestionOutcome.objects.create(
+        project=balkans,
+        article=first.article,
+        key="c" * 32,
+        shown_at=timezone.now(),
+        accepted_at=timezone.now(),
+        accepted_by=oscar,
+        claim=first,
+        accepted_as_suggested=False,
+        edited_fields=["claimant"],
     )
     gone = delete_a_draft(oscar, Article.objects.filter(project=balkans).first())
     delete_a_draft(oscar, Article.objects.filter(project=main).first())

@@ -46,18 +46,23 @@ from django.db.models import Model, QuerySet
 from annotations.project_backup import project_scope
 from projects.models import Project
 
-BACKUP_APPS = ["auth", "projects", "articles", "annotations", "publishing"]
+BACKUP_APPS = ["auth", "projects", "articles", "annotations", "publishing", "suggestions"]
 # Rows of those apps a backup leaves out: a day's record of retried writes, which a
-# restored database does not need (a client retrying across a restore writes anew), and
-# the kept claim counts (per project, per actor, the accusation pairs and the
-# involvements they are kept from), which the database's triggers make again as the
-# claims and their links load.
+# restored database does not need (a client retrying across a restore writes anew); the
+# kept claim counts (per project, per actor, the accusation pairs and the involvements
+# they are kept from), which the database's triggers make again as the claims and their
+# links load; and the computed suggestions with the jobs that computed them, which the
+# next read of an article computes again. What researchers did with the suggestions
+# (shown, dismissed, accepted) is kept.
 TRANSIENT_MODELS = {
     "annotations.IdempotencyKey",
     "annotations.ProjectClaimCount",
     "annotations.ActorClaimCount",
     "annotations.AccusationCount",
     "annotations.ActorInvolvement",
+    "suggestions.ArticleSuggestions",
+    "suggestions.StoredSuggestion",
+    "suggestions.Job",
 }
 AUTH_MODELS = {"group", "user"}
 SUFFIXES = (".json", ".json.gz", ".json.bz2", ".json.xz", ".json.lzma")

@@ -3,6 +3,7 @@
 
 import hashlib
 
+from django.db import OperationalError
 from rest_framework import throttling
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -48,7 +49,13 @@ class WindowCounting:
             # Kept a second past the window, so that it never ends before its window.
             if self.cache.add(self.key, 1, self.duration + 1):
                 return 1
-            return self.cache.incr(self.key)  # another worker began it meanwhile
+            try:
+                return self.cache.incr(self.key)  # another worker began it meanwhile
+            except ValueError:
+                # Neither there nor added: the database cache answers a lost connection
+                # to `add` with False. Say so as the lost connection it is (a 503 that
+                # says nothing was saved), not as a crash.
+                raise OperationalError("the request count could not be kept") from None
 
     def wait(self) -> float:
         return max(self.window_ends - self.now, 0.0)

@@ -47,3 +47,24 @@ def test_each_user_has_a_counter_of_their_own(desk, as_user, researcher, reviewe
         as_user(researcher).get(reverse("v1:claim-list"))
     assert as_user(researcher).get(reverse("v1:claim-list")).status_code == 429
     assert as_user(reviewer).get(reverse("v1:claim-list")).status_code == 200
+
+
+def test_a_counter_the_cache_could_not_keep_is_a_503_that_saved_nothing(
+    desk, as_user, researcher, three_a_minute, monkeypatch
+):
+    # The database cache answers a lost connection to `add` with False, and the counter
+    # is then neither there nor begun: the answer is the lost connection's 503.
+    monkeypatch.setattr(UserRateThrottle, "cache", _Forgetful())
+    answer = as_user(researcher).get(reverse("v1:claim-list"))
+    assert answer.status_code == 503
+    assert answer.json()["code"] == "service_unavailable"
+
+
+class _Forgetful:
+    """A cache that never holds the counter and cannot add it."""
+
+    def incr(self, key, delta=1):
+        raise ValueError(f"Key '{key}' not found")
+
+    def add(self, key, value, timeout=None):
+        return False

@@ -11,6 +11,10 @@ from annotations.suggesting import Span, SuggestedActor, Suggestion
 from suggestions.compute import suggestion_data
 from suggestions.models import ArticleSuggestions, StoredSuggestion
 
+# Two passages of the factories' article the tests suggest.
+ACCUSATION = "an investigation had shown the Iranian state was behind the July cyberattacks"
+DENIAL = "Iran had never attacked Albania"
+
 
 def suggestion_for(
     text: str,

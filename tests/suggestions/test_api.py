@@ -14,23 +14,15 @@ from annotations.suggesting import Span, SuggestedActor, Suggestion
 from projects.models import Project
 from suggestions.models import SuggestionOutcome
 from tests.factories import ActorFactory, ArticleFactory, UserFactory
-from tests.suggestions.helpers import store, suggestion_for
+from tests.suggestions.helpers import ACCUSATION, DENIAL, store, suggestion_for
 
 pytestmark = pytest.mark.django_db
-
-ACCUSATION = "an investigation had shown the Iranian state was behind the July cyberattacks"
-DENIAL = "Iran had never attacked Albania"
 
 
 def client_for(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
-
-
-@pytest.fixture
-def researcher(db):
-    return UserFactory(username="rita", roles=["researcher"])
 
 
 @pytest.fixture

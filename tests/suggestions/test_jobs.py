@@ -32,11 +32,6 @@ def no_broker(settings):
 
 
 @pytest.fixture
-def researcher(db):
-    return UserFactory(username="rita", roles=["researcher"])
-
-
-@pytest.fixture
 def manager(db):
     return UserFactory(username="nora", roles=["manager"])
 

@@ -17,15 +17,7 @@ from suggestions.services import (
     suggestions_shown,
 )
 from tests.factories import UserFactory, make_claim
-from tests.suggestions.helpers import store, suggestion_for
-
-ACCUSATION = "an investigation had shown the Iranian state was behind the July cyberattacks"
-DENIAL = "Iran had never attacked Albania"
-
-
-@pytest.fixture
-def researcher(db):
-    return UserFactory(username="rita", roles=["researcher"])
+from tests.suggestions.helpers import ACCUSATION, DENIAL, store, suggestion_for
 
 
 @pytest.fixture

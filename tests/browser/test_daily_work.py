@@ -141,6 +141,37 @@ def test_the_export_page_downloads(page, login, desk):
     assert "Iran carried out the cyberattacks." in text
 
 
+def test_the_export_page_chooses_a_claimant_by_name(page, login, desk):
+    """The export page's filters are the claims page's: the claimant is picked by name
+    with the keyboard, and the download holds that claimant's claims only."""
+    claim = desk["accusation"]
+    review_decide(
+        user=desk["checker"], claim_id=claim.pk, version=claim.version, decision="approve"
+    )
+    login(desk["writer"])
+    page.goto("/export/")
+    page.check("input[name=format][value=jsonl]")
+    page.click("text=Filters")
+    box = page.locator("[data-testid=pick-claimant]")
+    box.fill("Tehr")
+    expect(page.locator(".picker-option", has_text="Iran")).to_be_visible()
+    box.press("Enter")
+    expect(box).to_have_value("Iran")
+    page.click("text=Count the claims")
+    expect(page.locator("[data-testid=export-count]")).to_have_text("0")
+    box = page.locator("[data-testid=pick-claimant]")
+    box.fill("Edi")
+    expect(page.locator(".picker-option", has_text="Edi Rama")).to_be_visible()
+    box.press("Enter")
+    page.click("text=Count the claims")
+    expect(page.locator("[data-testid=export-count]")).to_have_text("1")
+    with page.expect_download() as download:
+        page.click("[data-testid=export-download]")
+    with open(download.value.path(), encoding="utf-8") as file:
+        lines = file.read().splitlines()
+    assert len(lines) == 1 and "Iran carried out the cyberattacks." in lines[0]
+
+
 def test_find_in_the_article_with_the_keyboard(page, login, desk):
     login(desk["writer"])
     page.goto(f"/articles/{desk['accusation'].article_id}/")

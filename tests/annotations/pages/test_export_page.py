@@ -66,3 +66,35 @@ def test_bad_input_is_shown_not_failed(client, approved_pair, params):
     response = client.get(reverse("export_page"), params)
     assert response.status_code == 200
     assert "download" not in response.context
+
+
+def test_a_claimant_typed_by_name_is_exported_by_its_id(client, approved_pair):
+    writer, claims = approved_pair
+    named = claims[0].claimant
+    client.force_login(writer)
+    response = client.get(reverse("export_page"), {"format": "jsonl", "claimant_label": named.name})
+    assert response.context["count"] == 1
+    download = response.context["download"]
+    assert f"claimant={named.pk}" in download and "claimant_label" not in download
+    lines = b"".join(client.get(download).streaming_content).decode().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [claims[0].pk]
+
+
+def test_a_name_that_finds_nothing_is_an_error_on_its_field(client, approved_pair):
+    writer, _ = approved_pair
+    client.force_login(writer)
+    response = client.get(reverse("export_page"), {"format": "csv", "actor_label": "Nobody"})
+    assert response.status_code == 200
+    assert "download" not in response.context
+    assert "No actor is named “Nobody”." in response.context["form"].errors["actor"]
+
+
+def test_the_page_lists_no_actor_of_the_registry(client, approved_pair):
+    """Actors and sources are picked by name: the page does not grow with the registry."""
+    writer, claims = approved_pair
+    client.force_login(writer)
+    page = client.get(reverse("export_page")).content.decode()
+    form = page.split('data-testid="export-form"')[1].split("</form>")[0]
+    assert 'data-testid="pick-actor"' in form and 'data-testid="pick-source"' in form
+    assert claims[0].claimant.name not in form
+    assert f'<option value="{claims[0].claimant_id}"' not in form

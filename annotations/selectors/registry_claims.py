@@ -153,6 +153,28 @@ def _ids(stream: Stream, *, before=None, after=None, limit: int) -> list[int]:
     return ids
 
 
+def newest_ids(streams: list[Stream], *, limit: int) -> list[int]:
+    """The `limit` newest claim ids found in any of `streams`, each walked through its
+    own index: what a capped list newest first reads, whatever the streams' totals."""
+    found: set[int] = set()
+    for stream in streams:
+        found.update(_ids(stream, limit=limit))
+    return sorted(found, reverse=True)[:limit]
+
+
+def naming_streams(claims: QuerySet[Claim], actor_ids: list[int]) -> list[Stream]:
+    """The claims among `claims` that name any of `actor_ids`, as their claimant or
+    linked in any role: two streams an actor."""
+    return [
+        stream
+        for pk in actor_ids
+        for stream in (
+            Stream(claims.filter(claimant_id=pk)),
+            Stream(ActorInvolvement.objects.filter(actor_id=pk, links__gt=0), "claim_id", claims),
+        )
+    ]
+
+
 def claim_page(
     streams: list[Stream],
     *,

@@ -156,3 +156,32 @@ def test_the_graph_reads_the_same_queries_when_claims_and_relations_double(resea
     grow()
     assert count() == few
     assert drawn[1] > drawn[0]
+
+
+def test_an_actors_graph_draws_its_newest_claims_up_to_the_limit(monkeypatch, researcher, story):
+    """Found through the actor's own indexes (as claimant, linked in a role), newest
+    first, capped: the claims that do not name the actor are never among them."""
+    from annotations.selectors import graph as graph_module
+
+    iran, article = story["iran"], story["accusation"].article
+    make_claim(author=researcher, article=article, claimant=story["rama"])  # names no Iran
+    as_linked = make_claim(
+        author=researcher, article=article, claimant=story["rama"], actors=[(iran, "accused")]
+    )
+    as_claimant = make_claim(
+        author=researcher, article=article, claimant=iran, actors=[(story["albania"], "target")]
+    )
+    make_claim(author=researcher, article=article, claimant=story["albania"])  # nor this
+    monkeypatch.setattr(graph_module, "GRAPH_LIMIT", 2)
+    graph = story_graph(researcher, actor_ids=[iran.pk], include_unreviewed=True)
+    assert graph.truncated and graph.claims == 2
+    assert {edge["claim"] for edge in graph.edges} == {as_linked.pk, as_claimant.pk}
+    monkeypatch.setattr(graph_module, "GRAPH_LIMIT", 10)
+    graph = story_graph(researcher, actor_ids=[iran.pk], include_unreviewed=True)
+    assert not graph.truncated
+    assert {edge["claim"] for edge in graph.edges} == {
+        as_linked.pk,
+        as_claimant.pk,
+        story["accusation"].pk,
+        story["denial"].pk,
+    }

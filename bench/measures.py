@@ -682,19 +682,52 @@ def most_cited_source():
     return Source.objects.annotate(n=Count("claim_links")).order_by("-n", "pk").first()
 
 
+def busiest_researcher() -> str:
+    """The author of the most claims: what My work costs those who use it most."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    author = (
+        get_user_model()
+        .objects.filter(username__startswith="researcher-")
+        .annotate(n=Count("claims"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    return author.get_username() if author else "bench-reader"
+
+
+def sample_claim_id() -> int:
+    """An approved claim of the benchmark's desk (the newest: a claim page opened from
+    the lists)."""
+    from annotations.models import Claim
+
+    claim = (
+        Claim.objects.filter(status="approved", project_id=exporting.desk_id())
+        .order_by("-created", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return claim or 0
+
+
 def measure_pages(bench: Bench) -> list[Figure]:
     """The pages a desk opens every day, each as the user who opens it: latency over
     HTTP, SQL queries and (on PostgreSQL) their plans. The reader on the article with
     1,000 claims; the review queue whose first pages hold that article's claims, and the
     article list, as the busiest reviewer (both count the queue); the busiest actor's
     page alone and with its parts; the most cited source's page; the registry's lists
-    and the orphaned claims."""
+    and the orphaned claims; the claims page (all, awaiting review, the busiest
+    actor's), a claim's page, My work as the busiest researcher and reviewer, the desk's
+    project page and the project list, the busiest actor's story graph, the export page
+    and the hot article's revisions."""
     article = hot_article()
     claims = article.n if article else 0
     reviewer = busiest_reviewer()
     actor = busiest_actor()
     source = most_cited_source()
     reader = "bench-reader"
+    researcher = busiest_researcher()
     pages = [
         (
             f"Reader, article with {claims:,} claims",
@@ -719,11 +752,38 @@ def measure_pages(bench: Bench) -> list[Figure]:
         ("Actor list", "actor_list", (), "", reader, None),
         ("Source list", "source_list", (), "", reader, None),
         ("Orphaned claims", "orphaned_claims", (), "", reader, None),
+        ("Claims page, every claim", "claim_index", (), "", reader, None),
+        ("Claims page, awaiting review", "claim_index", (), "?status=submitted", reader, None),
+        (
+            "Claims page, the busiest actor",
+            "claim_index",
+            (),
+            f"?actor={actor.pk}",
+            reader,
+            None,
+        ),
+        ("Claim page", "claim_detail", (sample_claim_id(),), "", reader, None),
+        ("My work, as the busiest researcher", "my_work", (), "", researcher, None),
+        ("My work, as the busiest reviewer", "my_work", (), "", reviewer, None),
+        ("Project page of the desk", "project_detail", ("main",), "", reader, None),
+        ("Project list", "project_list", (), "", reader, None),
+        ("Story graph of the busiest actor", "story_graph", (), f"?actor={actor.pk}", reader, None),
+        ("Export page", "export_page", (), "", reader, None),
+        (
+            "Revisions of the article with the most claims",
+            "article_revisions",
+            (article.pk,),
+            "",
+            reader,
+            None,
+        ),
     ]
     named = {
         "Actor page of the busiest actor": actor.name,
         "Actor page of the busiest actor, with its parts": actor.name,
         "Source page of the most cited source": source.name,
+        "Claims page, the busiest actor": actor.name,
+        "Story graph of the busiest actor": actor.name,
     }
     if bench.pages:
         pages = [page for page in pages if any(word in page[0].lower() for word in bench.pages)]

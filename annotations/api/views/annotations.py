@@ -296,24 +296,44 @@ class AnnotationContainerView(AnnotationProtocolView):
             total=total,
             modified=modified,
             label=self.label(request),
-            items=lambda number, size: self._items(claims, links, number, size, iris=asked.iris),
+            items=lambda number, size: self._items(
+                claims, links, number, size, total=total, iris=asked.iris
+            ),
         )
 
-    def _items(self, claims, links: Links, number: int, page_size: int, *, iris: bool) -> list:
+    def _items(
+        self, claims, links: Links, number: int, page_size: int, *, total: int, iris: bool
+    ) -> list:
         """The page's annotations (or their IRIs).
 
         The page's ids come first, on their own: with the joins a record needs, the
         OFFSET of a deep page made the database join every claim it skipped (a second
         for the last page of 275,000 claims on PostgreSQL, against 0.15 s for the ids).
         """
-        start = (number - 1) * page_size
-        ids = list(claims.values_list("pk", flat=True)[start : start + page_size])
+        ids = page_ids(claims, number=number, page_size=page_size, total=total)
         if iris:
             return [links.annotation(pk) for pk in ids]
         if not ids:
             return []
         page = iter_records(claims.filter(pk__in=ids), links)
         return [webannotation.annotation(record, links) for record in page]
+
+
+def page_ids(claims, *, number: int, page_size: int, total: int) -> list[int]:
+    """The ids of page `number` of `claims` (ordered by id) holding `total` claims. A page
+    in the second half is read from the end, in reverse: the database skips the rows
+    after it instead of those before, so the last page costs what the first does (the
+    last of 275,000 claims took twice as long as the first, skipping them all); only
+    the pages in the middle skip more."""
+    start = (number - 1) * page_size
+    if start * 2 < total:
+        return list(claims.values_list("pk", flat=True)[start : start + page_size])
+    size = min(page_size, total - start)
+    if size <= 0:
+        return []
+    from_end = total - start - size
+    ids = list(claims.reverse().values_list("pk", flat=True)[from_end : from_end + size])
+    return ids[::-1]
 
 
 class ProjectAnnotationContainerView(AnnotationContainerView):

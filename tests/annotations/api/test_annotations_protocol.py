@@ -217,6 +217,26 @@ def test_container_pages_link_to_each_other(desk, as_user, reader, many):
     assert client.get(container_url() + "?page=0").status_code == 400
 
 
+@pytest.mark.parametrize("page_size", [7, 50])
+@pytest.mark.parametrize("query", ["", "?claimant={rama}"])
+def test_pages_read_from_the_end_hold_the_same_claims(
+    desk, as_user, reader, many, monkeypatch, page_size, query
+):
+    """The pages past the middle are read backwards from the end (kept count or
+    counted): every page still holds the next claims in order, none twice, none lost."""
+    monkeypatch.setattr(webannotation, "PAGE_SIZE", page_size)
+    client = as_user(reader)
+    base = container_url() + query.format(rama=desk.rama.pk)
+    total = json.loads(client.get(base).content)["total"]
+    seen = []
+    for number in range(1, -(-total // page_size) + 1):
+        sep = "&" if "?" in base else "?"
+        page = json.loads(client.get(f"{base}{sep}page={number}").content)
+        assert page["startIndex"] == (number - 1) * page_size
+        seen += [int(item["id"].rsplit("/", 1)[1]) for item in page["items"]]
+    assert len(seen) == total and seen == sorted(set(seen))
+
+
 def test_container_filters_shape_the_collection(desk, as_user, researcher):
     client = as_user(researcher)
     body = json.loads(client.get(container_url(), {"status": ["submitted", "draft"]}).content)

@@ -1,0 +1,43 @@
+"""The article list under a search (`q`): counted up to the search's limit, said so in
+`count_capped`, the pages stopping there; without `q`, the exact count."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from annotations.api import pagination
+from articles.models import Article
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def five_matches(researcher):
+    for number in range(5):
+        ArticleFactory(title=f"Zephyrine report {number}")
+    ArticleFactory(title="Weather")
+
+
+def test_a_search_past_the_limit_is_capped_and_says_so(
+    as_user, researcher, five_matches, monkeypatch
+):
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+    client = as_user(researcher)
+    body = client.get(reverse("v1:article-list"), {"q": "zephyrine", "page_size": 2}).json()
+    assert body["count"] == 3 and body["count_capped"] is True
+    assert len(body["results"]) == 2 and body["next"]
+    last = client.get(body["next"]).json()
+    assert len(last["results"]) == 1 and last["next"] is None
+    past = client.get(reverse("v1:article-list"), {"q": "zephyrine", "page_size": 2, "page": 3})
+    assert past.status_code == 404
+
+
+def test_under_the_limit_the_count_is_exact(as_user, researcher, five_matches):
+    client = as_user(researcher)
+    body = client.get(reverse("v1:article-list"), {"q": "zephyrine"}).json()
+    assert body["count"] == 5 and body["count_capped"] is False
+    everything = client.get(reverse("v1:article-list")).json()
+    assert everything["count"] == Article.objects.count() > 5
+    assert everything["count_capped"] is False

@@ -220,6 +220,17 @@ class Claim(models.Model):
             ),
             # A desk's claims newest first (the API's claim list and its cursor pages).
             models.Index(fields=["project", "created", "id"], name="claim_project_created_idx"),
+            # The claims page's other orders, each walked through its index (sorted afresh,
+            # a desk of 450,000 claims took 0.8 s a page): recently changed, recently
+            # reviewed, by status; `modified` alone for a user of several desks.
+            models.Index(fields=["project", "modified", "id"], name="claim_project_changed_idx"),
+            models.Index(
+                fields=["project", "reviewed_at", "id"], name="claim_project_reviewed_idx"
+            ),
+            models.Index(
+                fields=["project", "status", "-created", "-id"], name="claim_project_status_new_idx"
+            ),
+            models.Index(fields=["modified"], name="claim_modified_idx"),
             # An article's claims newest first (`?article=` on the claim list). Without it a
             # planner with no statistics (SQLite before ANALYZE) walks the desk's index
             # above and filters every claim of the desk for the article's few.

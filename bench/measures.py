@@ -754,6 +754,8 @@ def measure_pages(bench: Bench) -> list[Figure]:
         ("Orphaned claims", "orphaned_claims", (), "", reader, None),
         ("Claims page, every claim", "claim_index", (), "", reader, None),
         ("Claims page, awaiting review", "claim_index", (), "?status=submitted", reader, None),
+        ("Claims page, recently changed", "claim_index", (), "?sort=-modified", reader, None),
+        ("Claims page, by status", "claim_index", (), "?sort=status", reader, None),
         (
             "Claims page, the busiest actor",
             "claim_index",

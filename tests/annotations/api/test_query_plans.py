@@ -45,3 +45,21 @@ def test_a_desks_claims_are_read_through_the_desks_index(desk, as_user, research
         as_user(researcher), reverse("v1:claim-list") + f"?project={desk.article.project_id}"
     )
     assert "claim_project_created_idx" in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("sort", "index"),
+    [
+        ("-created", "claim_project_created_idx"),
+        ("created", "claim_project_created_idx"),
+        ("-modified", "claim_project_changed_idx"),
+        ("-reviewed_at", "claim_project_reviewed_idx"),
+        ("status", "claim_project_status_new_idx"),
+    ],
+)
+def test_the_claims_page_reads_each_order_through_its_index(desk, client, researcher, sort, index):
+    """Every order of the claims page is walked through an index of the desk's claims in
+    that order: sorted afresh, a page of a large desk sorted every claim it holds."""
+    client.force_login(researcher)
+    plan = plan_of_claim_query(client, reverse("claim_index") + f"?sort={sort}")
+    assert index in plan and "TEMP B-TREE" not in plan, plan

@@ -9,6 +9,7 @@ RUN_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-dev-only-not-secret-$$(hostname)}
 
 LOAD_USERS ?= 20
 LOAD_SECONDS ?= 60
+LOAD_PACE ?= people
 
 .PHONY: help install run test lint format bench loadtest clean
 
@@ -42,8 +43,8 @@ format: install ## Format the code with ruff
 bench: install ## Benchmark (SIZE=small|large; DATABASE_URL for PostgreSQL)
 	$(PY) bench/run.py --size $(SIZE)
 
-loadtest: install ## Load test: locust against gunicorn on PostgreSQL (LOAD_USERS, LOAD_SECONDS, SIZE)
-	$(PY) bench/loadtest.py --users $(LOAD_USERS) --seconds $(LOAD_SECONDS) --size $(SIZE)
+loadtest: install ## Load test: locust against gunicorn on PostgreSQL (LOAD_USERS, LOAD_SECONDS, LOAD_PACE, SIZE)
+	$(PY) bench/loadtest.py --users $(LOAD_USERS) --seconds $(LOAD_SECONDS) --pace $(LOAD_PACE) --size $(SIZE)
 
 clean: ## Remove the virtualenv and local databases
 	rm -rf $(VENV) db.sqlite3 staticfiles

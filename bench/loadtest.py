@@ -32,10 +32,11 @@ if __package__ in (None, ""):
 from bench import environment
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+P95_TARGET_MS = 500  # of every request, at 100 users on the large desk
 SENTENCE = re.compile(r"[A-Z“][^.!?\n]{20,300}[.!?]")
 
 
-def prepare_plan(path: Path, *, seed: int = 3) -> dict:
+def prepare_plan(path: Path, *, seed: int = 3, pace: str = "people") -> dict:
     """Tokens per role and the ids and passages the locust users pick from."""
     import random
 
@@ -81,6 +82,7 @@ def prepare_plan(path: Path, *, seed: int = 3) -> dict:
 
     actor_ids = list(Actor.objects.values_list("pk", flat=True))
     plan = {
+        "pace": pace,
         "tokens": {
             "reader": [key for key, _ in readers],
             "researcher": [key for key, _ in researchers],
@@ -135,12 +137,14 @@ def read_stats(prefix: Path) -> dict:
     return {"requests": rows, "failures": failures}
 
 
-def print_report(stats: dict, *, users: int, seconds: int, workers: int) -> None:
+def print_report(
+    stats: dict, *, users: int, seconds: int, workers: int, pace: str = "people"
+) -> None:
     total = stats["requests"]["all requests"]
     print()
     print(
-        f"Load test: {users} users for {seconds} s against gunicorn ({workers} workers) "
-        "on PostgreSQL"
+        f"Load test: {users} users at the pace of {pace} for {seconds} s against gunicorn "
+        f"({workers} workers) on PostgreSQL"
     )
     header = (
         f"{'request':<28} {'count':>7} {'fail':>5} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}"
@@ -155,7 +159,9 @@ def print_report(stats: dict, *, users: int, seconds: int, workers: int) -> None
     print("(latencies in ms)")
     print(
         f"\nThroughput {total['requests_per_s']:.1f} requests/s; errors: {total['failures']} "
-        f"(target 0: {'pass' if total['failures'] == 0 else 'FAIL'})"
+        f"(target 0: {'pass' if total['failures'] == 0 else 'FAIL'}); p95 "
+        f"{total['p95_ms']:.0f} ms (target < {P95_TARGET_MS} ms: "
+        f"{'pass' if total['p95_ms'] < P95_TARGET_MS else 'FAIL'})"
     )
     for failure in stats["failures"]:
         print(f"  {failure['occurrences']} x {failure['name']}: {failure['error'][:200]}")
@@ -169,6 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--size", choices=("small", "large"), default="small")
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument(
+        "--pace",
+        choices=("people", "scripts"),
+        default="people",
+        help="people: 3 to 15 s between a user's actions; scripts: 0.2 to 2 s (capacity).",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.users <= 500 or not 1 <= args.seconds <= 3600:
         parser.error("--users is 1 to 500 and --seconds 1 to 3600")
@@ -186,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     work = environment.RESULTS_DIR / f"{stamp}-loadtest"
     work.mkdir()
     plan = work / "plan.json"
-    prepare_plan(plan)
+    prepare_plan(plan, pace=args.pace)
 
     from django.db import connections
 
@@ -215,7 +227,10 @@ def main(argv: list[str] | None = None) -> int:
             "--loglevel",
             "WARNING",
         ]
-        print(f"locust: {args.users} users for {args.seconds} s on 127.0.0.1:{server.port}")
+        print(
+            f"locust: {args.users} users at the pace of {args.pace} for {args.seconds} s "
+            f"on 127.0.0.1:{server.port}"
+        )
         started = time.perf_counter()
         with (work / "locust.log").open("wb") as log:
             subprocess.run(
@@ -229,9 +244,12 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.perf_counter() - started
 
     stats = read_stats(work / "locust")
-    print_report(stats, users=args.users, seconds=args.seconds, workers=args.workers)
+    print_report(
+        stats, users=args.users, seconds=args.seconds, workers=args.workers, pace=args.pace
+    )
     result = {
         "users": args.users,
+        "pace": args.pace,
         "seconds": args.seconds,
         "elapsed": round(elapsed, 1),
         "workers": args.workers,

@@ -24,22 +24,37 @@ import json
 import os
 import random
 from pathlib import Path
+from urllib.parse import urlencode
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 PLAN = json.loads(Path(os.environ["CLAIMDESK_LOADTEST_PLAN"]).read_text(encoding="utf-8"))
+# Seconds between two actions of one user, by what the user does. "people": desk members
+# at a person's pace (a page or a claim read in a few seconds, a claim written or
+# decided in several); "scripts": clients as fast as scripts, to find the server's
+# capacity (`bench/loadtest.py --pace`).
+PACES = {
+    "people": {"read": (3.0, 10.0), "write": (5.0, 15.0), "page": (3.0, 10.0)},
+    "scripts": {"read": (0.2, 1.0), "write": (0.2, 1.0), "page": (0.5, 2.0)},
+}
+PACE = PACES[PLAN.get("pace", "people")]
 API = "/api/v1"
 _accounts = {role: itertools.cycle(tokens) for role, tokens in PLAN["tokens"].items()}
 _sessions = {role: itertools.cycle(keys) for role, keys in PLAN["sessions"].items()}
 
 
-class DeskUser(HttpUser):
+class DeskUser(FastHttpUser):
+    """An API client with its account's token. geventhttpclient (`FastHttpUser`) rather
+    than requests: the load generator shares the server's cores, and every CPU
+    millisecond it saves is one the server gets."""
+
     abstract = True
     role = ""
-    wait_time = between(0.2, 1.0)
+    wait_time = between(*PACE["read"])
 
     def on_start(self) -> None:
-        self.client.headers["Authorization"] = f"Token {next(_accounts[self.role])}"
+        self.token = next(_accounts[self.role])
+        self.client.auth_header = f"Token {self.token}"
         self.rng = random.Random()
 
 
@@ -78,6 +93,7 @@ class Reader(DeskUser):
 class Researcher(DeskUser):
     weight = 2
     role = "researcher"
+    wait_time = between(*PACE["write"])
 
     @task
     def create_and_submit(self) -> None:
@@ -116,6 +132,7 @@ class Researcher(DeskUser):
 class Reviewer(DeskUser):
     weight = 2
     role = "reviewer"
+    wait_time = between(*PACE["write"])
 
     @task
     def decide(self) -> None:
@@ -124,7 +141,7 @@ class Reviewer(DeskUser):
         )
         if listing.status_code != 200:
             return
-        me = PLAN["reviewer_ids"].get(self.client.headers["Authorization"].split()[-1])
+        me = PLAN["reviewer_ids"].get(self.token)
         claims = [c for c in listing.json()["results"] if c["author"]["id"] != me]
         if not claims:
             return
@@ -147,16 +164,21 @@ class Reviewer(DeskUser):
                 response.failure(f"{response.status_code}: {response.text[:200]}")
 
 
-class PageUser(HttpUser):
+class PageUser(FastHttpUser):
     """A desk member in the browser: a session cookie, pages rather than the API."""
 
     abstract = True
     role = ""
-    wait_time = between(0.5, 2.0)  # people read pages longer than scripts read the API
+    wait_time = between(*PACE["page"])
 
     def on_start(self) -> None:
-        self.client.cookies.set("sessionid", next(_sessions[self.role]))
+        self.client.auth_header = None
+        self.cookie = {"Cookie": f"sessionid={next(_sessions[self.role])}"}
         self.rng = random.Random()
+
+    def page(self, path: str, name: str, **params) -> None:
+        query = f"?{urlencode(params)}" if params else ""
+        self.client.get(f"{path}{query}", name=name, headers=self.cookie)
 
 
 class PageReader(PageUser):
@@ -166,30 +188,30 @@ class PageReader(PageUser):
     @task(3)
     def reader(self) -> None:
         article = self.rng.choice(PLAN["articles"])
-        self.client.get(f"/articles/{article['id']}/", name="page: reader")
+        self.page(f"/articles/{article['id']}/", "page: reader")
 
     @task(2)
     def article_list(self) -> None:
-        self.client.get("/", name="page: article list")
+        self.page("/", "page: article list")
 
     @task(2)
     def claims_page(self) -> None:
         status = self.rng.choice(["approved", "submitted", "draft"])
-        self.client.get(f"/claims/?status={status}", name="page: claims")
+        self.page("/claims/", "page: claims", status=status)
 
     @task(2)
     def search(self) -> None:
         word = self.rng.choice(PLAN["search_words"])
-        self.client.get("/search/", params={"q": word}, name="page: search")
+        self.page("/search/", "page: search", q=word)
 
     @task(2)
     def actor(self) -> None:
         actor_id = self.rng.choice(PLAN["actors"])
-        self.client.get(f"/actors/{actor_id}/", name="page: actor")
+        self.page(f"/actors/{actor_id}/", "page: actor")
 
     @task(1)
     def my_work(self) -> None:
-        self.client.get("/my-work/", name="page: my work")
+        self.page("/my-work/", "page: my work")
 
 
 class PageReviewer(PageUser):
@@ -198,4 +220,4 @@ class PageReviewer(PageUser):
 
     @task
     def queue(self) -> None:
-        self.client.get("/review/", name="page: review queue")
+        self.page("/review/", "page: review queue")

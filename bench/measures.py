@@ -771,6 +771,15 @@ def measure_pages(bench: Bench) -> list[Figure]:
         ("Project list", "project_list", (), "", reader, None),
         ("Story graph of the busiest actor", "story_graph", (), f"?actor={actor.pk}", reader, None),
         ("Export page", "export_page", (), "", reader, None),
+        ("Export page, JSON Lines counted", "export_page", (), "?format=jsonl", reader, None),
+        (
+            "Export page, ClaimReview counted",
+            "export_page",
+            (),
+            "?format=claimreview",
+            reader,
+            None,
+        ),
         (
             "Revisions of the article with the most claims",
             "article_revisions",

@@ -98,3 +98,27 @@ def test_the_page_lists_no_actor_of_the_registry(client, approved_pair):
     assert 'data-testid="pick-actor"' in form and 'data-testid="pick-source"' in form
     assert claims[0].claimant.name not in form
     assert f'<option value="{claims[0].claimant_id}"' not in form
+
+
+def test_counts_stop_at_the_limit_and_the_page_says_so(client, approved_pair, monkeypatch):
+    """Unfiltered, the count is the desks' kept count, exact at any size; filtered, it is
+    counted up to the limit, and the ClaimReview shortfall is given only when exact."""
+    from annotations.views import export_page
+
+    writer, claims = approved_pair
+    client.force_login(writer)
+    monkeypatch.setattr(export_page, "COUNT_LIMIT", 1)
+    kept = client.get(reverse("export_page"), {"format": "jsonl"})
+    assert kept.context["count_label"] == "2"
+    filtered = client.get(reverse("export_page"), {"format": "jsonl", "status": "approved"})
+    assert filtered.context["count_label"] == "1+"
+    assert "The page counts up to that many" in filtered.content.decode()
+    rated = client.get(reverse("export_page"), {"format": "claimreview"})
+    assert rated.context["count_label"] == "1" and rated.context["unrated"] == 1
+    narrowed = client.get(
+        reverse("export_page"), {"format": "claimreview", "claimant": claims[0].claimant_id}
+    )
+    assert narrowed.context["unrated"] == 0
+    unknown = client.get(reverse("export_page"), {"format": "claimreview", "status": "approved"})
+    assert unknown.context["unrated"] is None
+    assert "Approved claims without a rating are left out" in unknown.content.decode()

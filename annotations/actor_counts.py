@@ -20,8 +20,11 @@ PostgreSQL alike. Three tables:
   that may move several links of one claim at once; SQLite row by row).
 - `AccusationCount` (claimant, accused, project, status → claims): "who accuses whom".
 
-A trigger never reads more than the rows of the claim that changed. On PostgreSQL every
-trigger first locks its project's row of `ProjectClaimCount` (the lock a claim's
+A trigger never reads more than the rows of the claims that changed. On PostgreSQL an
+UPDATE moving claims (status, project, claimant) is counted once a statement, from its
+transition tables: a move of 1,000 claims in one statement took 6.5 s counted row by row
+(each row updating count rows the earlier rows had just updated) and takes about 0.5 s.
+On PostgreSQL every trigger first locks its project's row of `ProjectClaimCount` (the lock a claim's
 insertion or status change already takes), so two transactions writing claims of one
 desk take the actors' rows one after the other and never wait for each other in a
 circle. The migration that made the tables created the triggers and filled the tables;
@@ -35,7 +38,7 @@ from contextlib import contextmanager
 from django.db import connection as default_connection
 from django.db import transaction
 
-from annotations.claim_counts import STATUSES
+from annotations.claim_counts import NEW_ROWS, OLD_ROWS, STATUSES, moved_claims
 from annotations.claim_counts import TABLE as PROJECT_COUNTS
 
 COUNTS = "annotations_actorclaimcount"
@@ -280,6 +283,78 @@ def _pg_link_side(row: str, delta: str) -> str:
         END IF;"""
 
 
+def _pg_counted(moved: str, side: str, sign: str) -> list[str]:
+    """Statements counting the claims `moved` (see `moved_claims`) with their links in
+    (`side` "now", `sign` "+") or out ("was", "-"): each count's change summed over the
+    statement's claims and applied once."""
+    where = f"m.{side}_project_id AS project_id, m.{side}_status AS status"
+    named = f"""
+        SELECT m.{side}_claimant_id AS actor_id, '{CLAIMANT}' AS role, {where} FROM {moved}
+        UNION ALL SELECT l.actor_id, l.role, {where}
+            FROM {moved} JOIN {LINKS} l ON l.claim_id = m.id AND l.claim_id = ANY(moved_ids)
+        UNION ALL SELECT i.actor_id, '{INVOLVEMENT}', {where}
+            FROM {moved} JOIN {INVOLVED} i ON i.claim_id = m.id AND i.claim_id = ANY(moved_ids)
+        UNION ALL SELECT i.actor_id, '{LINKED}', {where}
+            FROM {moved} JOIN {INVOLVED} i ON i.claim_id = m.id AND i.claim_id = ANY(moved_ids)
+            WHERE i.links > 0"""
+    accused = f"""
+        SELECT m.{side}_claimant_id AS claimant_id, l.actor_id AS accused_id, {where}
+            FROM {moved} JOIN {LINKS} l ON l.claim_id = m.id AND l.claim_id = ANY(moved_ids)
+            AND l.role = 'accused'"""
+    return [
+        f"""INSERT INTO {COUNTS} (actor_id, role, project_id, status, claims)
+        SELECT actor_id, role, project_id, status, {sign}COUNT(*) FROM ({named}) AS n
+        GROUP BY actor_id, role, project_id, status
+        ON CONFLICT (actor_id, role, project_id, status)
+        DO UPDATE SET claims = {COUNTS}.claims + EXCLUDED.claims""",
+        f"""INSERT INTO {PAIRS} (claimant_id, accused_id, project_id, status, claims)
+        SELECT claimant_id, accused_id, project_id, status, {sign}COUNT(*) FROM ({accused}) AS a
+        GROUP BY claimant_id, accused_id, project_id, status
+        ON CONFLICT (claimant_id, accused_id, project_id, status)
+        DO UPDATE SET claims = {PAIRS}.claims + EXCLUDED.claims""",
+    ]
+
+
+def _pg_claim_moves_function(changed: str) -> str:
+    """PL/pgSQL counting the claims an UPDATE statement moved (status, project or
+    claimant) out with their old values and in with their new ones, once a statement
+    (see `annotations.claim_counts.moved_claims` for why)."""
+    moved = moved_claims(changed.replace("OLD.", "OLD_ROWS.").replace("NEW.", "NEW_ROWS."))
+    new_claimant = moved_claims("OLD_ROWS.claimant_id IS DISTINCT FROM NEW_ROWS.claimant_id")
+    columns = ", ".join(STATUSES)
+    zeros = ", ".join("0" for _ in STATUSES)
+    statements = [
+        f"""INSERT INTO {PROJECT_COUNTS} (project_id, {columns})
+        SELECT DISTINCT now_project_id, {zeros} FROM {moved}
+        ON CONFLICT (project_id) DO NOTHING""",
+        _pg_lock(f"SELECT was_project_id FROM {moved} UNION SELECT now_project_id FROM {moved}"),
+        *_pg_counted(moved, "was", "-"),
+        # The old claimant's reason to be named goes, the new one's comes.
+        f"""UPDATE {INVOLVED} i SET as_claimant = 0 FROM {new_claimant}
+        WHERE i.claim_id = m.id AND i.actor_id = m.was_claimant_id
+        AND i.claim_id = ANY(moved_ids)""",
+        f"""DELETE FROM {INVOLVED} i USING {new_claimant}
+        WHERE i.claim_id = m.id AND i.as_claimant + i.links = 0
+        AND i.claim_id = ANY(moved_ids)""",
+        f"""INSERT INTO {INVOLVED} (claim_id, actor_id, as_claimant, links)
+        SELECT m.id, m.now_claimant_id, 1, 0 FROM {new_claimant}
+        ON CONFLICT (claim_id, actor_id) DO UPDATE SET as_claimant = 1""",
+        *_pg_counted(moved, "now", ""),
+    ]
+    body = ";\n        ".join(statements)
+    return f"""CREATE OR REPLACE FUNCTION annotations_actor_count_claim_moves()
+    RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE moved_ids bigint[];
+    BEGIN
+        -- The moved claims' ids, so that their links are found through the claim index
+        -- (the planner knows nothing of a transition table's size).
+        moved_ids := ARRAY(SELECT m.id FROM {moved});
+        IF cardinality(moved_ids) = 0 THEN RETURN NULL; END IF;
+        {body};
+        RETURN NULL;
+    END $$"""
+
+
 def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
     """(statements creating the triggers, statements dropping them) for `vendor`.
 
@@ -331,9 +406,10 @@ def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
             END $$""",
             f"""CREATE TRIGGER {claim_change} AFTER INSERT OR DELETE ON {CLAIMS}
             FOR EACH ROW EXECUTE FUNCTION annotations_actor_count_claim()""",
-            f"""CREATE TRIGGER {claim_move} AFTER UPDATE OF status, project_id, claimant_id
-            ON {CLAIMS} FOR EACH ROW WHEN ({claim_changed})
-            EXECUTE FUNCTION annotations_actor_count_claim()""",
+            _pg_claim_moves_function(claim_changed),
+            f"""CREATE TRIGGER {claim_move} AFTER UPDATE ON {CLAIMS}
+            REFERENCING OLD TABLE AS {OLD_ROWS} NEW TABLE AS {NEW_ROWS}
+            FOR EACH STATEMENT EXECUTE FUNCTION annotations_actor_count_claim_moves()""",
             f"""CREATE TRIGGER {link_change} AFTER INSERT OR DELETE ON {LINKS}
             FOR EACH ROW EXECUTE FUNCTION annotations_actor_count_link()""",
             f"""CREATE TRIGGER {link_move} AFTER UPDATE OF claim_id, actor_id, role
@@ -346,6 +422,7 @@ def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
             f"DROP TRIGGER IF EXISTS {link_change} ON {LINKS}",
             f"DROP TRIGGER IF EXISTS {link_move} ON {LINKS}",
             "DROP FUNCTION IF EXISTS annotations_actor_count_claim()",
+            "DROP FUNCTION IF EXISTS annotations_actor_count_claim_moves()",
             "DROP FUNCTION IF EXISTS annotations_actor_count_link()",
         ]
         return create, drop

@@ -25,6 +25,7 @@ from annotations.models import (
 )
 from annotations.services.actors import actor_merge
 from annotations.services.claims import ActorLink, claim_delete
+from articles.models import Article
 from projects.models import Project
 from projects.services import article_move
 from tests.annotations.workflow.steps import decide, edit, revise, submit
@@ -62,6 +63,8 @@ STEPS = (
     "bulk_claimant",
     "bulk_link_role",
     "bulk_delete",
+    "bulk_many",
+    "bulk_move_many",
 )
 
 
@@ -138,6 +141,19 @@ def _step(world, step: str, pick: int) -> None:
         if linked and spare:
             moved = max(set(linked), key=linked.count)
             ClaimActor.objects.filter(claim=claim, actor_id=moved).update(actor=spare[0])
+    elif step == "bulk_many":
+        # One statement changing many claims at once, in status and claimant, some of
+        # them already so: PostgreSQL counts the statement's moves together.
+        Claim.objects.filter(pk__gte=claim.pk).update(status=ClaimStatus.APPROVED, claimant=one)
+    elif step == "bulk_move_many":
+        # Every article of the claim's desk and their claims to the other desk, a
+        # statement each (what a move of many articles does).
+        other = desks[1] if claim.project_id == desks[0].pk else desks[0]
+        articles = list(
+            Claim.objects.filter(project_id=claim.project_id).values_list("article_id", flat=True)
+        )
+        Article.objects.filter(pk__in=articles).update(project=other)
+        Claim.objects.filter(article_id__in=articles).update(project_id=other.pk)
     elif step == "bulk_delete":
         ClaimActor.objects.filter(claim=claim).delete()
         Claim.objects.filter(pk=claim.pk, status=ClaimStatus.DRAFT).delete()

@@ -799,6 +799,8 @@ def measure_pages(bench: Bench) -> list[Figure]:
     if bench.pages:
         pages = [page for page in pages if any(word in page[0].lower() for word in bench.pages)]
     figures: list[Figure] = []
+    if not bench.pages or any(word in "review decision" for word in bench.pages):
+        figures += measure_decisions(bench)
     for section, url_name, args, query, username, target in pages:
         try:
             path = needs_url(url_name, *args) + query
@@ -817,6 +819,76 @@ def measure_pages(bench: Bench) -> list[Figure]:
             ),
         )
     return figures
+
+
+DECISIONS_PER_RUN = 10
+
+
+def measure_decisions(bench: Bench) -> list[Figure]:
+    """A review decision from the queue as its page's script sends it (POST with
+    `Accept: application/json`; the answer names the next claim and the queue's count),
+    as the busiest reviewer, on the oldest claims of their queue: "changes requested",
+    and afterwards each claim is submitted again by its author (not timed), so the
+    dataset stays as it was for the next run."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from annotations.models import Claim
+    from annotations.selectors import review_queue
+    from annotations.services.claims import claim_submit
+
+    section = "Review decision from the queue, as the busiest reviewer"
+    username = busiest_reviewer()
+    reviewer = get_user_model().objects.get(username=username)
+    wanted = DECISIONS_PER_RUN * bench.runs + 2
+    claims = list(review_queue(reviewer).values_list("pk", "version")[:wanted])
+    if len(claims) < wanted:
+        return [not_available(section, "p50", f"the queue holds {len(claims)} claims")]
+    client = bench.page_client(username)
+    queue = _checked(client.get(reverse("review_queue")), "/review/")
+    token = queue.headers.get("Set-Cookie", "").split("csrftoken=", 1)[-1].split(";", 1)[0]
+    headers = {
+        "Accept": "application/json",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"{client.headers['Cookie']}; csrftoken={token}",
+        "X-CSRFToken": token,
+    }
+    server = bench.server()
+    decided: list[int] = []
+
+    def decide(pk: int, version: int) -> float:
+        body = urlencode(
+            {"version": version, "decision": "request_changes", "comment": "Check the source."}
+        ).encode()
+        path = reverse("review_decide", args=[pk])
+        answer = client.request("POST", path, body=body, headers=headers)
+        if answer.status != 200:
+            raise RuntimeError(f"POST {path} answered {answer.status}: {answer.body[:200]!r}")
+        decided.append(pk)
+        return answer.seconds * 1000
+
+    p50s, p95s, cpus = [], [], []
+    try:
+        for pk, version in claims[:2]:  # warm-up
+            decide(pk, version)
+        for run in range(bench.runs):
+            start = 2 + run * DECISIONS_PER_RUN
+            cpu = server.cpu_seconds()
+            samples = [decide(pk, v) for pk, v in claims[start : start + DECISIONS_PER_RUN]]
+            cpus.append((server.cpu_seconds() - cpu) * 1000 / len(samples))
+            p50s.append(percentile(samples, 0.5))
+            p95s.append(percentile(samples, 0.95))
+    except Exception as exc:
+        return [failed(section, "p50", exc)]
+    finally:
+        for claim in Claim.objects.filter(pk__in=decided).select_related("author"):
+            claim_submit(user=claim.author, claim_id=claim.pk, version=claim.version)
+    note = f"{len(decided)} decisions on the oldest claims of a queue of 1,000+"
+    return [
+        Figure(section, "p50", "ms", p50s, note=note),
+        Figure(section, "p95", "ms", p95s),
+        Figure(section, "server CPU per request", "ms", cpus),
+    ]
 
 
 def page_figures(bench, section, path, username, target, *, requests, note) -> list[Figure]:

@@ -124,11 +124,15 @@ def test_a_claim_sent_back_leads_to_its_edit_and_the_unread_count_changes(page, 
     assert page.url.endswith(f"/claims/{claim.pk}/edit/")
 
 
-def test_the_export_page_downloads(page, login, desk):
+def approve_the_accusation(desk) -> None:
     claim = desk["accusation"]
     review_decide(
         user=desk["checker"], claim_id=claim.pk, version=claim.version, decision="approve"
     )
+
+
+def test_the_export_page_downloads(page, login, desk):
+    approve_the_accusation(desk)
     login(desk["writer"])
     page.click("nav.mainnav >> text=Export")
     page.check("input[name=format][value=csv]")
@@ -144,10 +148,7 @@ def test_the_export_page_downloads(page, login, desk):
 def test_the_export_page_chooses_a_claimant_by_name(page, login, desk):
     """The export page's filters are the claims page's: the claimant is picked by name
     with the keyboard, and the download holds that claimant's claims only."""
-    claim = desk["accusation"]
-    review_decide(
-        user=desk["checker"], claim_id=claim.pk, version=claim.version, decision="approve"
-    )
+    approve_the_accusation(desk)
     login(desk["writer"])
     page.goto("/export/")
     page.check("input[name=format][value=jsonl]")

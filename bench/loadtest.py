@@ -1,13 +1,16 @@
 """Claimdesk's load test: locust against gunicorn on PostgreSQL, on 127.0.0.1.
 
     .venv/bin/python bench/loadtest.py [--users 20] [--seconds 60] [--workers 4]
+        [--size small|large] [--pace people|scripts]
 
 Uses the PostgreSQL server of `DATABASE_URL` (default: postgres://postgres@127.0.0.1:5432)
 with a database of its own, `claimdesk_bench_small_load` (generated on first use like the
 benchmark's, and reused; the claims and decisions each run adds stay, `--regenerate`
 starts again). Starts gunicorn with `--workers` sync workers, then locust headless with
 `--users` concurrent users (readers, researchers creating and submitting claims,
-reviewers deciding: see `bench/locustfile.py`) for `--seconds` seconds. Prints
+reviewers deciding: see `bench/locustfile.py`) for `--seconds` seconds, each user acting
+every 3 to 15 s as a person does (`--pace people`, the target's) or every 0.2 to 2 s as
+a script does (`--pace scripts`, to find the server's capacity). Prints
 throughput, latency percentiles per request kind and overall, and the error count,
 and saves them as JSON under bench/results/. Exits with status 1 when any request
 failed.

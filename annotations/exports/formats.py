@@ -82,15 +82,19 @@ FORMATS: dict[str, ExportFormat] = {
 
 
 def container_query(filters: Mapping | None) -> dict[str, list[str]]:
-    """The claim filters present in `filters`, as lists of strings."""
+    """The claim filters present in `filters`, as lists of strings. A blank value is no
+    filter: a form sends its empty fields (`actor=&q=`), and they filter nothing."""
     if not filters:
         return {}
     out = {}
     for name in FILTER_NAMES:
         values = filters.getlist(name) if hasattr(filters, "getlist") else filters.get(name)
-        if values in (None, "", []):
+        if values is None:
             continue
-        out[name] = [str(v) for v in (values if isinstance(values, list | tuple) else [values])]
+        listed = values if isinstance(values, list | tuple) else [values]
+        present = [str(v) for v in listed if str(v).strip()]
+        if present:
+            out[name] = present
     return out
 
 

@@ -122,3 +122,19 @@ def test_counts_stop_at_the_limit_and_the_page_says_so(client, approved_pair, mo
     unknown = client.get(reverse("export_page"), {"format": "claimreview", "status": "approved"})
     assert unknown.context["unrated"] is None
     assert "Approved claims without a rating are left out" in unknown.content.decode()
+
+
+def test_the_forms_empty_fields_are_no_filter(client, approved_pair, monkeypatch):
+    """Sent from the page, every field comes along, most of them empty: still the kept
+    count of the unfiltered export, not a bounded count."""
+    from annotations.views import export_page
+
+    writer, _ = approved_pair
+    client.force_login(writer)
+    monkeypatch.setattr(export_page, "COUNT_LIMIT", 1)
+    # What the form sends with nothing chosen (unchecked boxes send nothing).
+    empty = {"actor": "", "actor_label": "", "claimant": "", "source": "", "article": "", "q": ""}
+    response = client.get(reverse("export_page"), {"format": "jsonl", **empty})
+    assert response.context["count_label"] == "2"
+    rated = client.get(reverse("export_page"), {"format": "claimreview", **empty})
+    assert rated.context["unrated"] == 1

@@ -35,12 +35,19 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-    # Lists that take `q` and count under it up to the limit.
     search_param = "q"
 
+    def searching(self, request, view) -> bool:
+        """Whether the list searches: its filters take `q` and `q` holds a word (a list
+        that ignores `q`, such as a claim's events, counts exactly whatever it is sent)."""
+        filterset = getattr(view, "filterset_class", None)
+        if filterset is None or self.search_param not in filterset.base_filters:
+            return False
+        return bool(str(request.query_params.get(self.search_param, "")).strip())
+
     def paginate_queryset(self, queryset, request, view=None):
-        searching = bool(str(request.query_params.get(self.search_param, "")).strip())
-        self.django_paginator_class = CappedPaginator if searching else Paginator
+        capped = self.searching(request, view)
+        self.django_paginator_class = CappedPaginator if capped else Paginator
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):

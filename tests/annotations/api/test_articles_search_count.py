@@ -41,3 +41,15 @@ def test_under_the_limit_the_count_is_exact(as_user, researcher, five_matches):
     everything = client.get(reverse("v1:article-list")).json()
     assert everything["count"] == Article.objects.count() > 5
     assert everything["count_capped"] is False
+
+
+def test_a_list_that_does_not_search_ignores_q(as_user, researcher, monkeypatch):
+    """`q` caps the count of the lists that search with it, not of the others."""
+    from annotations.services.claims import claim_submit
+    from tests.factories import make_claim
+
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 1)
+    claim = make_claim(author=researcher)
+    claim_submit(user=researcher, claim_id=claim.pk, version=claim.version)
+    body = as_user(researcher).get(reverse("v1:claim-events", args=[claim.pk]), {"q": "x"}).json()
+    assert body["count"] == 2 and body["count_capped"] is False

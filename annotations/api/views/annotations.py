@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import orjson
+from django.db import connections, transaction
 from django.db.models import Count, Max
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -286,20 +288,21 @@ class AnnotationContainerView(AnnotationProtocolView):
             iris=asked.iris,
             base=self.container_iri(links),
         )
-        total, modified = self.totals(request, claims)
-        return container_answer(
-            self,
-            request,
-            asked,
-            container,
-            links,
-            total=total,
-            modified=modified,
-            label=self.label(request),
-            items=lambda number, size: self._items(
-                claims, links, number, size, total=total, iris=asked.iris
-            ),
-        )
+        with one_snapshot(claims.db):
+            total, modified = self.totals(request, claims)
+            return container_answer(
+                self,
+                request,
+                asked,
+                container,
+                links,
+                total=total,
+                modified=modified,
+                label=self.label(request),
+                items=lambda number, size: self._items(
+                    claims, links, number, size, total=total, iris=asked.iris
+                ),
+            )
 
     def _items(
         self, claims, links: Links, number: int, page_size: int, *, total: int, iris: bool
@@ -317,6 +320,22 @@ class AnnotationContainerView(AnnotationProtocolView):
             return []
         page = iter_records(claims.filter(pk__in=ids), links)
         return [webannotation.annotation(record, links) for record in page]
+
+
+@contextmanager
+def one_snapshot(using: str):
+    """The container's count and its page read from one snapshot of the database: a page
+    in the second half is placed from the end by the count (`page_ids`), so a claim
+    approved between the two reads would otherwise shift it. PostgreSQL's repeatable
+    read gives the snapshot (when no transaction is open yet); SQLite's transaction
+    does."""
+    connection = connections[using]
+    fresh = not connection.in_atomic_block
+    with transaction.atomic(using=using):
+        if fresh and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 def page_ids(claims, *, number: int, page_size: int, total: int) -> list[int]:

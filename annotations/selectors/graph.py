@@ -55,15 +55,16 @@ def graph_claims(
     """The claims a graph draws, newest first (see the module's docstring)."""
     statuses = [ClaimStatus.APPROVED, *(UNREVIEWED if include_unreviewed else ())]
     claims = claims_visible_to(user).filter(status__in=statuses)
-    if actor_ids:
-        ids = newest_ids(naming_streams(claims, actor_ids), limit=GRAPH_LIMIT + 1)
-        claims = claims.filter(pk__in=ids)
     if article_id is not None:
         claims = claims.filter(article_id=article_id)
     if claim_id is not None:
         out = ClaimRelation.objects.filter(from_claim_id=claim_id, to_claim=OuterRef("pk"))
         into = ClaimRelation.objects.filter(to_claim_id=claim_id, from_claim=OuterRef("pk"))
         claims = claims.filter(Q(pk=claim_id) | Exists(out) | Exists(into))
+    if actor_ids:
+        # Last, so that the newest claims taken are those of the other scopes too.
+        ids = newest_ids(naming_streams(claims, actor_ids), limit=GRAPH_LIMIT + 1)
+        claims = claims.filter(pk__in=ids)
     return claims.order_by("-created", "-id")
 
 

@@ -54,6 +54,12 @@ def project_ids(user, role: str | None = None) -> frozenset[int]:
     return frozenset(pk for pk, held in roles.items() if role is None or role in held)
 
 
+def readable_project_ids(user) -> frozenset[int] | None:
+    """The projects whose work `user` reads: those they belong to, or None for a
+    superuser, who reads every project's (what `claims_visible_to` scopes by)."""
+    return None if user.is_superuser else project_ids(user)
+
+
 def roles_in(user, project_id: int) -> set[str]:
     return set(_roles_by_project(user).get(project_id, ()))
 

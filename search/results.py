@@ -180,7 +180,8 @@ def search(*, user, text: str, limit: int = 20) -> Results:
     q = read_query(text)
     if q.empty:
         return Results(q, Found(), Found(), Found())
-    scope = None if user.is_superuser else sorted(access.project_ids(user))
+    readable = access.readable_project_ids(user)
+    scope = None if readable is None else sorted(readable)
     claims = ranked_claims(claims_visible_to(user), q, note_reader=user, scope=scope)
     # Articles are visible by desk alone: the scope is their visibility.
     article_rows, article_count, articles_capped = _first(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from annotations.models import Claim, ClaimStatus, Decision, Review
 from annotations.selectors.claims import QUEUE_COUNT_LIMIT, claims_visible_to
+from claimdesk import counting
 from projects import access
 from worklist.models import Notification
 
@@ -21,11 +22,11 @@ RECENT = dt.timedelta(days=30)
 
 
 def count_label(count: int) -> str:
-    return f"{COUNT_LIMIT:,}+" if count > COUNT_LIMIT else f"{count:,}"
+    return counting.count_label(count, COUNT_LIMIT)
 
 
 def bounded_count(queryset: QuerySet) -> int:
-    return queryset.order_by()[: COUNT_LIMIT + 1].count()
+    return counting.bounded_count(queryset.order_by(), COUNT_LIMIT)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.response import Response
 
+from claimdesk.counting import bounded_count
 from search.selectors import COUNT_LIMIT
 
 
@@ -20,7 +21,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def counted(self) -> int:
-        return self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        return bounded_count(self.object_list.order_by(), COUNT_LIMIT)
 
     @cached_property
     def count(self) -> int:

@@ -21,6 +21,7 @@ from annotations.models import (
     Review,
 )
 from annotations.selectors.filtering import filtered
+from claimdesk.counting import bounded_count, count_label
 from projects import access
 from projects.roles import ProjectRole
 
@@ -101,12 +102,11 @@ def review_queue(reviewer, *, project_id: int | None = None) -> QuerySet[Claim]:
 def review_queue_count(reviewer, *, project_id: int | None = None) -> int:
     """How many claims wait for `reviewer`, counted up to `QUEUE_COUNT_LIMIT` + 1 (see
     `queue_count_label`): the count stops there instead of reading the whole backlog."""
-    queue = review_queue(reviewer, project_id=project_id).order_by()
-    return queue[: QUEUE_COUNT_LIMIT + 1].count()
+    return bounded_count(
+        review_queue(reviewer, project_id=project_id).order_by(), QUEUE_COUNT_LIMIT
+    )
 
 
 def queue_count_label(count: int) -> str:
     """A queue count as the pages show it: "1,000+" once past the counted limit."""
-    if count > QUEUE_COUNT_LIMIT:
-        return f"{QUEUE_COUNT_LIMIT:,}+"
-    return f"{count:,}"
+    return count_label(count, QUEUE_COUNT_LIMIT)

@@ -29,6 +29,7 @@ from annotations.selectors.actors import actor_list
 from annotations.selectors.sources import source_list
 from annotations.text import fold
 from annotations.views.pickers import picker_endpoints
+from claimdesk.counting import bounded_count, count_label
 from claimdesk.replica import lag_tolerant
 
 CLAIMS_PER_PAGE = 50
@@ -133,7 +134,7 @@ def claim_index(request):
         # Counted in the page's own order, through the index the page reads (unordered,
         # the database took the first claims of the table, which reads it all when fewer
         # than the limit match).
-        count = claims.values("pk")[: COUNT_LIMIT + 1].count()
+        count = bounded_count(claims, COUNT_LIMIT)
         start = (number - 1) * CLAIMS_PER_PAGE
         rows = list(
             claims.select_related("article", "claimant", "author").defer(
@@ -156,7 +157,7 @@ def claim_index(request):
             "pickers": picker_endpoints(),
             "rows": rows,
             "count": count,
-            "count_label": f"{COUNT_LIMIT:,}+" if count > COUNT_LIMIT else f"{count:,}",
+            "count_label": count_label(count, COUNT_LIMIT),
             "number": number,
             "has_next": has_next,
             "page_query": params.urlencode(),

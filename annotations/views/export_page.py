@@ -29,6 +29,7 @@ from annotations.views.claim_index import (
     read_picked_names,
 )
 from annotations.views.pickers import picker_endpoints
+from claimdesk.counting import bounded_count, count_label
 from claimdesk.errors import InvalidInput
 from claimdesk.replica import lag_tolerant
 from projects import access
@@ -39,26 +40,18 @@ from projects import access
 COUNT_LIMIT = 10_000
 
 
-def _bounded(queryset) -> int:
-    return queryset.values("pk")[: COUNT_LIMIT + 1].count()
-
-
-def _label(count: int) -> str:
-    return f"{COUNT_LIMIT:,}+" if count > COUNT_LIMIT else f"{count:,}"
-
-
 def _counts(user, export: Export, format_name: str, filters) -> dict:
     """How many claims the export holds, for the page: the desks' kept count of approved
     claims when nothing is filtered, else counted up to `COUNT_LIMIT`; for ClaimReview,
     how many approved claims it leaves out for want of a rating when both counts are
     exact (None otherwise, and the page says so without a number)."""
     unfiltered = not container_query(filters)
-    projects = None if user.is_superuser else access.project_ids(user)
+    projects = access.readable_project_ids(user)
     if unfiltered and format_name != "claimreview":
         count = approved_total(projects)
         return {"count": count, "count_label": f"{count:,}"}
-    count = _bounded(export.queryset)
-    out = {"count": count, "count_label": _label(count)}
+    count = bounded_count(export.queryset, COUNT_LIMIT)
+    out = {"count": count, "count_label": count_label(count, COUNT_LIMIT)}
     if format_name == "claimreview":
         if unfiltered:  # the export holds the rated ones of the approved claims
             approved, rated = approved_total(projects), count
@@ -68,11 +61,10 @@ def _counts(user, export: Export, format_name: str, filters) -> dict:
                 format_name="jsonl", user=user, links=export.links, filters=filters
             )
             approved_claims = everything.queryset.filter(status=ClaimStatus.APPROVED)
-            approved = _bounded(approved_claims)
-            rated = _bounded(claimreview.rated_claims(approved_claims))
+            approved = bounded_count(approved_claims, COUNT_LIMIT)
+            rated = bounded_count(claimreview.rated_claims(approved_claims), COUNT_LIMIT)
             exact = approved <= COUNT_LIMIT and rated <= COUNT_LIMIT
         out["unrated"] = approved - rated if exact else None
-        out["unrated_unknown"] = not exact
     return out
 
 

@@ -263,8 +263,7 @@ class AnnotationContainerView(AnnotationProtocolView):
     def counted_projects(self, request) -> frozenset[int] | None:
         """The projects whose approved claims the unfiltered container holds (None:
         every project)."""
-        user = request.user
-        return None if user.is_superuser else access.project_ids(user)
+        return access.readable_project_ids(request.user)
 
     def totals(self, request, claims) -> tuple[int, object]:
         """(how many claims the container holds, when the latest changed). Unfiltered,

@@ -36,9 +36,12 @@ pytestmark = pytest.mark.django_db
 
 
 def assert_counts_fresh(context=None) -> None:
+    """The actor counts and the projects' counts (moved by the same statements) both
+    equal a fresh count."""
     kept, fresh = actor_counts.kept(), actor_counts.fresh()
     for part in ("counts", "pairs", "involved"):
         assert kept[part] == fresh[part], (part, context)
+    assert kept_counts() == fresh_counts(), ("projects", context)
 
 
 def test_the_triggers_exist_after_every_migration():

@@ -739,6 +739,14 @@ def measure_pages(bench: Bench) -> list[Figure]:
         ),
         ("Review queue, first page", "review_queue", (), "", reviewer, None),
         ("Article list, as the busiest reviewer", "article_list", (), "", reviewer, None),
+        (
+            "Article list, searching a word of most articles",
+            "article_list",
+            (),
+            "?q=investigation",
+            reader,
+            None,
+        ),
         ("Actor page of the busiest actor", "actor_detail", (actor.pk,), "", reader, None),
         (
             "Actor page of the busiest actor, with its parts",

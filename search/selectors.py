@@ -39,6 +39,7 @@ from django.db.models.expressions import RawSQL
 from annotations.models import Actor, ActorAlias, Claim
 from annotations.text import fold
 from articles.models import Article
+from claimdesk.counting import CappedPaginator
 from projects import access
 from projects.roles import ProjectRole
 from search import query as parse
@@ -50,6 +51,15 @@ COUNT_LIMIT = 1000
 # The matches of each kind that are ranked, at most: the first found (see the module's
 # docstring). Articles are long, so ranking one reads its whole index entry.
 RANKED = {"claims": COUNT_LIMIT, "articles": 200, "actors": 200}
+
+
+class SearchPaginator(CappedPaginator):
+    """The pages of a list under a search (`q`), counted up to `COUNT_LIMIT`: the API's
+    lists with page numbers and the article list page."""
+
+    limit = COUNT_LIMIT
+
+
 # Actors whose names a query is expanded with, at most: a name shared by more actors than
 # this is not a name that picks out anyone.
 EXPANSION_LIMIT = 20

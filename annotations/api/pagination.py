@@ -8,28 +8,10 @@ pages stop there, as a search engine's do; narrow the search, or export, for mor
 """
 
 from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.response import Response
 
-from claimdesk.counting import bounded_count
-from search.selectors import COUNT_LIMIT
-
-
-class CappedPaginator(Paginator):
-    """A paginator whose `count` stops at `COUNT_LIMIT` (one row more is read to know)."""
-
-    @cached_property
-    def counted(self) -> int:
-        return bounded_count(self.object_list.order_by(), COUNT_LIMIT)
-
-    @cached_property
-    def count(self) -> int:
-        return min(self.counted, COUNT_LIMIT)
-
-    @property
-    def capped(self) -> bool:
-        return self.counted > COUNT_LIMIT
+from search.selectors import COUNT_LIMIT, SearchPaginator
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -48,7 +30,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         capped = self.searching(request, view)
-        self.django_paginator_class = CappedPaginator if capped else Paginator
+        self.django_paginator_class = SearchPaginator if capped else Paginator
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):

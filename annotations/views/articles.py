@@ -45,6 +45,7 @@ from annotations.views.pickers import picker_context
 from articles.models import Article, Source
 from claimdesk.replica import lag_tolerant
 from projects.current import current_project
+from search.selectors import SearchPaginator
 
 ARTICLES_PER_PAGE = 25
 CLAIMS_LISTED_FIRST = 100  # claims the reader's list holds when the page arrives
@@ -71,7 +72,10 @@ def article_list(request):
     filters.pop("project", None)
     articles = selectors.article_list(user=request.user, filters=filters)
     articles = articles.filter(project=project) if project else articles.none()
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(page_param(request.GET))
+    query = request.GET.get("q", "").strip()
+    # Under a search, counted as the search page counts: up to its limit.
+    paginator = SearchPaginator if query else Paginator
+    page = paginator(articles, ARTICLES_PER_PAGE).get_page(page_param(request.GET))
     counts = selectors.claim_counts(request.user, [article.pk for article in page])
     rows = []
     for article in page:
@@ -102,7 +106,7 @@ def article_list(request):
         {
             "page": page,
             "rows": rows,
-            "query": request.GET.get("q", "").strip(),
+            "query": query,
             "outlet": outlet,
             "outlets": outlets,
             "project": project,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from annotations.api import pagination
 from articles.models import Article
+from search.selectors import SearchPaginator
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def five_matches(researcher):
 def test_a_search_past_the_limit_is_capped_and_says_so(
     as_user, researcher, five_matches, monkeypatch
 ):
-    monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(SearchPaginator, "limit", 3)
     client = as_user(researcher)
     body = client.get(reverse("v1:article-list"), {"q": "zephyrine", "page_size": 2}).json()
     assert body["count"] == 3 and body["count_capped"] is True
@@ -48,7 +48,7 @@ def test_a_list_that_does_not_search_ignores_q(as_user, researcher, monkeypatch)
     from annotations.services.claims import claim_submit
     from tests.factories import make_claim
 
-    monkeypatch.setattr(pagination, "COUNT_LIMIT", 1)
+    monkeypatch.setattr(SearchPaginator, "limit", 1)
     claim = make_claim(author=researcher)
     claim_submit(user=researcher, claim_id=claim.pk, version=claim.version)
     body = as_user(researcher).get(reverse("v1:claim-events", args=[claim.pk]), {"q": "x"}).json()

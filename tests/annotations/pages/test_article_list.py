@@ -140,3 +140,21 @@ def test_the_page_and_the_api_list_the_same_articles_with_the_same_counts(
     assert results[0]["claim_counts"]["draft"] == 0
     everything = client.get(reverse("article_list")).context["rows"]
     assert {status: n for status, _, n in everything[-1]["counts"]}["draft"] == 1
+
+
+def test_a_search_past_the_limit_is_counted_up_to_it_and_says_so(client, researcher, monkeypatch):
+    """The page counts a search's matches as the API does: up to the search's limit."""
+    from search.selectors import SearchPaginator
+
+    for number in range(4):
+        ArticleFactory(title=f"Zephyrine report {number}")
+    client.force_login(researcher)
+    monkeypatch.setattr(SearchPaginator, "limit", 3)
+    page = client.get(reverse("article_list"), {"q": "zephyrine"})
+    count = page.content.decode().split('data-testid="article-count">')[1].split("</p>")[0]
+    assert count.startswith("3+ articles matching")
+    assert "add a word to narrow the search" in count
+    monkeypatch.setattr(SearchPaginator, "limit", 10)
+    page = client.get(reverse("article_list"), {"q": "zephyrine"})
+    count = page.content.decode().split('data-testid="article-count">')[1].split("</p>")[0]
+    assert count.startswith("4 articles matching") and "narrow" not in count

@@ -64,6 +64,7 @@ from articles.sources import (
 )
 from claimdesk.errors import DomainError, InvalidInput, NotLoggedIn
 from claimdesk.forms import add_domain_error
+from search.selectors import SearchPaginator
 
 PAGE_SIZE = 50
 CLAIMS_PAGE_SIZE = 25
@@ -71,10 +72,12 @@ SUGGEST_LIMIT = 8
 MAX_SUGGESTIONS = 50
 
 
-def _page(request: HttpRequest, items, *, param: str = "page", size: int = PAGE_SIZE):
+def _page(
+    request: HttpRequest, items, *, param: str = "page", size: int = PAGE_SIZE, paginator=Paginator
+):
     """One page of `items`, with `previous_query` and `next_query`: this request's query
     string pointing at the neighbouring pages (other filters and pages kept)."""
-    page = Paginator(items, size).get_page(page_param(request.GET, param))
+    page = paginator(items, size).get_page(page_param(request.GET, param))
     for attribute, has, number in (
         ("previous_query", page.has_previous, "previous_page_number"),
         ("next_query", page.has_next, "next_page_number"),
@@ -129,9 +132,11 @@ def actor_list(request: HttpRequest) -> HttpResponse:
 
 def _registry_list(request: HttpRequest, rows, template: str, **context) -> HttpResponse:
     """A page of a registry list with its search form filled in as the request asked."""
+    query = request.GET.get("q", "").strip()
     context.update(
-        page=_page(request, rows),
-        query=request.GET.get("q", "").strip(),
+        # Under a search, counted as the API's lists count it: up to the search's limit.
+        page=_page(request, rows, paginator=SearchPaginator if query else Paginator),
+        query=query,
         kind=request.GET.get("kind", ""),
     )
     return render(request, template, context)

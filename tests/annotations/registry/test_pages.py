@@ -101,6 +101,23 @@ def test_actor_list_filters_by_kind_and_paginates(client, reader, actors):
     assert len(second.object_list) == 11
 
 
+def test_a_registry_search_is_counted_up_to_the_searchs_limit(client, reader, actors, monkeypatch):
+    """Searched, the actor and source lists count as the API's lists do: up to the
+    search's limit, saying so; unsearched, exactly."""
+    from search.selectors import SearchPaginator
+
+    for n in range(4):
+        ActorFactory(name=f"Zephyrine official {n}", kind="person")
+    client.force_login(reader)
+    monkeypatch.setattr(SearchPaginator, "limit", 3)
+    response = client.get(reverse("actor_list"), {"q": "Zephyrine"})
+    assert response.context["page"].paginator.capped
+    count = response.content.decode().split('data-testid="registry-count">')[1].split("</p>")[0]
+    assert count.startswith("3+ actors matching") and "narrow the search" in count
+    everyone = client.get(reverse("actor_list")).context["page"].paginator
+    assert everyone.count == Actor.objects.count() > 3
+
+
 def test_actor_names_are_escaped(client, reader, db):
     ActorFactory(name="<script>alert('x')</script>", aliases=["<b>bold</b>"])
     client.force_login(reader)

@@ -34,6 +34,9 @@ class ServiceModelForm(forms.ModelForm):
 
 class ServiceAdmin(admin.ModelAdmin):
     form = ServiceModelForm
+    # A filtered list counts its own rows only: the count of the whole table beside it
+    # read every claim (or event) again on each page of a large desk.
+    show_full_result_count = False
 
     def save_service(self, request, form, formsets, change: bool) -> models.Model:
         """Call the service with the form's input; return what it saved."""
@@ -125,6 +128,8 @@ class PartInline(admin.TabularInline):
 
 class ViewOnlyAdmin(admin.ModelAdmin):
     """Records that only a service writes, or none: the admin shows them."""
+
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

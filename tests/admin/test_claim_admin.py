@@ -275,3 +275,28 @@ def test_a_claim_submitted_while_the_admin_deletes_it_stays(
     assert Claim.objects.filter(pk=claim.pk).exists()
     assert not ClaimEvent.objects.filter(claim_id=claim.pk, kind=EventKind.DELETED).exists()
     assert not LogEntry.objects.filter(object_id=str(claim.pk)).exists()
+
+
+def test_the_admin_searches_claims_as_the_desk_does(staff_author, logged_in):
+    """The changelist's search is the desk's full-text search: an actor's alias finds
+    the claims naming the actor, and a search counts its own results only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ActorFactory
+
+    iran = ActorFactory(name="Iran", kind="state", aliases=["Tehran"])
+    named = make_claim(author=staff_author, actors=[(iran, ActorRole.ACCUSED)])
+    other = make_claim(
+        author=staff_author,
+        exact="Washington announced sanctions",
+        statement="Washington announced sanctions.",
+    )
+    browser = logged_in(staff_author)
+    url = reverse("admin:annotations_claim_changelist")
+    with CaptureQueriesContext(connection) as captured:
+        response = browser.get(url, {"q": "Tehran"})
+    found = [claim.pk for claim in response.context["cl"].result_list]
+    assert found == [named.pk] and other.pk not in found
+    whole_table = 'SELECT COUNT(*) AS "__count" FROM "annotations_claim"'
+    assert not any(query["sql"] == whole_table for query in captured.captured_queries)
